@@ -1,0 +1,72 @@
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::Me;
+
+/// Signs in with email and password; the session id is cycled.
+#[server(endpoint = "login")]
+pub async fn login(email: String, password: String) -> Result<(), AppError> {
+    use super::ctx::{self, AUTH_AT_KEY, USER_ID_KEY};
+    use crate::domain::{now, users};
+    use secrecy::SecretString;
+
+    ctx::respond(async move {
+        let state = ctx::state()?;
+        let session = ctx::session().await?;
+        let user =
+            match users::authenticate(&state.pool, &email, SecretString::from(password)).await {
+                Ok(user) => user,
+                Err(e) => {
+                    tracing::info!("sign-in refused");
+                    return Err(e.into());
+                }
+            };
+        session.clear().await;
+        session.cycle_id().await.map_err(ctx::session_error)?;
+        session
+            .insert(USER_ID_KEY, user.id)
+            .await
+            .map_err(ctx::session_error)?;
+        session
+            .insert(AUTH_AT_KEY, now())
+            .await
+            .map_err(ctx::session_error)?;
+        tracing::info!(user_id = user.id, "signed in");
+        leptos_axum::redirect("/");
+        Ok(())
+    })
+    .await
+}
+
+#[server(endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use super::ctx;
+    ctx::respond(async move {
+        let session = ctx::session().await?;
+        session.flush().await.map_err(ctx::session_error)?;
+        leptos_axum::redirect("/login");
+        Ok(())
+    })
+    .await
+}
+
+/// The signed-in user and their workspaces, or `None` when signed out.
+#[server(endpoint = "me")]
+pub async fn current_user() -> Result<Option<Me>, AppError> {
+    use super::ctx;
+    use crate::domain::workspaces;
+    ctx::respond(async move {
+        let (state, who) = match ctx::signed_in().await {
+            Ok(found) => found,
+            Err(AppError::NotSignedIn) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let user = who.user();
+        Ok(Some(Me {
+            email: user.email.clone(),
+            name: user.name.clone(),
+            workspaces: workspaces::list_for_user(&state.pool, user.id).await?,
+        }))
+    })
+    .await
+}

@@ -1,0 +1,11 @@
+//! Server functions: thin adapters that get their context, prove the caller's rights,
+//! call one domain function and map its error.
+
+pub mod agents;
+pub mod auth;
+pub mod members;
+pub mod secrets;
+pub mod workspace;
+
+#[cfg(feature = "ssr")]
+pub mod ctx;

@@ -1,0 +1,32 @@
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::WorkspaceView;
+
+/// The frame of a workspace page: name, the caller's role, which tabs to show.
+#[server(endpoint = "workspace")]
+pub async fn workspace_context(ws: String) -> Result<WorkspaceView, AppError> {
+    use super::ctx;
+    use crate::domain::{access, agents, memberships, workspaces};
+    use crate::model::{Me, Role};
+    ctx::respond(async move {
+        let (state, who) = ctx::signed_in().await?;
+        let member = access::require_member(&state.pool, &who, &ws).await?;
+        let workspace = member.workspace();
+        let user = member.user();
+        Ok(WorkspaceView {
+            slug: workspace.slug.clone(),
+            name: workspace.name.clone(),
+            role: member.role(),
+            secrets_tab: member.role() == Role::Admin && workspace.secrets_enabled(),
+            me: Me {
+                email: user.email.clone(),
+                name: user.name.clone(),
+                workspaces: workspaces::list_for_user(&state.pool, user.id).await?,
+            },
+            agent_count: agents::count(&state.pool, workspace.id).await?,
+            member_count: memberships::count(&state.pool, workspace.id).await?,
+        })
+    })
+    .await
+}

@@ -1,0 +1,5 @@
+//! Small building blocks shared by pages.
+
+pub mod error_panel;
+pub mod field;
+pub mod params;

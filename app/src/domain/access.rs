@@ -1,0 +1,152 @@
+//! Rights as types. A server function proves the caller's rights by obtaining one of these
+//! values; domain functions that change a workspace take `&Admin`, so forgetting the check
+//! does not compile. Fields are private: the only constructors are the checks below.
+
+use super::db::Pool;
+use super::users::{self, User};
+use super::workspaces::{self, Workspace};
+use super::{memberships, DomainError};
+use crate::model::Role;
+
+/// Who performed a change, for the audit trail.
+#[derive(Debug, Clone)]
+pub enum Actor {
+    User {
+        id: i64,
+        email: String,
+    },
+    /// The operator, through the server's CLI.
+    Operator,
+}
+
+/// A signed-in user whose account still exists.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    user: User,
+}
+
+impl SignedIn {
+    pub fn user(&self) -> &User {
+        &self.user
+    }
+}
+
+/// A member (any role) of one workspace.
+#[derive(Debug, Clone)]
+pub struct Member {
+    user: User,
+    workspace: Workspace,
+    role: Role,
+}
+
+impl Member {
+    pub fn user(&self) -> &User {
+        &self.user
+    }
+    pub fn workspace(&self) -> &Workspace {
+        &self.workspace
+    }
+    pub fn role(&self) -> Role {
+        self.role
+    }
+}
+
+/// An admin of one workspace (or the operator acting on it).
+#[derive(Debug, Clone)]
+pub struct Admin {
+    workspace: Workspace,
+    actor: Actor,
+}
+
+impl Admin {
+    /// The operator acting through the CLI on the server's own database. Only the CLI
+    /// calls this; the dashboard goes through [`require_admin`].
+    pub fn operator(workspace: Workspace) -> Self {
+        Self {
+            workspace,
+            actor: Actor::Operator,
+        }
+    }
+    pub fn workspace(&self) -> &Workspace {
+        &self.workspace
+    }
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+}
+
+/// An admin of a workspace whose secrets vault feature flag is on.
+#[derive(Debug, Clone)]
+pub struct SecretsAdmin {
+    admin: Admin,
+}
+
+impl SecretsAdmin {
+    pub fn admin(&self) -> &Admin {
+        &self.admin
+    }
+    pub fn workspace(&self) -> &Workspace {
+        &self.admin.workspace
+    }
+}
+
+/// Resolves the user id stored in a session. A deleted account is signed out.
+pub async fn signed_in(pool: &Pool, user_id: Option<i64>) -> Result<SignedIn, DomainError> {
+    let id = user_id.ok_or(DomainError::NotSignedIn)?;
+    let user = users::find_by_id(pool, id)
+        .await?
+        .ok_or(DomainError::NotSignedIn)?;
+    Ok(SignedIn { user })
+}
+
+/// A workspace the caller does not belong to is reported as not found, exactly like one
+/// that does not exist.
+pub async fn require_member(
+    pool: &Pool,
+    who: &SignedIn,
+    slug: &str,
+) -> Result<Member, DomainError> {
+    let workspace = workspaces::find_by_slug(pool, slug)
+        .await?
+        .ok_or(DomainError::NotFound("workspace"))?;
+    let role = memberships::role_of(pool, workspace.id, who.user.id)
+        .await?
+        .ok_or(DomainError::NotFound("workspace"))?;
+    Ok(Member {
+        user: who.user.clone(),
+        workspace,
+        role,
+    })
+}
+
+pub async fn require_admin(pool: &Pool, who: &SignedIn, slug: &str) -> Result<Admin, DomainError> {
+    let member = require_member(pool, who, slug).await?;
+    admin_of(member)
+}
+
+/// Turns a membership into admin rights, or refuses.
+pub fn admin_of(member: Member) -> Result<Admin, DomainError> {
+    if member.role != Role::Admin {
+        return Err(DomainError::Forbidden);
+    }
+    Ok(Admin {
+        actor: Actor::User {
+            id: member.user.id,
+            email: member.user.email,
+        },
+        workspace: member.workspace,
+    })
+}
+
+/// Admin of the workspace and the secrets flag on: the gate of every Secrets server function.
+pub async fn require_secrets_admin(
+    pool: &Pool,
+    who: &SignedIn,
+    slug: &str,
+) -> Result<SecretsAdmin, DomainError> {
+    let admin = require_admin(pool, who, slug).await?;
+    if !admin.workspace.secrets_enabled() {
+        return Err(DomainError::FeatureDisabled);
+    }
+    Ok(SecretsAdmin { admin })
+}

@@ -1,0 +1,52 @@
+//! Agents: the workloads that read secrets at runtime.
+
+use super::access::Admin;
+use super::db::Pool;
+use super::{now, validate, DomainError};
+use crate::model::AgentView;
+
+pub async fn list(pool: &Pool, workspace_id: i64) -> Result<Vec<AgentView>, DomainError> {
+    let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT id, name, created_at FROM agents WHERE workspace_id = $1 ORDER BY name",
+    )
+    .bind(workspace_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, created_at)| AgentView {
+            id,
+            name,
+            created_at,
+        })
+        .collect())
+}
+
+pub async fn count(pool: &Pool, workspace_id: i64) -> Result<i64, DomainError> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM agents WHERE workspace_id = $1")
+            .bind(workspace_id)
+            .fetch_one(pool)
+            .await?,
+    )
+}
+
+pub async fn create(pool: &Pool, admin: &Admin, name: &str) -> Result<AgentView, DomainError> {
+    let name = validate::agent_name(name)?;
+    let at = now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO agents (workspace_id, name, created_at, updated_at) \
+         VALUES ($1, $2, $3, $3) RETURNING id",
+    )
+    .bind(admin.workspace().id)
+    .bind(&name)
+    .bind(at)
+    .fetch_one(pool)
+    .await
+    .map_err(|e| DomainError::on_unique(e, "name", "An agent with this name already exists."))?;
+    Ok(AgentView {
+        id,
+        name,
+        created_at: at,
+    })
+}

@@ -1,0 +1,111 @@
+//! Who belongs to which workspace, and as what.
+
+use super::access::Admin;
+use super::db::Pool;
+use super::{now, DomainError};
+use crate::model::{MemberView, Role};
+
+pub async fn add(
+    pool: &Pool,
+    workspace_id: i64,
+    user_id: i64,
+    role: Role,
+) -> Result<(), DomainError> {
+    let at = now();
+    sqlx::query(
+        "INSERT INTO memberships (workspace_id, user_id, role, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $4)",
+    )
+    .bind(workspace_id)
+    .bind(user_id)
+    .bind(role.as_str())
+    .bind(at)
+    .execute(pool)
+    .await
+    .map_err(|e| {
+        DomainError::on_unique(
+            e,
+            "email",
+            "This user is already a member of the workspace.",
+        )
+    })?;
+    Ok(())
+}
+
+pub async fn role_of(
+    pool: &Pool,
+    workspace_id: i64,
+    user_id: i64,
+) -> Result<Option<Role>, DomainError> {
+    let role: Option<String> =
+        sqlx::query_scalar("SELECT role FROM memberships WHERE workspace_id = $1 AND user_id = $2")
+            .bind(workspace_id)
+            .bind(user_id)
+            .fetch_optional(pool)
+            .await?;
+    Ok(role.as_deref().and_then(Role::parse))
+}
+
+pub async fn list(pool: &Pool, workspace_id: i64) -> Result<Vec<MemberView>, DomainError> {
+    let rows: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
+        "SELECT u.id, u.email, u.name, m.role, m.created_at FROM memberships m \
+         JOIN users u ON u.id = m.user_id WHERE m.workspace_id = $1 ORDER BY u.email",
+    )
+    .bind(workspace_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(user_id, email, name, role, joined_at)| {
+            Role::parse(&role).map(|role| MemberView {
+                user_id,
+                email,
+                name,
+                role,
+                joined_at,
+            })
+        })
+        .collect())
+}
+
+pub async fn count(pool: &Pool, workspace_id: i64) -> Result<i64, DomainError> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE workspace_id = $1")
+            .bind(workspace_id)
+            .fetch_one(pool)
+            .await?,
+    )
+}
+
+/// Changes a member's role. A workspace always keeps at least one admin: the check and the
+/// change are one statement, so two admins demoting each other cannot both succeed on SQLite.
+pub async fn set_role(
+    pool: &Pool,
+    admin: &Admin,
+    user_id: i64,
+    role: Role,
+) -> Result<(), DomainError> {
+    let workspace_id = admin.workspace().id;
+    if role_of(pool, workspace_id, user_id).await?.is_none() {
+        return Err(DomainError::NotFound("member"));
+    }
+    let updated = sqlx::query(
+        "UPDATE memberships SET role = $1, updated_at = $2 \
+         WHERE workspace_id = $3 AND user_id = $4 \
+           AND ($1 = 'admin' OR EXISTS (SELECT 1 FROM memberships o \
+                WHERE o.workspace_id = $3 AND o.role = 'admin' AND o.user_id <> $4))",
+    )
+    .bind(role.as_str())
+    .bind(now())
+    .bind(workspace_id)
+    .bind(user_id)
+    .execute(pool)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(DomainError::validation(
+            "role",
+            "A workspace needs at least one admin: make someone else an admin first.",
+        ));
+    }
+    Ok(())
+}

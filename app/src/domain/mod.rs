@@ -1,0 +1,22 @@
+//! Server-only domain code shared by server functions, the runtime API and the CLI.
+//! No UI code lives here.
+
+pub mod access;
+pub mod agents;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod master_key;
+pub mod memberships;
+pub mod passwords;
+pub mod session_store;
+pub mod users;
+pub mod validate;
+pub mod workspaces;
+
+pub use error::DomainError;
+
+/// Seconds since the Unix epoch, the unit of every `*_at` column.
+pub fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}

@@ -1,0 +1,82 @@
+//! People who sign in to the dashboard.
+
+use secrecy::SecretString;
+
+use super::db::Pool;
+use super::{now, passwords, validate, DomainError};
+
+/// A user as the domain sees them; the password hash never leaves this module.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+}
+
+pub async fn create(
+    pool: &Pool,
+    email: &str,
+    name: &str,
+    password: SecretString,
+) -> Result<User, DomainError> {
+    let email = validate::email(email)?;
+    let name = validate::display_name("name", name)?;
+    {
+        use secrecy::ExposeSecret;
+        validate::password(password.expose_secret())?;
+    }
+    let hash = passwords::hash(password).await?;
+    let at = now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO users (email, name, password_hash, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $4) RETURNING id",
+    )
+    .bind(&email)
+    .bind(&name)
+    .bind(&hash)
+    .bind(at)
+    .fetch_one(pool)
+    .await
+    .map_err(|e| DomainError::on_unique(e, "email", "A user with this email already exists."))?;
+    Ok(User { id, email, name })
+}
+
+pub async fn find_by_id(pool: &Pool, id: i64) -> Result<Option<User>, DomainError> {
+    Ok(
+        sqlx::query_as("SELECT id, email, name FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
+pub async fn find_by_email(pool: &Pool, email: &str) -> Result<Option<User>, DomainError> {
+    Ok(
+        sqlx::query_as("SELECT id, email, name FROM users WHERE email = $1")
+            .bind(email.trim().to_lowercase())
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
+/// Checks an email and password. Every failure is the same `InvalidCredentials`, and an
+/// unknown email costs as much time as a wrong password.
+pub async fn authenticate(
+    pool: &Pool,
+    email: &str,
+    password: SecretString,
+) -> Result<User, DomainError> {
+    let row: Option<(i64, String, String, String)> =
+        sqlx::query_as("SELECT id, email, name, password_hash FROM users WHERE email = $1")
+            .bind(email.trim().to_lowercase())
+            .fetch_optional(pool)
+            .await?;
+    let (user, hash) = match row {
+        Some((id, email, name, hash)) => (Some(User { id, email, name }), Some(hash)),
+        None => (None, None),
+    };
+    match (passwords::verify(password, hash).await?, user) {
+        (true, Some(user)) => Ok(user),
+        _ => Err(DomainError::InvalidCredentials),
+    }
+}

@@ -1,0 +1,143 @@
+//! Input rules shared by the dashboard and the CLI. Each returns the cleaned value or a
+//! field error that a form can show next to its field.
+
+use super::DomainError;
+
+pub const MIN_PASSWORD_LEN: usize = 12;
+const MAX_PASSWORD_LEN: usize = 1024;
+
+pub fn email(raw: &str) -> Result<String, DomainError> {
+    let email = raw.trim().to_lowercase();
+    let valid = email.len() <= 254
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+                && email.matches('@').count() == 1
+        });
+    if valid {
+        Ok(email)
+    } else {
+        Err(DomainError::validation(
+            "email",
+            "Enter a valid email address, like ada@example.com.",
+        ))
+    }
+}
+
+pub fn password(raw: &str) -> Result<(), DomainError> {
+    let len = raw.chars().count();
+    if len < MIN_PASSWORD_LEN {
+        return Err(DomainError::validation(
+            "password",
+            format!("The password is too weak: use at least {MIN_PASSWORD_LEN} characters."),
+        ));
+    }
+    if raw.len() > MAX_PASSWORD_LEN {
+        return Err(DomainError::validation(
+            "password",
+            "The password is too long.",
+        ));
+    }
+    let first = raw.chars().next();
+    if raw.chars().all(|c| Some(c) == first) {
+        return Err(DomainError::validation(
+            "password",
+            "The password is too weak: do not repeat one character.",
+        ));
+    }
+    Ok(())
+}
+
+/// Workspace slugs appear in URLs: `acme`, `globex-labs`.
+pub fn slug(raw: &str) -> Result<String, DomainError> {
+    let slug = raw.trim();
+    let ok = (2..=40).contains(&slug.len())
+        && slug.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if ok {
+        Ok(slug.to_string())
+    } else {
+        Err(DomainError::validation(
+            "slug",
+            "A workspace slug is 2 to 40 lowercase letters, digits or hyphens.",
+        ))
+    }
+}
+
+/// Agent names: `billing-worker`, `etl_runner`.
+pub fn agent_name(raw: &str) -> Result<String, DomainError> {
+    let name = raw.trim();
+    let ok = (1..=64).contains(&name.len())
+        && name.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    if ok {
+        Ok(name.to_string())
+    } else {
+        Err(DomainError::validation(
+            "name",
+            "An agent name is 1 to 64 lowercase letters, digits, hyphens or underscores.",
+        ))
+    }
+}
+
+/// Display names of people and workspaces.
+pub fn display_name(field: &'static str, raw: &str) -> Result<String, DomainError> {
+    let name = raw.trim();
+    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+        Err(DomainError::validation(
+            field,
+            "Enter a name of 1 to 100 characters.",
+        ))
+    } else {
+        Ok(name.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_trimmed_and_lowercased() {
+        assert_eq!(email("  Ada@Example.COM ").unwrap(), "ada@example.com");
+    }
+
+    #[test]
+    fn malformed_emails_are_rejected() {
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.com",
+            "ada@example",
+            "a b@example.com",
+            "a@b@c.com",
+        ] {
+            assert!(email(bad).is_err(), "{bad:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn weak_passwords_are_rejected() {
+        assert!(password("short").is_err());
+        assert!(password("aaaaaaaaaaaaaaaa").is_err());
+        assert!(password("correct horse battery").is_ok());
+    }
+
+    #[test]
+    fn slugs_and_agent_names_follow_their_patterns() {
+        assert!(slug("acme").is_ok());
+        assert!(slug("Acme").is_err());
+        assert!(slug("-acme").is_err());
+        assert!(agent_name("billing-worker_2").is_ok());
+        assert!(agent_name("Billing").is_err());
+        assert!(agent_name("").is_err());
+    }
+}

@@ -1,0 +1,93 @@
+//! The error every server function returns: safe to show, typed so that pages can react
+//! (sign-in redirect, "not enabled" page, field errors).
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+#[derive(Debug, Clone, PartialEq, Eq, Error, Serialize, Deserialize)]
+pub enum AppError {
+    #[error("Please sign in.")]
+    NotSignedIn,
+    #[error("Email or password is incorrect.")]
+    InvalidCredentials,
+    #[error("You do not have access to this page. Ask a workspace admin if you need it.")]
+    Forbidden,
+    #[error("Secrets Vault is not enabled for this workspace; ask your operator.")]
+    FeatureDisabled,
+    #[error("Not found.")]
+    NotFound,
+    #[error("{message}")]
+    Validation { field: String, message: String },
+    #[error("{message}")]
+    Conflict { field: String, message: String },
+    #[error("Something went wrong on our side. Please try again.")]
+    Internal,
+    #[error("Could not reach the server: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    /// The HTTP status the server answers with.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::NotSignedIn | AppError::InvalidCredentials => 401,
+            AppError::Forbidden | AppError::FeatureDisabled => 403,
+            AppError::NotFound => 404,
+            AppError::Conflict { .. } => 409,
+            AppError::Validation { .. } => 422,
+            AppError::Internal | AppError::Transport(_) => 500,
+        }
+    }
+
+    /// The message for a form field, if this error belongs to one.
+    pub fn field_message(&self, name: &str) -> Option<String> {
+        match self {
+            AppError::Validation { field, message } | AppError::Conflict { field, message }
+                if field == name =>
+            {
+                Some(message.clone())
+            }
+            _ => None,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::domain::DomainError> for AppError {
+    fn from(err: crate::domain::DomainError) -> Self {
+        use crate::domain::DomainError as D;
+        match err {
+            D::Validation { field, message } => AppError::Validation {
+                field: field.to_string(),
+                message,
+            },
+            D::Conflict { field, message } => AppError::Conflict {
+                field: field.to_string(),
+                message,
+            },
+            D::NotFound(_) => AppError::NotFound,
+            D::NotSignedIn => AppError::NotSignedIn,
+            D::InvalidCredentials => AppError::InvalidCredentials,
+            D::Forbidden => AppError::Forbidden,
+            D::FeatureDisabled => AppError::FeatureDisabled,
+            D::Database(e) => {
+                tracing::error!(error = %e, "database error");
+                AppError::Internal
+            }
+            D::Internal(e) => {
+                tracing::error!(error = %e, "internal error");
+                AppError::Internal
+            }
+        }
+    }
+}

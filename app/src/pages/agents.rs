@@ -1,0 +1,110 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::agents::{list_agents, CreateAgent};
+use crate::components::error_panel::ErrorPanel;
+use crate::components::field::{last_error, FieldError, FormError};
+use crate::components::params::use_workspace_slug;
+use crate::model::AgentView;
+use crate::time_fmt::format_utc;
+
+/// `/w/{ws}/agents`: the workspace's agents; admins can add one.
+#[component]
+pub fn AgentsPage() -> impl IntoView {
+    let ws = use_workspace_slug();
+    let create = ServerAction::<CreateAgent>::new();
+    let agents = Resource::new(
+        move || (ws.get(), create.version().get()),
+        |(ws, _)| list_agents(ws),
+    );
+    // Whether to show the form is decided once per workspace, so that a failed submit
+    // does not re-render the form and lose what was typed.
+    let can_manage = Resource::new(
+        move || ws.get(),
+        |ws| async move { list_agents(ws).await.map(|p| p.can_manage).unwrap_or(false) },
+    );
+    view! {
+        <Title text="Agents · Secrets Vault"/>
+        <section class="page">
+            <header class="page-head">
+                <h1>"Agents"</h1>
+                <p class="lede">
+                    "Agents are the workloads (functions, jobs, bots) that read secrets at runtime with their own credential."
+                </p>
+            </header>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    can_manage.await.then(|| view! { <CreateAgentForm ws=ws.get_untracked() action=create/> })
+                })}
+            </Suspense>
+            <Suspense fallback=|| view! { <p class="loading">"Loading agents…"</p> }>
+                {move || Suspend::new(async move {
+                    match agents.await {
+                        Ok(page) => view! { <AgentTable agents=page.agents/> }.into_any(),
+                        Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn CreateAgentForm(ws: String, action: ServerAction<CreateAgent>) -> impl IntoView {
+    let result = action.value();
+    let error = last_error(result);
+    let pending = action.pending();
+    let created = move || match result.get() {
+        Some(Ok(agent)) => Some(agent.name),
+        _ => None,
+    };
+    view! {
+        <div class="card form-card">
+            <h2>"Add an agent"</h2>
+            <ActionForm action>
+                <input type="hidden" name="ws" value=ws/>
+                <div class="field">
+                    <label for="agent-name">"Name"</label>
+                    <input id="agent-name" name="name" required maxlength="64" placeholder="billing-worker"
+                        aria-describedby="agent-name-help agent-name-error"/>
+                    <p class="help" id="agent-name-help">"Lowercase letters, digits, hyphens and underscores."</p>
+                    <FieldError error field="name" id="agent-name-error"/>
+                </div>
+                <FormError error fields=&["name"]/>
+                <button type="submit" class="btn btn-primary" disabled=move || pending.get()>
+                    {move || if pending.get() { "Adding…" } else { "Add agent" }}
+                </button>
+                {move || created().map(|name| view! { <p class="success" role="status">"Agent " <strong>{name}</strong> " added."</p> })}
+            </ActionForm>
+        </div>
+    }
+}
+
+#[component]
+fn AgentTable(agents: Vec<AgentView>) -> impl IntoView {
+    if agents.is_empty() {
+        return view! { <p class="empty">"No agents yet."</p> }.into_any();
+    }
+    view! {
+        <table class="table" aria-label="Agents">
+            <thead>
+                <tr>
+                    <th scope="col">"Name"</th>
+                    <th scope="col">"Created"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {agents
+                    .into_iter()
+                    .map(|a| view! {
+                        <tr>
+                            <td class="mono">{a.name}</td>
+                            <td>{format_utc(a.created_at)}</td>
+                        </tr>
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}

@@ -1,0 +1,35 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::auth::Login;
+use crate::components::field::{last_error, FormError};
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let login = ServerAction::<Login>::new();
+    let error = last_error(login.value());
+    let pending = login.pending();
+    view! {
+        <Title text="Sign in · Secrets Vault"/>
+        <main class="auth">
+            <div class="card auth-card">
+                <p class="brand brand-large">"Secrets Vault"</p>
+                <h1 id="login-title">"Sign in"</h1>
+                <ActionForm action=login>
+                    <div class="field">
+                        <label for="email">"Email"</label>
+                        <input id="email" name="email" type="email" autocomplete="username" required autofocus/>
+                    </div>
+                    <div class="field">
+                        <label for="password">"Password"</label>
+                        <input id="password" name="password" type="password" autocomplete="current-password" required/>
+                    </div>
+                    <FormError error fields=&[]/>
+                    <button type="submit" class="btn btn-primary btn-block" disabled=move || pending.get()>
+                        {move || if pending.get() { "Signing in…" } else { "Sign in" }}
+                    </button>
+                </ActionForm>
+            </div>
+        </main>
+    }
+}

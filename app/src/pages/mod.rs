@@ -1,0 +1,9 @@
+//! One page per file.
+
+pub mod agents;
+pub mod home;
+pub mod login;
+pub mod not_found;
+pub mod secrets;
+pub mod users;
+pub mod workspace;

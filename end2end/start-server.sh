@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Starts the built server for the browser tests: a fresh data directory, demo data seeded.
+set -euo pipefail
+PORT="${1:-3111}"
+cd "$(dirname "$0")/.."
+BIN="${VAULT_E2E_BIN:-target/debug/vault}"
+DATA="$(mktemp -d -t vault-e2e-XXXXXX)"
+trap 'rm -rf "$DATA"' EXIT
+export VAULT_DATA_DIR="$DATA" VAULT_BIND="127.0.0.1:$PORT"
+unset VAULT_DATABASE_URL VAULT_MODE
+"$BIN" serve --demo

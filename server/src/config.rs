@@ -1,0 +1,178 @@
+//! Layered configuration: defaults, then a TOML file, then `VAULT_*` environment variables.
+//! Production mode refuses to start without what production needs.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::providers::{Env, Format, Toml};
+use figment::Figment;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+use app::domain::master_key::{MasterKey, MasterKeyError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("invalid configuration: {0}")]
+    Invalid(#[from] Box<figment::Error>),
+    #[error("production mode needs {0}")]
+    Missing(&'static str),
+    #[error(transparent)]
+    MasterKey(#[from] MasterKeyError),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Local use: a key file is created in the data directory, cookies need no HTTPS.
+    #[default]
+    Development,
+    Production,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    pub mode: Mode,
+    /// `sqlite://...` or `postgres://...`; defaults to `vault.db` in the data directory.
+    pub database_url: Option<String>,
+    pub bind: SocketAddr,
+    pub data_dir: PathBuf,
+    /// Base64 of 32 random bytes. Prefer `master_key_file` outside development.
+    master_key: Option<SecretString>,
+    pub master_key_file: Option<PathBuf>,
+    /// The `Secure` cookie attribute; defaults to on in production, off in development.
+    pub secure_cookies: Option<bool>,
+    /// Where cargo-leptos put the site (`target/site`).
+    pub site_root: PathBuf,
+    pub session_idle_minutes: i64,
+    pub session_absolute_hours: i64,
+    pub max_connections: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            mode: Mode::Development,
+            database_url: None,
+            bind: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            data_dir: PathBuf::from("data"),
+            master_key: None,
+            master_key_file: None,
+            secure_cookies: None,
+            site_root: PathBuf::from("target/site"),
+            session_idle_minutes: 60,
+            session_absolute_hours: 12,
+            max_connections: 16,
+        }
+    }
+}
+
+/// Where the master key came from, for the start-up message.
+pub enum KeySource {
+    Environment,
+    File(PathBuf),
+    CreatedDevFile(PathBuf),
+}
+
+impl Config {
+    /// Loads `file` (if given, or `vault.toml` if present), then the environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let mut figment = Figment::new();
+        match file {
+            Some(path) => figment = figment.merge(Toml::file_exact(path)),
+            None => figment = figment.merge(Toml::file("vault.toml")),
+        }
+        let config: Config = figment
+            .merge(Env::prefixed("VAULT_").ignore(&["config"]))
+            .extract()
+            .map_err(Box::new)?;
+        config.check()?;
+        Ok(config)
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        if self.mode == Mode::Production {
+            if self.master_key.is_none() && self.master_key_file.is_none() {
+                return Err(ConfigError::Missing(
+                    "a master key: set VAULT_MASTER_KEY_FILE (or VAULT_MASTER_KEY) to 32 random bytes in base64",
+                ));
+            }
+            if self.database_url.is_none() {
+                return Err(ConfigError::Missing("VAULT_DATABASE_URL"));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("vault.db").display()
+            ),
+        }
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.secure_cookies.unwrap_or(self.mode == Mode::Production)
+    }
+
+    /// The master key from the environment, a file, or (development only) a key file
+    /// created in the data directory.
+    pub fn master_key(&self) -> Result<(MasterKey, KeySource), ConfigError> {
+        if let Some(encoded) = &self.master_key {
+            return Ok((
+                MasterKey::from_base64(encoded.expose_secret())?,
+                KeySource::Environment,
+            ));
+        }
+        if let Some(path) = &self.master_key_file {
+            return Ok((MasterKey::read_file(path)?, KeySource::File(path.clone())));
+        }
+        if self.mode == Mode::Production {
+            return Err(ConfigError::Missing("a master key"));
+        }
+        let path = self.data_dir.join("master.key");
+        let (key, created) = MasterKey::read_or_create_file(&path)?;
+        let source = if created {
+            KeySource::CreatedDevFile(path)
+        } else {
+            KeySource::File(path)
+        };
+        Ok((key, source))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn production_without_a_master_key_refuses_to_start() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("VAULT_MODE", "production");
+            jail.set_env("VAULT_DATABASE_URL", "postgres://localhost/vault");
+            let err = Config::load(None).unwrap_err();
+            assert!(err.to_string().contains("master key"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "vault.toml",
+                "bind = \"127.0.0.1:4000\"\ndata_dir = \"from-file\"",
+            )?;
+            jail.set_env("VAULT_DATA_DIR", "from-env");
+            let config = Config::load(None).unwrap();
+            assert_eq!(config.bind.port(), 4000);
+            assert_eq!(config.data_dir, PathBuf::from("from-env"));
+            assert!(!config.secure_cookies());
+            Ok(())
+        });
+    }
+}

@@ -1,0 +1,112 @@
+//! Starting the server: open the database, apply migrations, load the master key, bind.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use leptos::config::{Env, LeptosOptions};
+use tokio::net::TcpListener;
+
+use app::domain::db::{self, Pool};
+use app::domain::session_store::DbSessionStore;
+use app::state::{AppState, SessionPolicy};
+
+use crate::config::{Config, KeySource, Mode};
+use crate::error::CliError;
+use crate::router;
+
+/// Opens the pool and applies migrations.
+pub async fn open_database(config: &Config) -> Result<Pool, CliError> {
+    if config.database_url.is_none() {
+        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+            CliError::Io(format!(
+                "cannot create the data directory {}: {e}",
+                config.data_dir.display()
+            ))
+        })?;
+    }
+    let url = config.database_url();
+    let pool = db::connect(&url, config.max_connections).await?;
+    db::migrate(&pool, &url).await?;
+    Ok(pool)
+}
+
+pub async fn build_state(config: &Config) -> Result<AppState, CliError> {
+    let (master_key, source) = config.master_key()?;
+    match source {
+        KeySource::CreatedDevFile(path) => tracing::warn!(
+            "DEVELOPMENT MODE: created a new master key file at {} (mode 0600). \
+             Anyone who can read it can decrypt this vault. Use VAULT_MASTER_KEY_FILE in production.",
+            path.display()
+        ),
+        KeySource::File(path) => tracing::info!("master key loaded from {}", path.display()),
+        KeySource::Environment => tracing::info!("master key loaded from the environment"),
+    }
+    let pool = open_database(config).await?;
+    let leptos_options = LeptosOptions::builder()
+        .output_name("vault")
+        .site_root(config.site_root.display().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(config.bind)
+        .env(if config.mode == Mode::Production {
+            Env::PROD
+        } else {
+            Env::DEV
+        })
+        .build();
+    Ok(AppState {
+        leptos_options,
+        pool,
+        master_key: Arc::new(master_key),
+        sessions: SessionPolicy {
+            idle_seconds: config.session_idle_minutes * 60,
+            absolute_seconds: config.session_absolute_hours * 3600,
+        },
+    })
+}
+
+/// Binds and serves until the process is stopped. Used by `vault serve` and the tests.
+pub async fn serve(config: Config, listener: TcpListener) -> Result<(), CliError> {
+    let state = build_state(&config).await?;
+    spawn_session_cleanup(state.pool.clone());
+    let app = router::build(state, config.secure_cookies());
+    let addr = listener
+        .local_addr()
+        .map_err(|e| CliError::Io(e.to_string()))?;
+    tracing::info!("Secrets Vault listening on http://{addr}");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| CliError::Io(e.to_string()))
+}
+
+fn spawn_session_cleanup(pool: Pool) {
+    let store = DbSessionStore::new(pool);
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = store.delete_expired().await {
+                tracing::warn!(error = %e, "could not delete expired sessions");
+            }
+        }
+    });
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

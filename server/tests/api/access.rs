@@ -1,0 +1,206 @@
+//! The Secrets tab and every admin action are enforced by the server, not by hidden links.
+
+use reqwest::StatusCode;
+use secrecy::SecretString;
+
+use app::domain::{memberships, users, workspaces};
+use app::model::Role;
+
+use crate::helpers::{expect_status, spawn_app, TestApp, ADMIN, MEMBER};
+
+async fn outsider(app: &TestApp) -> reqwest::Client {
+    let ws = workspaces::create(&app.pool, "initech", "Initech")
+        .await
+        .unwrap();
+    let user = users::create(
+        &app.pool,
+        "olive@initech.test",
+        "Olive",
+        SecretString::from("olive-password-1"),
+    )
+    .await
+    .unwrap();
+    memberships::add(&app.pool, ws.id, user.id, Role::Admin)
+        .await
+        .unwrap();
+    app.signed_in(("olive@initech.test", "olive-password-1"))
+        .await
+}
+
+#[tokio::test]
+async fn only_admins_of_flagged_workspaces_pass_the_secrets_gate() {
+    let app = spawn_app().await;
+    let anonymous = app.client();
+    let body = expect_status(
+        app.call(&anonymous, "secrets_overview", &[("ws", "acme")])
+            .await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    assert!(body.contains("NotSignedIn"), "{body}");
+
+    let member = app.signed_in(MEMBER).await;
+    let body = expect_status(
+        app.call(&member, "secrets_overview", &[("ws", "acme")])
+            .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    assert!(body.contains("Forbidden"), "{body}");
+
+    let admin = app.signed_in(ADMIN).await;
+    let body = expect_status(
+        app.call(&admin, "secrets_overview", &[("ws", "globex")])
+            .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    assert!(body.contains("FeatureDisabled"), "{body}");
+
+    let other = outsider(&app).await;
+    let body = expect_status(
+        app.call(&other, "secrets_overview", &[("ws", "acme")])
+            .await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    assert!(body.contains("NotFound"), "{body}");
+
+    expect_status(
+        app.call(&admin, "secrets_overview", &[("ws", "acme")])
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_secrets_page_url_is_denied_by_the_server() {
+    let app = spawn_app().await;
+    let member = app.signed_in(MEMBER).await;
+    let body = expect_status(
+        app.page(&member, "/w/acme/secrets").await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    assert!(body.contains("Access denied"));
+    assert!(!body.contains("No secrets yet"));
+
+    let admin = app.signed_in(ADMIN).await;
+    let body = expect_status(
+        app.page(&admin, "/w/globex/secrets").await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    assert!(body.contains("Secrets Vault is not enabled for this workspace; ask your operator."));
+    assert!(!body.contains("No secrets yet"));
+
+    let body = expect_status(app.page(&admin, "/w/acme/secrets").await, StatusCode::OK).await;
+    assert!(body.contains("No secrets yet"));
+
+    let anonymous = app.page(&app.client(), "/w/acme/secrets").await;
+    assert_eq!(anonymous.status(), StatusCode::FOUND);
+    assert_eq!(anonymous.headers()["location"], "/login");
+}
+
+#[tokio::test]
+async fn the_secrets_tab_is_shown_only_to_admins_of_flagged_workspaces() {
+    let app = spawn_app().await;
+    let admin = app.signed_in(ADMIN).await;
+    let member = app.signed_in(MEMBER).await;
+    let tab = |ws: &str| format!("href=\"/w/{ws}/secrets\"");
+
+    let body = expect_status(app.page(&admin, "/w/acme/agents").await, StatusCode::OK).await;
+    assert!(body.contains(&tab("acme")));
+    let body = expect_status(app.page(&admin, "/w/globex/agents").await, StatusCode::OK).await;
+    assert!(!body.contains(&tab("globex")));
+    let body = expect_status(app.page(&member, "/w/acme/agents").await, StatusCode::OK).await;
+    assert!(!body.contains(&tab("acme")));
+
+    let frame: serde_json::Value = serde_json::from_str(
+        &expect_status(
+            app.call(&member, "workspace", &[("ws", "acme")]).await,
+            StatusCode::OK,
+        )
+        .await,
+    )
+    .unwrap();
+    assert_eq!(frame["secrets_tab"], false);
+    assert_eq!(frame["role"], "member");
+}
+
+#[tokio::test]
+async fn switching_the_flag_off_closes_the_tab_at_once() {
+    let app = spawn_app().await;
+    let admin = app.signed_in(ADMIN).await;
+    expect_status(
+        app.call(&admin, "secrets_overview", &[("ws", "acme")])
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    workspaces::set_secrets_flag(&app.pool, "acme", false)
+        .await
+        .unwrap();
+    expect_status(
+        app.call(&admin, "secrets_overview", &[("ws", "acme")])
+            .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_workspace_you_do_not_belong_to_looks_missing() {
+    let app = spawn_app().await;
+    let other = outsider(&app).await;
+    let missing = expect_status(
+        app.call(&other, "agents", &[("ws", "no-such-ws")]).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    let foreign = expect_status(
+        app.call(&other, "agents", &[("ws", "acme")]).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    assert_eq!(missing, foreign);
+    let page = expect_status(app.page(&other, "/w/acme").await, StatusCode::NOT_FOUND).await;
+    assert!(!page.contains("Acme Inc"));
+}
+
+#[tokio::test]
+async fn a_cross_site_post_is_refused_and_changes_nothing() {
+    let app = spawn_app().await;
+    let admin = app.signed_in(ADMIN).await;
+    let res = admin
+        .post(app.url("/api/create_agent"))
+        .header("origin", "http://evil.example")
+        .form(&[("ws", "acme"), ("name", "planted")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(!app
+        .agent_names("acme")
+        .await
+        .contains(&"planted".to_string()));
+
+    let same_origin = admin
+        .post(app.url("/api/create_agent"))
+        .header("origin", format!("http://{}", app.addr))
+        .form(&[("ws", "acme"), ("name", "legit")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same_origin.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn pages_carry_security_headers() {
+    let app = spawn_app().await;
+    let res = app.page(&app.client(), "/login").await;
+    assert_eq!(res.headers()["x-frame-options"], "DENY");
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(res.headers()["cache-control"], "no-store");
+}

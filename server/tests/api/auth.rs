@@ -1,0 +1,158 @@
+use reqwest::header::COOKIE;
+use reqwest::StatusCode;
+
+use crate::helpers::{expect_status, session_cookie, spawn_app, ADMIN, MEMBER};
+
+#[tokio::test]
+async fn a_user_signs_in_and_sees_their_workspaces() {
+    let app = spawn_app().await;
+    let client = app.signed_in(ADMIN).await;
+    let body = expect_status(app.call(&client, "me", &[]).await, StatusCode::OK).await;
+    let me: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(me["email"], "admin@acme.test");
+    let slugs: Vec<&str> = me["workspaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["slug"].as_str().unwrap())
+        .collect();
+    assert_eq!(slugs, ["acme", "globex"]);
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_email_get_the_same_answer() {
+    let app = spawn_app().await;
+    let client = app.client();
+    let wrong = app
+        .call(
+            &client,
+            "login",
+            &[("email", ADMIN.0), ("password", "not-the-password")],
+        )
+        .await;
+    assert!(
+        session_cookie(wrong.headers()).is_none(),
+        "a failed sign-in must not start a session"
+    );
+    let wrong = expect_status(wrong, StatusCode::UNAUTHORIZED).await;
+    let unknown = app
+        .call(
+            &client,
+            "login",
+            &[
+                ("email", "nobody@acme.test"),
+                ("password", "not-the-password"),
+            ],
+        )
+        .await;
+    let unknown = expect_status(unknown, StatusCode::UNAUTHORIZED).await;
+    assert_eq!(wrong, unknown);
+    let me = expect_status(app.call(&client, "me", &[]).await, StatusCode::OK).await;
+    assert_eq!(me, "null");
+}
+
+#[tokio::test]
+async fn the_session_id_changes_at_sign_in_and_the_old_one_dies() {
+    let app = spawn_app().await;
+    let client = app.client();
+    let first = app
+        .call(
+            &client,
+            "login",
+            &[("email", MEMBER.0), ("password", MEMBER.1)],
+        )
+        .await;
+    let first = session_cookie(first.headers()).expect("first session cookie");
+    let second = app
+        .call(
+            &client,
+            "login",
+            &[("email", ADMIN.0), ("password", ADMIN.1)],
+        )
+        .await;
+    let second = session_cookie(second.headers()).expect("second session cookie");
+    let value = |c: &str| c.split(';').next().unwrap().to_string();
+    assert_ne!(value(&first), value(&second));
+
+    // Replaying the first cookie (a fixation or theft attempt) reaches nobody's session.
+    let stale = reqwest::Client::new()
+        .post(app.url("/api/me"))
+        .header(COOKIE, value(&first))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(expect_status(stale, StatusCode::OK).await, "null");
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_http_only_and_strict() {
+    let app = spawn_app().await;
+    let res = app
+        .call(
+            &app.client(),
+            "login",
+            &[("email", ADMIN.0), ("password", ADMIN.1)],
+        )
+        .await;
+    let cookie = session_cookie(res.headers()).expect("session cookie");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Strict"), "{cookie}");
+    assert!(
+        !cookie.contains("Secure"),
+        "development mode serves plain http: {cookie}"
+    );
+}
+
+#[tokio::test]
+async fn signing_out_ends_the_session() {
+    let app = spawn_app().await;
+    let client = app.signed_in(ADMIN).await;
+    let out = app.call(&client, "logout", &[]).await;
+    assert!(out.status().is_success() || out.status().is_redirection());
+    assert_eq!(
+        expect_status(app.call(&client, "me", &[]).await, StatusCode::OK).await,
+        "null"
+    );
+    let res = app.page(&client, "/w/acme/agents").await;
+    assert_eq!(res.status(), StatusCode::FOUND);
+    assert_eq!(res.headers()["location"], "/login");
+}
+
+#[tokio::test]
+async fn sessions_live_in_the_database() {
+    let app = spawn_app().await;
+    let _client = app.signed_in(ADMIN).await;
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, 1);
+    let data: String = sqlx::query_scalar("SELECT data FROM sessions")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!(!data.contains(ADMIN.1), "no password in session data");
+}
+
+#[tokio::test]
+async fn a_session_past_its_absolute_lifetime_is_signed_out() {
+    let app = spawn_app().await;
+    let client = app.signed_in(ADMIN).await;
+    // Age the sign-in time by 13 hours (the default absolute lifetime is 12).
+    let data: String = sqlx::query_scalar("SELECT data FROM sessions")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&data).unwrap();
+    let at = json["auth_at"].as_i64().unwrap();
+    json["auth_at"] = serde_json::json!(at - 13 * 3600);
+    sqlx::query("UPDATE sessions SET data = $1")
+        .bind(json.to_string())
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        expect_status(app.call(&client, "me", &[]).await, StatusCode::OK).await,
+        "null"
+    );
+}

@@ -1,0 +1,181 @@
+//! The operator CLI validates every change and exits non-zero with a clear message.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use tempfile::TempDir;
+
+fn vault(dir: &TempDir, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vault"))
+        .args(args)
+        .env("VAULT_DATA_DIR", dir.path())
+        .env_remove("VAULT_DATABASE_URL")
+        .env_remove("VAULT_MODE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("vault binary");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn ok(out: &Output) -> String {
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "stdout: {stdout}\nstderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+fn fails_with(out: &Output, needle: &str) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success(),
+        "expected a failure, stderr: {stderr}"
+    );
+    assert!(stderr.contains(needle), "expected {needle:?} in: {stderr}");
+}
+
+#[test]
+fn an_operator_sets_up_a_workspace_from_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(&vault(
+        &dir,
+        &["workspace", "create", "hooli", "--name", "Hooli"],
+        "",
+    ));
+    ok(&vault(
+        &dir,
+        &["user", "create", "gavin@hooli.test", "--name", "Gavin"],
+        "a-strong-password\n",
+    ));
+    ok(&vault(
+        &dir,
+        &[
+            "user",
+            "add",
+            "gavin@hooli.test",
+            "hooli",
+            "--role",
+            "admin",
+        ],
+        "",
+    ));
+    let out = ok(&vault(
+        &dir,
+        &["workspace", "flag", "hooli", "secrets", "on"],
+        "",
+    ));
+    assert!(out.contains("secrets vault is now on for hooli"), "{out}");
+    ok(&vault(
+        &dir,
+        &["agent", "create", "hooli", "nightly-sync"],
+        "",
+    ));
+    let out = ok(&vault(&dir, &["workspace", "list"], ""));
+    assert!(out.contains("hooli") && out.contains("secrets on"), "{out}");
+}
+
+#[test]
+fn bad_input_is_refused_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    fails_with(
+        &vault(&dir, &["workspace", "create", "Not A Slug"], ""),
+        "workspace slug",
+    );
+    fails_with(
+        &vault(&dir, &["workspace", "flag", "nowhere", "secrets", "on"], ""),
+        "unknown workspace",
+    );
+    fails_with(
+        &vault(&dir, &["user", "create", "weak@hooli.test"], "short\n"),
+        "too weak",
+    );
+    fails_with(
+        &vault(
+            &dir,
+            &["user", "create", "not-an-email"],
+            "a-strong-password\n",
+        ),
+        "valid email",
+    );
+    ok(&vault(
+        &dir,
+        &["user", "create", "dup@hooli.test"],
+        "a-strong-password\n",
+    ));
+    fails_with(
+        &vault(
+            &dir,
+            &["user", "create", "DUP@hooli.test"],
+            "a-strong-password\n",
+        ),
+        "already exists",
+    );
+    fails_with(
+        &vault(
+            &dir,
+            &[
+                "user",
+                "add",
+                "dup@hooli.test",
+                "nowhere",
+                "--role",
+                "admin",
+            ],
+            "",
+        ),
+        "unknown workspace",
+    );
+    fails_with(
+        &vault(&dir, &["agent", "create", "nowhere", "bot"], ""),
+        "unknown workspace",
+    );
+    // clap rejects an unknown role before anything runs.
+    let out = vault(
+        &dir,
+        &["user", "add", "dup@hooli.test", "hooli", "--role", "owner"],
+        "",
+    );
+    assert!(!out.status.success());
+}
+
+#[test]
+fn demo_data_is_refused_in_production_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_vault"))
+        .arg("demo")
+        .env("VAULT_DATA_DIR", dir.path())
+        .env("VAULT_MODE", "production")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("production mode needs"), "{stderr}");
+}
+
+#[test]
+fn production_mode_refuses_to_serve_without_a_master_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_vault"))
+        .arg("serve")
+        .env("VAULT_DATA_DIR", dir.path())
+        .env("VAULT_MODE", "production")
+        .env(
+            "VAULT_DATABASE_URL",
+            format!("sqlite://{}/p.db?mode=rwc", dir.path().display()),
+        )
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("master key"), "{stderr}");
+}

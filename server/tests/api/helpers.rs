@@ -1,0 +1,117 @@
+use std::net::SocketAddr;
+
+use reqwest::header::{HeaderMap, ACCEPT, SET_COOKIE};
+use reqwest::{Client, Response, StatusCode};
+use tempfile::TempDir;
+use tokio::net::TcpListener;
+
+use app::domain::db::Pool;
+use app::domain::demo;
+use server::config::Config;
+use server::serve;
+
+pub const ADMIN: (&str, &str) = (demo::ADMIN.email, demo::ADMIN.password);
+pub const MEMBER: (&str, &str) = (demo::MEMBER.email, demo::MEMBER.password);
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub pool: Pool,
+    pub config: Config,
+    _dir: TempDir,
+}
+
+/// Starts the real server on port 0 with a fresh database seeded with the demo data.
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = Config {
+        data_dir: dir.path().to_path_buf(),
+        bind: "127.0.0.1:0".parse().unwrap(),
+        ..Config::default()
+    };
+    let pool = serve::open_database(&config).await.expect("database");
+    demo::seed(&pool).await.expect("demo data");
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(serve::serve(config.clone(), listener));
+    TestApp {
+        addr,
+        pool,
+        config,
+        _dir: dir,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// A browser-like client: keeps cookies, does not follow redirects.
+    pub fn client(&self) -> Client {
+        Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    /// Calls a server function with form-encoded arguments, as a hydrated page does.
+    pub async fn call(&self, client: &Client, name: &str, form: &[(&str, &str)]) -> Response {
+        client
+            .post(self.url(&format!("/api/{name}")))
+            .form(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn page(&self, client: &Client, path: &str) -> Response {
+        client
+            .get(self.url(path))
+            .header(ACCEPT, "text/html")
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// A client signed in as `who`.
+    pub async fn signed_in(&self, who: (&str, &str)) -> Client {
+        let client = self.client();
+        let res = self
+            .call(&client, "login", &[("email", who.0), ("password", who.1)])
+            .await;
+        assert!(
+            res.status().is_success() || res.status().is_redirection(),
+            "sign-in failed: {}",
+            res.status()
+        );
+        client
+    }
+
+    pub async fn agent_names(&self, ws: &str) -> Vec<String> {
+        sqlx::query_scalar(
+            "SELECT a.name FROM agents a JOIN workspaces w ON w.id = a.workspace_id WHERE w.slug = $1 ORDER BY a.name",
+        )
+        .bind(ws)
+        .fetch_all(&self.pool)
+        .await
+        .unwrap()
+    }
+}
+
+/// The session cookie's value from a response, if it sets one.
+pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("vault_session="))
+        .map(|v| v.to_string())
+}
+
+pub async fn expect_status(res: Response, status: StatusCode) -> String {
+    let got = res.status();
+    let body = res.text().await.unwrap();
+    assert_eq!(got, status, "body: {body}");
+    body
+}

@@ -1,0 +1,7 @@
+//! Integration tests: the real server on port 0 against a fresh database.
+
+mod access;
+mod auth;
+mod cli;
+mod helpers;
+mod workspace_admin;
