@@ -15,7 +15,7 @@ test('a member sees no Secrets tab and is denied at its URL', async ({ page }) =
 
 test('an admin of a workspace with the flag off sees no tab and a clear page', async ({ page }) => {
   await signIn(page, ADMIN);
-  await page.getByText('Acme Inc', { exact: true }).first().click();
+  await page.locator('.switcher summary').click();
   await page.getByRole('link', { name: /Globex Corp/ }).click();
   await expect(page).toHaveURL(/\/w\/globex$/);
   await hydrated(page);

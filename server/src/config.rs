@@ -39,7 +39,7 @@ pub struct Config {
     pub bind: SocketAddr,
     pub data_dir: PathBuf,
     /// Base64 of 32 random bytes. Prefer `master_key_file` outside development.
-    master_key: Option<SecretString>,
+    pub master_key: Option<SecretString>,
     pub master_key_file: Option<PathBuf>,
     /// The `Secure` cookie attribute; defaults to on in production, off in development.
     pub secure_cookies: Option<bool>,
@@ -146,6 +146,7 @@ impl Config {
 }
 
 #[cfg(test)]
+#[allow(clippy::result_large_err)] // figment::Jail's closures return figment::Error
 mod tests {
     use super::*;
 

@@ -77,7 +77,7 @@ fn WorkspaceSwitcher(
     }
     view! {
         <details class="switcher">
-            <summary aria-label="Switch workspace">{name}</summary>
+            <summary>{name} <span class="sr-only">"(switch workspace)"</span></summary>
             <ul class="menu">
                 {others
                     .into_iter()

@@ -16,7 +16,6 @@ pub const MEMBER: (&str, &str) = (demo::MEMBER.email, demo::MEMBER.password);
 pub struct TestApp {
     pub addr: SocketAddr,
     pub pool: Pool,
-    pub config: Config,
     _dir: TempDir,
 }
 
@@ -32,11 +31,10 @@ pub async fn spawn_app() -> TestApp {
     demo::seed(&pool).await.expect("demo data");
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(serve::serve(config.clone(), listener));
+    tokio::spawn(serve::serve(config, listener));
     TestApp {
         addr,
         pool,
-        config,
         _dir: dir,
     }
 }
