@@ -5,9 +5,12 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
+use crate::pages::secrets::{
+    detail::SecretDetailPage, list::SecretsListPage, new::NewSecretPage, trash::TrashPage,
+};
 use crate::pages::{
     agents::AgentsPage, home::HomePage, login::LoginPage, not_found::NotFoundPage,
-    secrets::SecretsPage, users::UsersPage, workspace::WorkspaceHome, workspace::WorkspaceLayout,
+    users::UsersPage, workspace::WorkspaceHome, workspace::WorkspaceLayout,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -49,7 +52,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=WorkspaceHome ssr=SsrMode::Async/>
                     <Route path=path!("agents") view=AgentsPage ssr=SsrMode::Async/>
                     <Route path=path!("users") view=UsersPage ssr=SsrMode::Async/>
-                    <Route path=path!("secrets") view=SecretsPage ssr=SsrMode::Async/>
+                    <Route path=path!("secrets") view=SecretsListPage ssr=SsrMode::Async/>
+                    <Route path=path!("secrets/new") view=NewSecretPage ssr=SsrMode::Async/>
+                    <Route path=path!("secrets/trash") view=TrashPage ssr=SsrMode::Async/>
+                    <Route path=path!("secret/:name") view=SecretDetailPage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

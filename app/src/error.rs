@@ -22,6 +22,9 @@ pub enum AppError {
     Validation { field: String, message: String },
     #[error("{message}")]
     Conflict { field: String, message: String },
+    /// Several fields are wrong at once: each message belongs next to its field.
+    #[error("Please correct the highlighted fields.")]
+    Invalid(Vec<(String, String)>),
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
     #[error("Could not reach the server: {0}")]
@@ -36,7 +39,7 @@ impl AppError {
             AppError::Forbidden | AppError::FeatureDisabled => 403,
             AppError::NotFound => 404,
             AppError::Conflict { .. } => 409,
-            AppError::Validation { .. } => 422,
+            AppError::Validation { .. } | AppError::Invalid(_) => 422,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }
@@ -49,6 +52,10 @@ impl AppError {
             {
                 Some(message.clone())
             }
+            AppError::Invalid(errors) => errors
+                .iter()
+                .find(|(f, _)| f == name)
+                .map(|(_, m)| m.clone()),
             _ => None,
         }
     }
@@ -75,6 +82,12 @@ impl From<crate::domain::DomainError> for AppError {
                 field: field.to_string(),
                 message,
             },
+            D::Invalid(errors) => AppError::Invalid(
+                errors
+                    .into_iter()
+                    .map(|(f, m)| (f.to_string(), m))
+                    .collect(),
+            ),
             D::NotFound(_) => AppError::NotFound,
             D::NotSignedIn => AppError::NotSignedIn,
             D::InvalidCredentials => AppError::InvalidCredentials,

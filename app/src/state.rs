@@ -6,14 +6,14 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 
+use crate::domain::crypto::Keyring;
 use crate::domain::db::Pool;
-use crate::domain::master_key::MasterKey;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub pool: Pool,
-    pub master_key: Arc<MasterKey>,
+    pub keyring: Arc<Keyring>,
     pub sessions: SessionPolicy,
 }
 

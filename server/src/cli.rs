@@ -8,7 +8,7 @@ use secrecy::SecretString;
 use tokio::net::TcpListener;
 
 use app::domain::access::Admin;
-use app::domain::{agents, demo, memberships, users, workspaces};
+use app::domain::{agents, demo, keys, memberships, users, workspaces};
 use app::model::Role;
 
 use crate::config::{Config, Mode};
@@ -50,6 +50,10 @@ pub enum Command {
     /// Manage agents.
     #[command(subcommand)]
     Agent(AgentCommand),
+    /// Re-wrap every workspace data key under the current master key. Configure the new key
+    /// as VAULT_MASTER_KEY_FILE and the old one in VAULT_PREVIOUS_MASTER_KEY_FILES (servers
+    /// too), run this, then drop the old key. Servers keep serving throughout.
+    RotateMasterKey,
 }
 
 #[derive(Debug, Subcommand)]
@@ -149,6 +153,16 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Demo => seed_demo(&config).await,
         Command::Workspace(cmd) => workspace(&config, cmd).await,
         Command::User(cmd) => user(&config, cmd).await,
+        Command::RotateMasterKey => {
+            let (keyring, _) = config.keyring()?;
+            let pool = serve::open_database(&config).await?;
+            let n = keys::rewrap_all(&pool, &keyring).await?;
+            println!(
+                "re-wrapped {n} data key(s) under master key {}",
+                keyring.current().0
+            );
+            Ok(())
+        }
         Command::Agent(AgentCommand::Create { workspace, name }) => {
             let pool = serve::open_database(&config).await?;
             let ws = workspaces::get_by_slug(&pool, &workspace).await?;

@@ -9,6 +9,7 @@ use figment::Figment;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
+use app::domain::crypto::Keyring;
 use app::domain::master_key::{MasterKey, MasterKeyError};
 
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +42,8 @@ pub struct Config {
     /// Base64 of 32 random bytes. Prefer `master_key_file` outside development.
     pub master_key: Option<SecretString>,
     pub master_key_file: Option<PathBuf>,
+    /// Earlier master keys, still accepted for unwrapping data keys during a rotation.
+    pub previous_master_key_files: Vec<PathBuf>,
     /// The `Secure` cookie attribute; defaults to on in production, off in development.
     pub secure_cookies: Option<bool>,
     /// Where cargo-leptos put the site (`target/site`).
@@ -59,6 +62,7 @@ impl Default for Config {
             data_dir: PathBuf::from("data"),
             master_key: None,
             master_key_file: None,
+            previous_master_key_files: Vec::new(),
             secure_cookies: None,
             site_root: PathBuf::from("target/site"),
             session_idle_minutes: 60,
@@ -142,6 +146,17 @@ impl Config {
             KeySource::File(path)
         };
         Ok((key, source))
+    }
+
+    /// The current master key and any previous ones listed for a rotation.
+    pub fn keyring(&self) -> Result<(Keyring, KeySource), ConfigError> {
+        let (current, source) = self.master_key()?;
+        let previous = self
+            .previous_master_key_files
+            .iter()
+            .map(|path| MasterKey::read_file(path))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((Keyring::new(current, previous), source))
     }
 }
 

@@ -7,6 +7,7 @@ use leptos::config::{Env, LeptosOptions};
 use tokio::net::TcpListener;
 
 use app::domain::db::{self, Pool};
+use app::domain::secrets::store;
 use app::domain::session_store::DbSessionStore;
 use app::state::{AppState, SessionPolicy};
 
@@ -31,7 +32,7 @@ pub async fn open_database(config: &Config) -> Result<Pool, CliError> {
 }
 
 pub async fn build_state(config: &Config) -> Result<AppState, CliError> {
-    let (master_key, source) = config.master_key()?;
+    let (keyring, source) = config.keyring()?;
     match source {
         KeySource::CreatedDevFile(path) => tracing::warn!(
             "DEVELOPMENT MODE: created a new master key file at {} (mode 0600). \
@@ -56,7 +57,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, CliError> {
     Ok(AppState {
         leptos_options,
         pool,
-        master_key: Arc::new(master_key),
+        keyring: Arc::new(keyring),
         sessions: SessionPolicy {
             idle_seconds: config.session_idle_minutes * 60,
             absolute_seconds: config.session_absolute_hours * 3600,
@@ -67,7 +68,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, CliError> {
 /// Binds and serves until the process is stopped. Used by `vault serve` and the tests.
 pub async fn serve(config: Config, listener: TcpListener) -> Result<(), CliError> {
     let state = build_state(&config).await?;
-    spawn_session_cleanup(state.pool.clone());
+    spawn_cleanup(state.pool.clone());
     let app = router::build(state, config.secure_cookies());
     let addr = listener
         .local_addr()
@@ -79,14 +80,20 @@ pub async fn serve(config: Config, listener: TcpListener) -> Result<(), CliError
         .map_err(|e| CliError::Io(e.to_string()))
 }
 
-fn spawn_session_cleanup(pool: Pool) {
-    let store = DbSessionStore::new(pool);
+/// Every ten minutes: drop expired sessions, purge secrets 30 days in the trash.
+fn spawn_cleanup(pool: Pool) {
+    let store = DbSessionStore::new(pool.clone());
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));
         loop {
             tick.tick().await;
             if let Err(e) = store.delete_expired().await {
                 tracing::warn!(error = %e, "could not delete expired sessions");
+            }
+            match store::purge_expired(&pool).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(purged = n, "secrets purged after 30 days in the trash"),
+                Err(e) => tracing::warn!(error = %e, "could not purge the trash"),
             }
         }
     });

@@ -62,3 +62,10 @@ pub async fn respond<T>(body: impl Future<Output = Result<T, AppError>>) -> Resu
     }
     result
 }
+
+/// Signed in, admin of `ws`, secrets flag on: the gate of every Secrets server function.
+pub async fn secrets_admin(ws: &str) -> Result<(AppState, access::SecretsAdmin), AppError> {
+    let (state, who) = signed_in().await?;
+    let gate = access::require_secrets_admin(&state.pool, &who, ws).await?;
+    Ok((state, gate))
+}

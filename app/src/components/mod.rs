@@ -3,3 +3,4 @@
 pub mod error_panel;
 pub mod field;
 pub mod params;
+pub mod value_fields;

@@ -14,6 +14,8 @@ pub enum DomainError {
         field: &'static str,
         message: String,
     },
+    #[error("{}", .0.iter().map(|(f, m)| format!("{f}: {m}")).collect::<Vec<_>>().join("; "))]
+    Invalid(Vec<(&'static str, String)>),
     #[error("{0} not found")]
     NotFound(&'static str),
     #[error("not signed in")]

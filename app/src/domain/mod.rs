@@ -3,12 +3,16 @@
 
 pub mod access;
 pub mod agents;
+pub mod audit;
+pub mod crypto;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod keys;
 pub mod master_key;
 pub mod memberships;
 pub mod passwords;
+pub mod secrets;
 pub mod session_store;
 pub mod users;
 pub mod validate;

@@ -32,7 +32,7 @@ async fn only_admins_of_flagged_workspaces_pass_the_secrets_gate() {
     let app = spawn_app().await;
     let anonymous = app.client();
     let body = expect_status(
-        app.call(&anonymous, "secrets_overview", &[("ws", "acme")])
+        app.call(&anonymous, "secrets/list", &[("ws", "acme")])
             .await,
         StatusCode::UNAUTHORIZED,
     )
@@ -41,8 +41,7 @@ async fn only_admins_of_flagged_workspaces_pass_the_secrets_gate() {
 
     let member = app.signed_in(MEMBER).await;
     let body = expect_status(
-        app.call(&member, "secrets_overview", &[("ws", "acme")])
-            .await,
+        app.call(&member, "secrets/list", &[("ws", "acme")]).await,
         StatusCode::FORBIDDEN,
     )
     .await;
@@ -50,8 +49,7 @@ async fn only_admins_of_flagged_workspaces_pass_the_secrets_gate() {
 
     let admin = app.signed_in(ADMIN).await;
     let body = expect_status(
-        app.call(&admin, "secrets_overview", &[("ws", "globex")])
-            .await,
+        app.call(&admin, "secrets/list", &[("ws", "globex")]).await,
         StatusCode::FORBIDDEN,
     )
     .await;
@@ -59,16 +57,14 @@ async fn only_admins_of_flagged_workspaces_pass_the_secrets_gate() {
 
     let other = outsider(&app).await;
     let body = expect_status(
-        app.call(&other, "secrets_overview", &[("ws", "acme")])
-            .await,
+        app.call(&other, "secrets/list", &[("ws", "acme")]).await,
         StatusCode::NOT_FOUND,
     )
     .await;
     assert!(body.contains("NotFound"), "{body}");
 
     expect_status(
-        app.call(&admin, "secrets_overview", &[("ws", "acme")])
-            .await,
+        app.call(&admin, "secrets/list", &[("ws", "acme")]).await,
         StatusCode::OK,
     )
     .await;
@@ -134,8 +130,7 @@ async fn switching_the_flag_off_closes_the_tab_at_once() {
     let app = spawn_app().await;
     let admin = app.signed_in(ADMIN).await;
     expect_status(
-        app.call(&admin, "secrets_overview", &[("ws", "acme")])
-            .await,
+        app.call(&admin, "secrets/list", &[("ws", "acme")]).await,
         StatusCode::OK,
     )
     .await;
@@ -143,8 +138,7 @@ async fn switching_the_flag_off_closes_the_tab_at_once() {
         .await
         .unwrap();
     expect_status(
-        app.call(&admin, "secrets_overview", &[("ws", "acme")])
-            .await,
+        app.call(&admin, "secrets/list", &[("ws", "acme")]).await,
         StatusCode::FORBIDDEN,
     )
     .await;

@@ -5,6 +5,7 @@ use reqwest::{Client, Response, StatusCode};
 use tempfile::TempDir;
 use tokio::net::TcpListener;
 
+use app::domain::crypto::Keyring;
 use app::domain::db::Pool;
 use app::domain::demo;
 use server::config::Config;
@@ -16,7 +17,9 @@ pub const MEMBER: (&str, &str) = (demo::MEMBER.email, demo::MEMBER.password);
 pub struct TestApp {
     pub addr: SocketAddr,
     pub pool: Pool,
-    _dir: TempDir,
+    /// The server's own keys (the development key file in the data directory).
+    pub keyring: Keyring,
+    dir: TempDir,
 }
 
 /// Starts the real server on port 0 with a fresh database seeded with the demo data.
@@ -27,6 +30,7 @@ pub async fn spawn_app() -> TestApp {
         bind: "127.0.0.1:0".parse().unwrap(),
         ..Config::default()
     };
+    let (keyring, _) = config.keyring().expect("master key");
     let pool = serve::open_database(&config).await.expect("database");
     demo::seed(&pool).await.expect("demo data");
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -35,11 +39,17 @@ pub async fn spawn_app() -> TestApp {
     TestApp {
         addr,
         pool,
-        _dir: dir,
+        keyring,
+        dir,
     }
 }
 
 impl TestApp {
+    /// The development master key file the server created in its data directory.
+    pub fn key_path(&self) -> std::path::PathBuf {
+        self.dir.path().join("master.key")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
     }
@@ -112,4 +122,63 @@ pub async fn expect_status(res: Response, status: StatusCode) -> String {
     let body = res.text().await.unwrap();
     assert_eq!(got, status, "body: {body}");
     body
+}
+
+impl TestApp {
+    /// Creates a secret through the server function, as the form does. `value` is a single
+    /// value; `pairs` makes it a key/value secret instead.
+    pub async fn create_secret(
+        &self,
+        client: &Client,
+        ws: &str,
+        name: &str,
+        value: &str,
+        pairs: &[(&str, &str)],
+    ) -> Response {
+        let mut form: Vec<(String, String)> = vec![
+            ("ws".into(), ws.into()),
+            ("name".into(), name.into()),
+            ("description".into(), format!("{name} for tests")),
+        ];
+        if pairs.is_empty() {
+            form.push(("kind".into(), "single".into()));
+            form.push(("value".into(), value.into()));
+        } else {
+            form.push(("kind".into(), "pairs".into()));
+            for (i, (k, v)) in pairs.iter().enumerate() {
+                form.push((format!("pairs[{i}][key]"), k.to_string()));
+                form.push((format!("pairs[{i}][value]"), v.to_string()));
+            }
+        }
+        client
+            .post(self.url("/api/secrets/create"))
+            .form(&form)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn count(&self, table: &str) -> i64 {
+        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(&self.pool)
+            .await
+            .unwrap()
+    }
+
+    pub async fn workspace_id(&self, slug: &str) -> i64 {
+        sqlx::query_scalar("SELECT id FROM workspaces WHERE slug = $1")
+            .bind(slug)
+            .fetch_one(&self.pool)
+            .await
+            .unwrap()
+    }
+
+    pub async fn agent_id(&self, ws: &str, name: &str) -> i64 {
+        sqlx::query_scalar("SELECT a.id FROM agents a JOIN workspaces w ON w.id = a.workspace_id WHERE w.slug = $1 AND a.name = $2")
+            .bind(ws)
+            .bind(name)
+            .fetch_one(&self.pool)
+            .await
+            .unwrap()
+    }
 }

@@ -4,4 +4,7 @@ mod access;
 mod auth;
 mod cli;
 mod helpers;
+mod key_rotation;
+mod secrets;
+mod secrets_access;
 mod workspace_admin;

@@ -154,8 +154,7 @@ async fn admins_change_roles_and_members_cannot() {
     .await;
     // Promoted: the former member now passes the secrets gate.
     expect_status(
-        app.call(&member, "secrets_overview", &[("ws", "acme")])
-            .await,
+        app.call(&member, "secrets/list", &[("ws", "acme")]).await,
         StatusCode::OK,
     )
     .await;

@@ -99,3 +99,5 @@ pub struct SecretsOverview {
     pub workspace_name: String,
     pub agent_count: i64,
 }
+
+pub mod secrets;

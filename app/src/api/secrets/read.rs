@@ -1,0 +1,60 @@
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::secrets::{SecretDetail, SecretList, TrashItem};
+use crate::model::AgentView;
+
+#[server(endpoint = "secrets/list")]
+pub async fn list_secrets(
+    ws: String,
+    q: Option<String>,
+    page: Option<i64>,
+) -> Result<SecretList, AppError> {
+    use crate::api::ctx;
+    use crate::domain::secrets::query;
+    ctx::respond(async move {
+        let (state, gate) = ctx::secrets_admin(&ws).await?;
+        Ok(query::list(
+            &state.pool,
+            &gate,
+            q.as_deref().unwrap_or(""),
+            page.unwrap_or(0),
+        )
+        .await?)
+    })
+    .await
+}
+
+#[server(endpoint = "secrets/detail")]
+pub async fn load_secret(ws: String, name: String) -> Result<SecretDetail, AppError> {
+    use crate::api::ctx;
+    use crate::domain::secrets::query;
+    ctx::respond(async move {
+        let (state, gate) = ctx::secrets_admin(&ws).await?;
+        Ok(query::detail(&state.pool, &gate, &name).await?)
+    })
+    .await
+}
+
+/// The agents an admin can grant access to, for the "Add secret" form.
+#[server(endpoint = "secrets/agents")]
+pub async fn grantable_agents(ws: String) -> Result<Vec<AgentView>, AppError> {
+    use crate::api::ctx;
+    use crate::domain::agents;
+    ctx::respond(async move {
+        let (state, gate) = ctx::secrets_admin(&ws).await?;
+        Ok(agents::list(&state.pool, gate.workspace().id).await?)
+    })
+    .await
+}
+
+#[server(endpoint = "secrets/trash")]
+pub async fn list_trash(ws: String) -> Result<Vec<TrashItem>, AppError> {
+    use crate::api::ctx;
+    use crate::domain::secrets::query;
+    ctx::respond(async move {
+        let (state, gate) = ctx::secrets_admin(&ws).await?;
+        Ok(query::trash(&state.pool, &gate).await?)
+    })
+    .await
+}

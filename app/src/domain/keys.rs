@@ -1,0 +1,115 @@
+//! Workspace data keys: created on first use, wrapped under the master key, counted, and
+//! replaced by a new key version long before AES-GCM's 2^32 random-nonce limit.
+
+use sqlx::AnyConnection;
+
+use super::crypto::{self, DataKey, Keyring};
+use super::db::Pool;
+use super::{now, DomainError};
+
+/// Encryptions allowed under one data key before a new key version takes over
+/// (NIST SP 800-38D caps random 96-bit nonces at 2^32 per key; we stop at half).
+pub const MAX_ENCRYPTIONS_PER_KEY: i64 = 1 << 31;
+
+fn crypto_err(e: crypto::CryptoError) -> DomainError {
+    DomainError::Internal(format!("key handling failed: {e}"))
+}
+
+/// The data key to encrypt with now, with its row id. Counts the encryption it is about
+/// to be used for; creates the first or next key version when needed.
+pub async fn for_encryption(
+    conn: &mut AnyConnection,
+    keyring: &Keyring,
+    workspace_id: i64,
+    limit: i64,
+) -> Result<(i64, DataKey), DomainError> {
+    let latest: Option<(i64, i64, String, Vec<u8>)> = sqlx::query_as(
+        "UPDATE workspace_keys SET encryptions = encryptions + 1, updated_at = $1 \
+         WHERE id = (SELECT id FROM workspace_keys WHERE workspace_id = $2 ORDER BY version DESC LIMIT 1) \
+           AND encryptions < $3 \
+         RETURNING id, version, kek_id, wrapped_key",
+    )
+    .bind(now())
+    .bind(workspace_id)
+    .bind(limit)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some((id, version, kek_id, wrapped)) = latest {
+        let kek = keyring.find(&kek_id).map_err(crypto_err)?;
+        let dek = crypto::unwrap_dek(kek, &wrapped, workspace_id, version).map_err(crypto_err)?;
+        return Ok((id, dek));
+    }
+    let next_version: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(MAX(version), 0) + 1 FROM workspace_keys WHERE workspace_id = $1",
+    )
+    .bind(workspace_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let dek = DataKey::generate();
+    let (kek_id, kek) = keyring.current();
+    let wrapped = crypto::wrap_dek(kek, &dek, workspace_id, next_version).map_err(crypto_err)?;
+    let at = now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO workspace_keys (workspace_id, version, kek_id, wrapped_key, encryptions, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, 1, $5, $5) RETURNING id",
+    )
+    .bind(workspace_id)
+    .bind(next_version)
+    .bind(kek_id)
+    .bind(wrapped)
+    .bind(at)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((id, dek))
+}
+
+/// The data key with row id `key_id`, which must belong to `workspace_id`.
+pub async fn for_decryption(
+    conn: &mut AnyConnection,
+    keyring: &Keyring,
+    workspace_id: i64,
+    key_id: i64,
+) -> Result<DataKey, DomainError> {
+    let (version, kek_id, wrapped): (i64, String, Vec<u8>) = sqlx::query_as(
+        "SELECT version, kek_id, wrapped_key FROM workspace_keys WHERE id = $1 AND workspace_id = $2",
+    )
+    .bind(key_id)
+    .bind(workspace_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| DomainError::Internal(format!("data key {key_id} missing")))?;
+    let kek = keyring.find(&kek_id).map_err(crypto_err)?;
+    crypto::unwrap_dek(kek, &wrapped, workspace_id, version).map_err(crypto_err)
+}
+
+/// Re-wraps every data key that is not yet under the current master key. Each key is
+/// re-wrapped in its own statement, guarded by its old wrapping, so readers always find a
+/// key the keyring can open. Returns how many keys were re-wrapped.
+pub async fn rewrap_all(pool: &Pool, keyring: &Keyring) -> Result<u64, DomainError> {
+    let (current_id, current) = keyring.current();
+    let stale: Vec<(i64, i64, i64, String, Vec<u8>)> = sqlx::query_as(
+        "SELECT id, workspace_id, version, kek_id, wrapped_key FROM workspace_keys WHERE kek_id <> $1 ORDER BY id",
+    )
+    .bind(current_id)
+    .fetch_all(pool)
+    .await?;
+    let mut done = 0;
+    for (id, workspace_id, version, kek_id, wrapped) in stale {
+        let old = keyring.find(&kek_id).map_err(crypto_err)?;
+        let dek = crypto::unwrap_dek(old, &wrapped, workspace_id, version).map_err(crypto_err)?;
+        let rewrapped =
+            crypto::wrap_dek(current, &dek, workspace_id, version).map_err(crypto_err)?;
+        let updated = sqlx::query(
+            "UPDATE workspace_keys SET kek_id = $1, wrapped_key = $2, updated_at = $3 WHERE id = $4 AND kek_id = $5",
+        )
+        .bind(current_id)
+        .bind(rewrapped)
+        .bind(now())
+        .bind(id)
+        .bind(&kek_id)
+        .execute(pool)
+        .await?;
+        done += updated.rows_affected();
+    }
+    Ok(done)
+}

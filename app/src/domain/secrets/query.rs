@@ -1,0 +1,188 @@
+//! Reading secret metadata for the dashboard: list with search and pages, one secret's
+//! page, the trash. None of these touch a value.
+
+use super::{split_keys, TRASH_SECONDS};
+use crate::domain::access::SecretsAdmin;
+use crate::domain::db::Pool;
+use crate::domain::DomainError;
+use crate::model::secrets::{
+    AgentAccess, SecretDetail, SecretKind, SecretList, SecretSummary, TrashItem, VersionInfo,
+};
+
+pub const PAGE_SIZE: i64 = 25;
+
+fn kind(raw: &str) -> SecretKind {
+    SecretKind::parse(raw).unwrap_or(SecretKind::Single)
+}
+
+/// `%text%` for LIKE, with LIKE's own wildcards escaped.
+fn like_pattern(query: &str) -> String {
+    let mut escaped = String::with_capacity(query.len() + 2);
+    escaped.push('%');
+    for c in query.trim().to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped.push('%');
+    escaped
+}
+
+const MATCHES: &str = "s.workspace_id = $1 AND s.deleted_at IS NULL AND ($2 = '' \
+     OR s.name LIKE $3 ESCAPE '\\' OR LOWER(s.description) LIKE $3 ESCAPE '\\' OR LOWER(s.key_names) LIKE $3 ESCAPE '\\')";
+
+/// One page of the workspace's live secrets whose name, description or key names contain
+/// `query` (case-insensitive), by name.
+pub async fn list(
+    pool: &Pool,
+    who: &SecretsAdmin,
+    query: &str,
+    page: i64,
+) -> Result<SecretList, DomainError> {
+    let ws = who.workspace().id;
+    let query = query.trim();
+    let pattern = like_pattern(query);
+    let page = page.max(0);
+    let rows: Vec<(String, String, String, String, i64, i64, String, i64)> = sqlx::query_as(&format!(
+        "SELECT s.name, s.description, s.kind, s.key_names, s.current_version, s.updated_at, s.updated_by, \
+           (SELECT COUNT(*) FROM secret_grants g WHERE g.secret_id = s.id) \
+         FROM secrets s WHERE {MATCHES} ORDER BY s.name LIMIT $4 OFFSET $5"
+    ))
+    .bind(ws)
+    .bind(query)
+    .bind(&pattern)
+    .bind(PAGE_SIZE)
+    .bind(page * PAGE_SIZE)
+    .fetch_all(pool)
+    .await?;
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM secrets s WHERE {MATCHES}"))
+        .bind(ws)
+        .bind(query)
+        .bind(&pattern)
+        .fetch_one(pool)
+        .await?;
+    let workspace_total: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM secrets WHERE workspace_id = $1 AND deleted_at IS NULL",
+    )
+    .bind(ws)
+    .fetch_one(pool)
+    .await?;
+    Ok(SecretList {
+        items: rows
+            .into_iter()
+            .map(
+                |(name, description, k, keys, version, updated_at, updated_by, agent_count)| {
+                    SecretSummary {
+                        name,
+                        description,
+                        kind: kind(&k),
+                        key_names: split_keys(&keys),
+                        agent_count,
+                        version,
+                        updated_at,
+                        updated_by,
+                    }
+                },
+            )
+            .collect(),
+        total,
+        page,
+        page_size: PAGE_SIZE,
+        workspace_total,
+    })
+}
+
+/// One live secret's page: metadata, agents with access, version history.
+pub async fn detail(
+    pool: &Pool,
+    who: &SecretsAdmin,
+    name: &str,
+) -> Result<SecretDetail, DomainError> {
+    let ws = who.workspace().id;
+    let row: Option<(i64, String, String, String, i64, i64, i64, String)> = sqlx::query_as(
+        "SELECT id, description, kind, key_names, current_version, created_at, updated_at, updated_by \
+         FROM secrets WHERE workspace_id = $1 AND name = $2 AND deleted_at IS NULL",
+    )
+    .bind(ws)
+    .bind(name)
+    .fetch_optional(pool)
+    .await?;
+    let (id, description, k, keys, version, created_at, updated_at, updated_by) =
+        row.ok_or(DomainError::NotFound("secret"))?;
+    let agents: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT a.id, a.name, CASE WHEN g.agent_id IS NULL THEN 0 ELSE 1 END FROM agents a \
+         LEFT JOIN secret_grants g ON g.agent_id = a.id AND g.secret_id = $1 \
+         WHERE a.workspace_id = $2 ORDER BY a.name",
+    )
+    .bind(id)
+    .bind(ws)
+    .fetch_all(pool)
+    .await?;
+    let versions: Vec<(i64, String, i64, String, String)> = sqlx::query_as(
+        "SELECT version, kind, created_at, created_by, note FROM secret_versions WHERE secret_id = $1 ORDER BY version DESC",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    Ok(SecretDetail {
+        name: name.to_string(),
+        description,
+        kind: kind(&k),
+        key_names: split_keys(&keys),
+        version,
+        created_at,
+        updated_at,
+        updated_by,
+        agents: agents
+            .into_iter()
+            .map(|(id, name, granted)| AgentAccess {
+                id,
+                name,
+                granted: granted != 0,
+            })
+            .collect(),
+        versions: versions
+            .into_iter()
+            .map(|(version, k, created_at, created_by, note)| VersionInfo {
+                version,
+                kind: kind(&k),
+                created_at,
+                created_by,
+                note,
+            })
+            .collect(),
+    })
+}
+
+/// Secrets in the trash, most recently deleted first.
+pub async fn trash(pool: &Pool, who: &SecretsAdmin) -> Result<Vec<TrashItem>, DomainError> {
+    let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
+        "SELECT s.name, s.description, s.deleted_at, (SELECT COUNT(*) FROM secret_grants g WHERE g.secret_id = s.id) \
+         FROM secrets s WHERE s.workspace_id = $1 AND s.deleted_at IS NOT NULL ORDER BY s.deleted_at DESC, s.name",
+    )
+    .bind(who.workspace().id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(name, description, deleted_at, agent_count)| TrashItem {
+            name,
+            description,
+            deleted_at,
+            purge_at: deleted_at + TRASH_SECONDS,
+            agent_count,
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::like_pattern;
+
+    #[test]
+    fn search_text_cannot_inject_like_wildcards() {
+        assert_eq!(like_pattern("Stripe"), "%stripe%");
+        assert_eq!(like_pattern("a_b%"), "%a\\_b\\%%");
+    }
+}

@@ -1,0 +1,153 @@
+//! Secrets as the dashboard sees them: names, descriptions, key names, versions, access.
+//! Values never appear here, except in `PairInput`, which only travels from a form to
+//! the server and never prints.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SecretKind {
+    Single,
+    Pairs,
+}
+
+impl SecretKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SecretKind::Single => "single",
+            SecretKind::Pairs => "pairs",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "single" => Some(SecretKind::Single),
+            "pairs" => Some(SecretKind::Pairs),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SecretKind::Single => "Single value",
+            SecretKind::Pairs => "Key/value pairs",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecretSummary {
+    pub name: String,
+    pub description: String,
+    pub kind: SecretKind,
+    pub key_names: Vec<String>,
+    pub agent_count: i64,
+    pub version: i64,
+    pub updated_at: i64,
+    pub updated_by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecretList {
+    pub items: Vec<SecretSummary>,
+    /// Matching secrets in all pages.
+    pub total: i64,
+    pub page: i64,
+    pub page_size: i64,
+    /// Secrets in the workspace, whatever the search (for the empty state).
+    pub workspace_total: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentAccess {
+    pub id: i64,
+    pub name: String,
+    pub granted: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionInfo {
+    pub version: i64,
+    pub kind: SecretKind,
+    pub created_at: i64,
+    pub created_by: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecretDetail {
+    pub name: String,
+    pub description: String,
+    pub kind: SecretKind,
+    pub key_names: Vec<String>,
+    pub version: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub updated_by: String,
+    pub agents: Vec<AgentAccess>,
+    pub versions: Vec<VersionInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrashItem {
+    pub name: String,
+    pub description: String,
+    pub deleted_at: i64,
+    pub purge_at: i64,
+    pub agent_count: i64,
+}
+
+/// One key/value row of a form. The value never prints.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PairInput {
+    #[serde(default)]
+    pub key: String,
+    #[serde(default)]
+    pub value: String,
+}
+
+impl fmt::Debug for PairInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PairInput")
+            .field("key", &self.key)
+            .field("value", &"<redacted>")
+            .finish()
+    }
+}
+
+/// What a new value is made of, as a form sends it.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValueInput {
+    /// `single` or `pairs`.
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub value: String,
+    #[serde(default)]
+    pub pairs: Vec<PairInput>,
+}
+
+impl fmt::Debug for ValueInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ValueInput")
+            .field("kind", &self.kind)
+            .field("value", &"<redacted>")
+            .field("pairs", &self.pairs)
+            .finish()
+    }
+}
+
+/// The code snippet on a secret's page: how an agent's function reads it.
+pub fn read_snippet(name: &str) -> String {
+    format!(
+        "import os, requests\n\n\
+         def get_secret(name):\n    \
+         r = requests.get(f\"{{os.environ['VAULT_URL']}}/v1/secrets/{{name}}\",\n                     \
+         headers={{\"Authorization\": f\"Bearer {{os.environ['VAULT_AGENT_TOKEN']}}\"}}, timeout=5)\n    \
+         r.raise_for_status()\n    \
+         return r.json()[\"value\"]\n\n\
+         value = get_secret(\"{name}\")\n"
+    )
+}

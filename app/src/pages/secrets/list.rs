@@ -1,0 +1,151 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Form, A};
+use leptos_router::hooks::use_query_map;
+
+use crate::api::secrets::read::list_secrets;
+use crate::components::error_panel::ErrorPanel;
+use crate::components::params::use_workspace_slug;
+use crate::model::secrets::{SecretList, SecretSummary};
+use crate::time_fmt::format_utc;
+
+/// `/w/{ws}/secrets`: the list, with server-side search and pages.
+#[component]
+pub fn SecretsListPage() -> impl IntoView {
+    let ws = use_workspace_slug();
+    let query = use_query_map();
+    let q = Memo::new(move |_| query.read().get("q").unwrap_or_default());
+    let page = Memo::new(move |_| {
+        query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse::<i64>().ok())
+            .unwrap_or(0)
+    });
+    let list = Resource::new(
+        move || (ws.get(), q.get(), page.get()),
+        |(ws, q, page)| list_secrets(ws, Some(q), Some(page)),
+    );
+    view! {
+        <Title text="Secrets · Secrets Vault"/>
+        <section class="page">
+            <header class="page-head page-head-row">
+                <div>
+                    <h1>"Secrets"</h1>
+                    <p class="lede">"API keys, tokens and credentials, encrypted at rest and read by agents at runtime."</p>
+                </div>
+                <div class="actions">
+                    <A href=move || format!("/w/{}/secrets/trash", ws.get()) attr:class="btn">"Trash"</A>
+                    <A href=move || format!("/w/{}/secrets/new", ws.get()) attr:class="btn btn-primary">"Add secret"</A>
+                </div>
+            </header>
+            <Form method="GET" action="">
+                <div class="search">
+                    <label for="secret-search" class="sr-only">"Search secrets"</label>
+                    <input id="secret-search" type="search" name="q" value=move || q.get()
+                        placeholder="Search by name, description or key name"/>
+                    <button type="submit" class="btn">"Search"</button>
+                </div>
+            </Form>
+            <Transition fallback=|| view! { <p class="loading">"Loading secrets…"</p> }>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Ok(list) => view! { <SecretTable list ws=ws.get_untracked() q=q.get_untracked()/> }.into_any(),
+                        Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn SecretTable(list: SecretList, ws: String, q: String) -> impl IntoView {
+    if list.workspace_total == 0 {
+        return view! {
+            <div class="card empty-state">
+                <h2>"No secrets yet"</h2>
+                <p>
+                    "A secret is a named value, such as " <code>"stripe_api_key"</code>
+                    ", that your agents fetch when they run, so that nothing secret sits in code, logs or version history. "
+                    "Values are encrypted, write-only, and readable only by the agents you grant."
+                </p>
+                <a class="btn btn-primary" href=format!("/w/{ws}/secrets/new")>"Add secret"</a>
+            </div>
+        }
+        .into_any();
+    }
+    if list.items.is_empty() {
+        return view! { <p class="empty" role="status">"No secrets match “" {q} "”."</p> }
+            .into_any();
+    }
+    let first = list.page * list.page_size + 1;
+    let last = first + list.items.len() as i64 - 1;
+    let has_next = last < list.total;
+    let page_link = {
+        let ws = ws.clone();
+        let q = q.clone();
+        move |page: i64| {
+            let mut url = format!("/w/{ws}/secrets?page={page}");
+            if !q.is_empty() {
+                url.push_str("&q=");
+                url.push_str(&urlencode(&q));
+            }
+            url
+        }
+    };
+    let prev = (list.page > 0).then(|| page_link(list.page - 1));
+    let next = has_next.then(|| page_link(list.page + 1));
+    view! {
+        <p class="count" role="status">"Showing " {first} "–" {last} " of " {list.total}</p>
+        <table class="table" aria-label="Secrets">
+            <thead>
+                <tr>
+                    <th scope="col">"Name"</th>
+                    <th scope="col">"Description"</th>
+                    <th scope="col">"Type"</th>
+                    <th scope="col">"Agents"</th>
+                    <th scope="col">"Last changed"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {list.items.into_iter().map(|s| view! { <SecretRow s ws=ws.clone()/> }).collect_view()}
+            </tbody>
+        </table>
+        <nav class="pager" aria-label="Pages">
+            {prev.map(|href| view! { <a class="btn" href=href rel="prev">"Previous"</a> })}
+            {next.map(|href| view! { <a class="btn" href=href rel="next">"Next"</a> })}
+        </nav>
+    }
+    .into_any()
+}
+
+#[component]
+fn SecretRow(s: SecretSummary, ws: String) -> impl IntoView {
+    let kind = if s.key_names.is_empty() {
+        s.kind.label().to_string()
+    } else {
+        format!("{}: {}", s.kind.label(), s.key_names.join(", "))
+    };
+    view! {
+        <tr>
+            <td><a class="mono" href=format!("/w/{ws}/secret/{}", s.name)>{s.name.clone()}</a></td>
+            <td class="desc">{s.description}</td>
+            <td>{kind}</td>
+            <td>{s.agent_count}</td>
+            <td>{format_utc(s.updated_at)} <span class="by">" by " {s.updated_by}</span></td>
+        </tr>
+    }
+}
+
+/// Percent-encodes a query value.
+fn urlencode(raw: &str) -> String {
+    raw.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

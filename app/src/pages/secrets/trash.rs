@@ -1,0 +1,99 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::refresh_on_success;
+use crate::api::secrets::read::list_trash;
+use crate::api::secrets::trash::{PurgeSecret, RestoreSecret};
+use crate::components::error_panel::ErrorPanel;
+use crate::components::field::{last_error, FormError};
+use crate::components::params::use_workspace_slug;
+use crate::model::secrets::TrashItem;
+use crate::time_fmt::format_utc;
+
+/// `/w/{ws}/secrets/trash`: deleted secrets, restorable for 30 days.
+#[component]
+pub fn TrashPage() -> impl IntoView {
+    let ws = use_workspace_slug();
+    let restore = ServerAction::<RestoreSecret>::new();
+    let purge = ServerAction::<PurgeSecret>::new();
+    let refresh = RwSignal::new(0u32);
+    refresh_on_success(restore.value(), refresh);
+    refresh_on_success(purge.value(), refresh);
+    let items = Resource::new(move || (ws.get(), refresh.get()), |(ws, _)| list_trash(ws));
+    view! {
+        <Title text="Trash · Secrets Vault"/>
+        <section class="page">
+            <header class="page-head">
+                <p class="crumbs"><a href=move || format!("/w/{}/secrets", ws.get())>"Secrets"</a> " / Trash"</p>
+                <h1>"Trash"</h1>
+                <p class="lede">"Deleted secrets can be restored for 30 days. Agents cannot read them meanwhile."</p>
+            </header>
+            <FormError error=last_error(restore.value()) fields=&[]/>
+            <FormError error=last_error(purge.value()) fields=&[]/>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match items.await {
+                        Ok(items) if items.is_empty() => view! { <p class="empty">"The trash is empty."</p> }.into_any(),
+                        Ok(items) => view! { <TrashTable items ws=ws.get_untracked() restore purge/> }.into_any(),
+                        Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn TrashTable(
+    items: Vec<TrashItem>,
+    ws: String,
+    restore: ServerAction<RestoreSecret>,
+    purge: ServerAction<PurgeSecret>,
+) -> impl IntoView {
+    view! {
+        <table class="table" aria-label="Deleted secrets">
+            <thead>
+                <tr>
+                    <th scope="col">"Name"</th>
+                    <th scope="col">"Deleted"</th>
+                    <th scope="col">"Purged on"</th>
+                    <th scope="col"><span class="sr-only">"Actions"</span></th>
+                </tr>
+            </thead>
+            <tbody>
+                {items
+                    .into_iter()
+                    .map(|t| {
+                        let (ws_restore, ws_purge) = (ws.clone(), ws.clone());
+                        let name = t.name;
+                        let (n_row, n_cell, n_restore, n_purge, n_label) =
+                            (name.clone(), name.clone(), name.clone(), name.clone(), name);
+                        view! {
+                            <tr data-secret=n_row>
+                                <td class="mono">{n_cell}</td>
+                                <td>{format_utc(t.deleted_at)}</td>
+                                <td>{format_utc(t.purge_at)}</td>
+                                <td class="row-actions">
+                                    <ActionForm action=restore>
+                                        <input type="hidden" name="ws" value=ws_restore/>
+                                        <input type="hidden" name="name" value=n_restore/>
+                                        <button type="submit" class="btn btn-small">"Restore"</button>
+                                    </ActionForm>
+                                    <details>
+                                        <summary class="btn btn-small btn-danger-outline">"Delete forever…"</summary>
+                                        <ActionForm action=purge>
+                                            <input type="hidden" name="ws" value=ws_purge/>
+                                            <input type="hidden" name="name" value=n_purge/>
+                                            <p class="help">"This destroys every version. It cannot be undone."</p>
+                                            <button type="submit" class="btn btn-small btn-danger">"Delete " {n_label} " forever"</button>
+                                        </ActionForm>
+                                    </details>
+                                </td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+}
