@@ -179,3 +179,73 @@ fn production_mode_refuses_to_serve_without_a_master_key() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("master key"), "{stderr}");
 }
+
+#[tokio::test]
+async fn rotate_master_key_rewraps_every_data_key_under_the_new_key() {
+    use app::domain::crypto::Keyring;
+    use app::domain::master_key::MasterKey;
+    use app::domain::secrets::{read, store};
+    use app::domain::{access, demo, users};
+    use app::model::secrets::ValueInput;
+
+    let dir = tempfile::tempdir().unwrap();
+    let config = server::config::Config {
+        data_dir: dir.path().to_path_buf(),
+        ..Default::default()
+    };
+    let (old_ring, _) = config.keyring().unwrap();
+    let pool = server::serve::open_database(&config).await.unwrap();
+    demo::seed(&pool).await.unwrap();
+    let admin = users::find_by_email(&pool, demo::ADMIN.email)
+        .await
+        .unwrap()
+        .unwrap();
+    let who = access::signed_in(&pool, Some(admin.id)).await.unwrap();
+    let gate = access::require_secrets_admin(&pool, &who, "acme")
+        .await
+        .unwrap();
+    let value = ValueInput {
+        kind: "single".into(),
+        value: "rotate-me".into(),
+        pairs: vec![],
+    };
+    store::create(&pool, &old_ring, &gate, "api_token", "", &value, &[])
+        .await
+        .unwrap();
+
+    let old_path = dir.path().join("master.key");
+    let new_path = dir.path().join("new.key");
+    MasterKey::read_or_create_file(&new_path).unwrap();
+    let rotate = |previous: Option<&std::path::Path>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_vault"));
+        cmd.arg("rotate-master-key")
+            .env("VAULT_DATA_DIR", dir.path())
+            .env("VAULT_MASTER_KEY_FILE", &new_path)
+            .env_remove("VAULT_DATABASE_URL")
+            .env_remove("VAULT_MODE");
+        match previous {
+            Some(p) => cmd.env(
+                "VAULT_PREVIOUS_MASTER_KEY_FILES",
+                format!("[\"{}\"]", p.display()),
+            ),
+            None => cmd.env_remove("VAULT_PREVIOUS_MASTER_KEY_FILES"),
+        };
+        cmd.output().unwrap()
+    };
+    // Without the old key the data keys cannot be re-wrapped: refused, nothing changed.
+    fails_with(&rotate(None), "no configured master key matches");
+    let out = ok(&rotate(Some(&old_path)));
+    assert!(out.contains("re-wrapped 1 data key(s)"), "{out}");
+
+    let ws = app::domain::workspaces::get_by_slug(&pool, "acme")
+        .await
+        .unwrap()
+        .id;
+    let new_only = Keyring::new(MasterKey::read_file(&new_path).unwrap(), vec![]);
+    assert!(read::current_value(&pool, &new_only, ws, "api_token")
+        .await
+        .is_ok());
+    assert!(read::current_value(&pool, &old_ring, ws, "api_token")
+        .await
+        .is_err());
+}

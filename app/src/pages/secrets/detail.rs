@@ -86,7 +86,7 @@ fn Detail(d: SecretDetail, ws: String, actions: DetailActions) -> impl IntoView 
                 <section class="card" aria-labelledby="snippet-title">
                     <h2 id="snippet-title">"Read it from a function"</h2>
                     <p class="help">"With the agent's token in VAULT_AGENT_TOKEN and the vault's address in VAULT_URL:"</p>
-                    <pre class="snippet"><code id="snippet">{snippet.clone()}</code></pre>
+                    <pre class="snippet" tabindex="0" aria-label="Code snippet"><code id="snippet">{snippet.clone()}</code></pre>
                     <CopyButton text=snippet/>
                 </section>
             </div>
