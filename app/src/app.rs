@@ -6,11 +6,13 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::pages::secrets::{
-    detail::SecretDetailPage, list::SecretsListPage, new::NewSecretPage, trash::TrashPage,
+    audit::AuditPageView, detail::SecretDetailPage, list::SecretsListPage, matrix::GrantMatrixPage,
+    new::NewSecretPage, trash::TrashPage,
 };
 use crate::pages::{
-    agents::AgentsPage, home::HomePage, login::LoginPage, not_found::NotFoundPage,
-    users::UsersPage, workspace::WorkspaceHome, workspace::WorkspaceLayout,
+    agent::AgentPage, agents::AgentsPage, home::HomePage, login::LoginPage,
+    not_found::NotFoundPage, users::UsersPage, workspace::WorkspaceHome,
+    workspace::WorkspaceLayout,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -51,10 +53,13 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("/w/:ws") view=WorkspaceLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=WorkspaceHome ssr=SsrMode::Async/>
                     <Route path=path!("agents") view=AgentsPage ssr=SsrMode::Async/>
+                    <Route path=path!("agents/:agent") view=AgentPage ssr=SsrMode::Async/>
                     <Route path=path!("users") view=UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("secrets") view=SecretsListPage ssr=SsrMode::Async/>
                     <Route path=path!("secrets/new") view=NewSecretPage ssr=SsrMode::Async/>
                     <Route path=path!("secrets/trash") view=TrashPage ssr=SsrMode::Async/>
+                    <Route path=path!("secrets/access") view=GrantMatrixPage ssr=SsrMode::Async/>
+                    <Route path=path!("secrets/audit") view=AuditPageView ssr=SsrMode::Async/>
                     <Route path=path!("secret/:name") view=SecretDetailPage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>

@@ -3,6 +3,8 @@
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod export;
 pub mod router;
+pub mod runtime;
 pub mod security;
 pub mod serve;

@@ -29,6 +29,11 @@ pub fn build(state: AppState, secure_cookies: bool) -> Router {
 
     Router::new()
         .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .merge(crate::runtime::routes())
+        .route(
+            "/export/{ws}/audit",
+            axum::routing::get(crate::export::audit),
+        )
         .leptos_routes_with_context(&state, routes, || (), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

@@ -6,7 +6,9 @@ use std::time::Duration;
 use leptos::config::{Env, LeptosOptions};
 use tokio::net::TcpListener;
 
+use app::domain::audit_sink::AuditSink;
 use app::domain::db::{self, Pool};
+use app::domain::runtime::DataKeyCache;
 use app::domain::secrets::store;
 use app::domain::session_store::DbSessionStore;
 use app::state::{AppState, SessionPolicy};
@@ -43,6 +45,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, CliError> {
         KeySource::Environment => tracing::info!("master key loaded from the environment"),
     }
     let pool = open_database(config).await?;
+    let (audit, _writer) = AuditSink::spawn(pool.clone());
     let leptos_options = LeptosOptions::builder()
         .output_name("vault")
         .site_root(config.site_root.display().to_string())
@@ -58,6 +61,8 @@ pub async fn build_state(config: &Config) -> Result<AppState, CliError> {
         leptos_options,
         pool,
         keyring: Arc::new(keyring),
+        data_keys: Arc::new(DataKeyCache::default()),
+        audit,
         sessions: SessionPolicy {
             idle_seconds: config.session_idle_minutes * 60,
             absolute_seconds: config.session_absolute_hours * 3600,

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::{AgentView, AgentsPage};
+use crate::model::{AgentTokensPage, AgentView, AgentsPage, IssuedTokenView};
 
 #[server(endpoint = "agents")]
 pub async fn list_agents(ws: String) -> Result<AgentsPage, AppError> {
@@ -27,6 +27,51 @@ pub async fn create_agent(ws: String, name: String) -> Result<AgentView, AppErro
         let (state, who) = ctx::signed_in().await?;
         let admin = access::require_admin(&state.pool, &who, &ws).await?;
         Ok(agents::create(&state.pool, &admin, &name).await?)
+    })
+    .await
+}
+
+#[server(endpoint = "agent_tokens")]
+pub async fn agent_tokens(ws: String, agent: String) -> Result<AgentTokensPage, AppError> {
+    use super::ctx;
+    use crate::domain::{access, tokens};
+    ctx::respond(async move {
+        let (state, who) = ctx::signed_in().await?;
+        let admin = access::require_admin(&state.pool, &who, &ws).await?;
+        Ok(AgentTokensPage {
+            tokens: tokens::list(&state.pool, admin.workspace().id, &agent).await?,
+            agent,
+        })
+    })
+    .await
+}
+
+/// Issues a runtime token. The response carries the token's text this once only.
+#[server(endpoint = "issue_token")]
+pub async fn issue_token(ws: String, agent: String) -> Result<IssuedTokenView, AppError> {
+    use super::ctx;
+    use crate::domain::{access, tokens};
+    use secrecy::ExposeSecret;
+    ctx::respond(async move {
+        let (state, who) = ctx::signed_in().await?;
+        let admin = access::require_admin(&state.pool, &who, &ws).await?;
+        let issued = tokens::issue(&state.pool, &admin, &agent).await?;
+        Ok(IssuedTokenView {
+            token: issued.token.expose_secret().to_string(),
+            view: issued.view,
+        })
+    })
+    .await
+}
+
+#[server(endpoint = "revoke_token")]
+pub async fn revoke_token(ws: String, agent: String, token_id: i64) -> Result<(), AppError> {
+    use super::ctx;
+    use crate::domain::{access, tokens};
+    ctx::respond(async move {
+        let (state, who) = ctx::signed_in().await?;
+        let admin = access::require_admin(&state.pool, &who, &ws).await?;
+        Ok(tokens::revoke(&state.pool, &admin, &agent, token_id).await?)
     })
     .await
 }

@@ -37,6 +37,12 @@ pub fn session_error(e: tower_sessions::session::Error) -> AppError {
 pub async fn signed_in() -> Result<(AppState, SignedIn), AppError> {
     let state = state()?;
     let session = session().await?;
+    let who = signed_in_with(&state, &session).await?;
+    Ok((state, who))
+}
+
+/// The same check for plain axum handlers (exports) that have the session at hand.
+pub async fn signed_in_with(state: &AppState, session: &Session) -> Result<SignedIn, AppError> {
     let user_id: Option<i64> = session.get(USER_ID_KEY).await.map_err(session_error)?;
     let auth_at: Option<i64> = session.get(AUTH_AT_KEY).await.map_err(session_error)?;
     if let (Some(_), Some(at)) = (user_id, auth_at) {
@@ -45,8 +51,7 @@ pub async fn signed_in() -> Result<(AppState, SignedIn), AppError> {
             return Err(AppError::NotSignedIn);
         }
     }
-    let who = access::signed_in(&state.pool, user_id).await?;
-    Ok((state, who))
+    Ok(access::signed_in(&state.pool, user_id).await?)
 }
 
 /// Runs a server function body; on error sets the reply's HTTP status to match.

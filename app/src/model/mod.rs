@@ -101,3 +101,73 @@ pub struct SecretsOverview {
 }
 
 pub mod secrets;
+
+/// An agent credential as listed: never the token itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenView {
+    pub id: i64,
+    /// The first characters of the token, to recognise it (`svt_AbCd1234`).
+    pub prefix: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+/// A token just issued: the only response that ever carries a token's full text.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedTokenView {
+    pub token: String,
+    pub view: TokenView,
+}
+
+impl std::fmt::Debug for IssuedTokenView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IssuedTokenView")
+            .field("view", &self.view)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentTokensPage {
+    pub agent: String,
+    pub tokens: Vec<TokenView>,
+}
+
+/// One audit event as shown and exported. Never holds a value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEventView {
+    pub id: i64,
+    pub at: i64,
+    pub actor: String,
+    pub action: String,
+    pub secret: Option<String>,
+    pub agent: Option<String>,
+    pub outcome: Option<String>,
+    pub detail: String,
+}
+
+/// Filters of the audit log; empty strings mean "any". Dates are `YYYY-MM-DD` (UTC).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditFilter {
+    #[serde(default)]
+    pub secret: String,
+    #[serde(default)]
+    pub agent: String,
+    #[serde(default)]
+    pub actor: String,
+    #[serde(default)]
+    pub action: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub events: Vec<AuditEventView>,
+    pub total: i64,
+    pub page: i64,
+    pub page_size: i64,
+}

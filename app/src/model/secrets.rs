@@ -151,3 +151,26 @@ pub fn read_snippet(name: &str) -> String {
          value = get_secret(\"{name}\")\n"
     )
 }
+
+/// One page of the grant matrix: secrets as rows, agents as columns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GrantMatrix {
+    pub secrets: Vec<String>,
+    pub agents: Vec<crate::model::AgentView>,
+    /// (secret, agent id) cells that are granted, within this page.
+    pub granted: Vec<(String, i64)>,
+    pub secret_total: i64,
+    pub agent_total: i64,
+    pub page: i64,
+    pub agent_page: i64,
+    pub page_size: i64,
+    pub agent_page_size: i64,
+}
+
+/// A pending change of one matrix cell.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct GrantChange {
+    pub secret: String,
+    pub agent_id: i64,
+    pub grant: bool,
+}

@@ -40,7 +40,7 @@ pub fn AgentsPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="loading">"Loading agents…"</p> }>
                 {move || Suspend::new(async move {
                     match agents.await {
-                        Ok(page) => view! { <AgentTable agents=page.agents/> }.into_any(),
+                        Ok(page) => view! { <AgentTable agents=page.agents ws=ws.get_untracked() links=page.can_manage/> }.into_any(),
                         Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
                     }
                 })}
@@ -81,7 +81,7 @@ fn CreateAgentForm(ws: String, action: ServerAction<CreateAgent>) -> impl IntoVi
 }
 
 #[component]
-fn AgentTable(agents: Vec<AgentView>) -> impl IntoView {
+fn AgentTable(agents: Vec<AgentView>, ws: String, links: bool) -> impl IntoView {
     if agents.is_empty() {
         return view! { <p class="empty">"No agents yet."</p> }.into_any();
     }
@@ -96,12 +96,18 @@ fn AgentTable(agents: Vec<AgentView>) -> impl IntoView {
             <tbody>
                 {agents
                     .into_iter()
-                    .map(|a| view! {
+                    .map(|a| { let ws = ws.clone(); view! {
                         <tr>
-                            <td class="mono">{a.name}</td>
+                            <td class="mono">
+                                {if links {
+                                    view! { <a href=format!("/w/{ws}/agents/{}", a.name)>{a.name.clone()}</a> }.into_any()
+                                } else {
+                                    view! { <span>{a.name.clone()}</span> }.into_any()
+                                }}
+                            </td>
                             <td>{format_utc(a.created_at)}</td>
                         </tr>
-                    })
+                    }})
                     .collect_view()}
             </tbody>
         </table>

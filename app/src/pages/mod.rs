@@ -1,5 +1,6 @@
 //! One page per file.
 
+pub mod agent;
 pub mod agents;
 pub mod home;
 pub mod login;

@@ -5,6 +5,7 @@ mod auth;
 mod cli;
 mod helpers;
 mod key_rotation;
+mod runtime;
 mod secrets;
 mod secrets_access;
 mod workspace_admin;

@@ -2,6 +2,7 @@
 //! a 30-day trash and an audit trail.
 
 pub mod grants;
+pub mod matrix;
 pub mod query;
 pub mod read;
 pub mod store;

@@ -35,6 +35,8 @@ pub fn SecretsListPage() -> impl IntoView {
                     <p class="lede">"API keys, tokens and credentials, encrypted at rest and read by agents at runtime."</p>
                 </div>
                 <div class="actions">
+                    <A href=move || format!("/w/{}/secrets/access", ws.get()) attr:class="btn">"Grant matrix"</A>
+                    <A href=move || format!("/w/{}/secrets/audit", ws.get()) attr:class="btn">"Audit log"</A>
                     <A href=move || format!("/w/{}/secrets/trash", ws.get()) attr:class="btn">"Trash"</A>
                     <A href=move || format!("/w/{}/secrets/new", ws.get()) attr:class="btn btn-primary">"Add secret"</A>
                 </div>

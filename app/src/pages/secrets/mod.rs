@@ -1,9 +1,11 @@
 //! The Secrets tab. Every page asks a server function that checks admin + feature flag;
 //! these components only show the answer.
 
+pub mod audit;
 pub mod detail;
 pub mod detail_forms;
 pub mod list;
+pub mod matrix;
 pub mod new;
 pub mod trash;
 

@@ -1,0 +1,166 @@
+//! The grant matrix: many secrets x many agents, paged on both axes, changed in one
+//! transaction.
+
+use super::grants;
+use crate::domain::access::SecretsAdmin;
+use crate::domain::audit::{self, actor_label};
+use crate::domain::db::Pool;
+use crate::domain::DomainError;
+use crate::model::secrets::{GrantChange, GrantMatrix};
+use crate::model::AgentView;
+
+pub const SECRETS_PER_PAGE: i64 = 25;
+pub const AGENTS_PER_PAGE: i64 = 20;
+const MAX_CHANGES: usize = 5_000;
+
+fn like(q: &str) -> String {
+    let mut p = String::from("%");
+    for c in q.trim().to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+const SECRET_PAGE: &str =
+    "SELECT id, name FROM secrets WHERE workspace_id = $1 AND deleted_at IS NULL \
+     AND ($2 = '' OR name LIKE $3 ESCAPE '\\') ORDER BY name LIMIT $4 OFFSET $5";
+
+pub async fn matrix(
+    pool: &Pool,
+    who: &SecretsAdmin,
+    secrets_q: &str,
+    agents_q: &str,
+    page: i64,
+    agent_page: i64,
+) -> Result<GrantMatrix, DomainError> {
+    let ws = who.workspace().id;
+    let (page, agent_page) = (page.max(0), agent_page.max(0));
+    let (sq, aq) = (secrets_q.trim(), agents_q.trim());
+    let secrets: Vec<(i64, String)> = sqlx::query_as(SECRET_PAGE)
+        .bind(ws)
+        .bind(sq)
+        .bind(like(sq))
+        .bind(SECRETS_PER_PAGE)
+        .bind(page * SECRETS_PER_PAGE)
+        .fetch_all(pool)
+        .await?;
+    let secret_total: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM secrets WHERE workspace_id = $1 AND deleted_at IS NULL AND ($2 = '' OR name LIKE $3 ESCAPE '\\')",
+    )
+    .bind(ws)
+    .bind(sq)
+    .bind(like(sq))
+    .fetch_one(pool)
+    .await?;
+    let agents: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT id, name, created_at FROM agents WHERE workspace_id = $1 AND ($2 = '' OR name LIKE $3 ESCAPE '\\') \
+         ORDER BY name LIMIT $4 OFFSET $5",
+    )
+    .bind(ws)
+    .bind(aq)
+    .bind(like(aq))
+    .bind(AGENTS_PER_PAGE)
+    .bind(agent_page * AGENTS_PER_PAGE)
+    .fetch_all(pool)
+    .await?;
+    let agent_total: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM agents WHERE workspace_id = $1 AND ($2 = '' OR name LIKE $3 ESCAPE '\\')",
+    )
+    .bind(ws)
+    .bind(aq)
+    .bind(like(aq))
+    .fetch_one(pool)
+    .await?;
+    let granted: Vec<(String, i64)> = sqlx::query_as(&format!(
+        "SELECT s.name, g.agent_id FROM secret_grants g JOIN ({SECRET_PAGE}) s ON s.id = g.secret_id"
+    ))
+    .bind(ws)
+    .bind(sq)
+    .bind(like(sq))
+    .bind(SECRETS_PER_PAGE)
+    .bind(page * SECRETS_PER_PAGE)
+    .fetch_all(pool)
+    .await?;
+    let agent_ids: Vec<i64> = agents.iter().map(|(id, _, _)| *id).collect();
+    Ok(GrantMatrix {
+        secrets: secrets.into_iter().map(|(_, name)| name).collect(),
+        granted: granted
+            .into_iter()
+            .filter(|(_, a)| agent_ids.contains(a))
+            .collect(),
+        agents: agents
+            .into_iter()
+            .map(|(id, name, created_at)| AgentView {
+                id,
+                name,
+                created_at,
+            })
+            .collect(),
+        secret_total,
+        agent_total,
+        page,
+        agent_page,
+        page_size: SECRETS_PER_PAGE,
+        agent_page_size: AGENTS_PER_PAGE,
+    })
+}
+
+/// Applies pending matrix changes in one transaction: all or nothing. Returns how many
+/// grants were added and removed.
+pub async fn apply(
+    pool: &Pool,
+    who: &SecretsAdmin,
+    changes: &[GrantChange],
+) -> Result<(usize, usize), DomainError> {
+    if changes.len() > MAX_CHANGES {
+        return Err(DomainError::validation(
+            "changes",
+            format!("Save at most {MAX_CHANGES} changes at a time."),
+        ));
+    }
+    let ws = who.workspace().id;
+    let actor = actor_label(who.admin().actor());
+    let mut tx = pool.begin().await?;
+    let (mut added, mut removed) = (0, 0);
+    for change in changes {
+        let secret: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM secrets WHERE workspace_id = $1 AND name = $2 AND deleted_at IS NULL",
+        )
+        .bind(ws)
+        .bind(&change.secret)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let secret = secret.ok_or(DomainError::NotFound("secret"))?;
+        let mut wanted: Vec<i64> =
+            sqlx::query_scalar("SELECT agent_id FROM secret_grants WHERE secret_id = $1")
+                .bind(secret)
+                .fetch_all(&mut *tx)
+                .await?;
+        wanted.retain(|a| *a != change.agent_id);
+        if change.grant {
+            wanted.push(change.agent_id);
+        }
+        let (granted, revoked) = grants::replace(&mut tx, ws, secret, &wanted).await?;
+        for (action, names) in [("grant.add", &granted), ("grant.remove", &revoked)] {
+            for agent in names {
+                audit::record(
+                    &mut tx,
+                    ws,
+                    &actor,
+                    action,
+                    Some((secret, &change.secret)),
+                    &format!("agent {agent} (matrix)"),
+                )
+                .await?;
+            }
+        }
+        added += granted.len();
+        removed += revoked.len();
+    }
+    tx.commit().await?;
+    Ok((added, removed))
+}

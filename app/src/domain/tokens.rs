@@ -1,0 +1,189 @@
+//! Agent credentials: random bearer tokens shown once, stored only as a SHA-256 hash
+//! (they carry 256 bits of randomness, so a slow password hash adds nothing), listed by
+//! prefix, revocable, several per agent for rotation.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use rand::RngCore;
+use secrecy::{ExposeSecret, SecretString};
+use sha2::{Digest, Sha256};
+
+use super::access::Admin;
+use super::audit::{self, actor_label};
+use super::db::Pool;
+use super::{now, DomainError};
+use crate::model::TokenView;
+
+const TOKEN_TAG: &str = "svt_";
+const PREFIX_LEN: usize = 12;
+
+pub fn hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A new token: `svt_` + 43 base64url characters (32 random bytes).
+fn generate() -> SecretString {
+    let mut bytes = zeroize::Zeroizing::new([0u8; 32]);
+    rand::rngs::OsRng.fill_bytes(bytes.as_mut());
+    SecretString::from(format!(
+        "{TOKEN_TAG}{}",
+        URL_SAFE_NO_PAD.encode(bytes.as_ref())
+    ))
+}
+
+/// A token as issued: the only moment its full text exists outside the agent.
+pub struct IssuedToken {
+    pub token: SecretString,
+    pub view: TokenView,
+}
+
+async fn agent_id(pool: &Pool, workspace_id: i64, agent: &str) -> Result<i64, DomainError> {
+    sqlx::query_scalar("SELECT id FROM agents WHERE workspace_id = $1 AND name = $2")
+        .bind(workspace_id)
+        .bind(agent)
+        .fetch_optional(pool)
+        .await?
+        .ok_or(DomainError::NotFound("agent"))
+}
+
+pub async fn issue(pool: &Pool, admin: &Admin, agent: &str) -> Result<IssuedToken, DomainError> {
+    let ws = admin.workspace().id;
+    let agent_id = agent_id(pool, ws, agent).await?;
+    let token = generate();
+    let prefix: String = token.expose_secret().chars().take(PREFIX_LEN).collect();
+    let at = now();
+    let mut tx = pool.begin().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO agent_tokens (agent_id, prefix, token_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
+    )
+    .bind(agent_id)
+    .bind(&prefix)
+    .bind(hash(token.expose_secret()))
+    .bind(at)
+    .fetch_one(&mut *tx)
+    .await?;
+    let actor = actor_label(admin.actor());
+    audit::record(
+        &mut tx,
+        ws,
+        &actor,
+        "token.issue",
+        None,
+        &format!("agent {agent}; token {prefix}…"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(IssuedToken {
+        token,
+        view: TokenView {
+            id,
+            prefix,
+            created_at: at,
+            last_used_at: None,
+            revoked_at: None,
+        },
+    })
+}
+
+pub async fn list(
+    pool: &Pool,
+    workspace_id: i64,
+    agent: &str,
+) -> Result<Vec<TokenView>, DomainError> {
+    let agent_id = agent_id(pool, workspace_id, agent).await?;
+    let rows: Vec<(i64, String, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+        "SELECT id, prefix, created_at, last_used_at, revoked_at FROM agent_tokens WHERE agent_id = $1 ORDER BY id DESC",
+    )
+    .bind(agent_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, prefix, created_at, last_used_at, revoked_at)| TokenView {
+                id,
+                prefix,
+                created_at,
+                last_used_at,
+                revoked_at,
+            },
+        )
+        .collect())
+}
+
+/// Revokes one token of an agent of the admin's workspace; effective for the next request.
+pub async fn revoke(
+    pool: &Pool,
+    admin: &Admin,
+    agent: &str,
+    token_id: i64,
+) -> Result<(), DomainError> {
+    let ws = admin.workspace().id;
+    let agent_id = agent_id(pool, ws, agent).await?;
+    let mut tx = pool.begin().await?;
+    let prefix: Option<String> = sqlx::query_scalar(
+        "UPDATE agent_tokens SET revoked_at = $1, updated_at = $1 WHERE id = $2 AND agent_id = $3 AND revoked_at IS NULL RETURNING prefix",
+    )
+    .bind(now())
+    .bind(token_id)
+    .bind(agent_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let prefix = prefix.ok_or(DomainError::NotFound("token"))?;
+    let actor = actor_label(admin.actor());
+    audit::record(
+        &mut tx,
+        ws,
+        &actor,
+        "token.revoke",
+        None,
+        &format!("agent {agent}; token {prefix}…"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Who a bearer token belongs to.
+#[derive(Debug, Clone)]
+pub struct AgentIdentity {
+    pub token_id: i64,
+    pub token_prefix: String,
+    pub agent_id: i64,
+    pub agent_name: String,
+    pub workspace_id: i64,
+    pub secrets_enabled: bool,
+    pub revoked: bool,
+}
+
+/// Looks a bearer token up; `None` for a token that was never issued. A revoked token is
+/// returned with `revoked: true` so that the refusal can be audited in its workspace.
+pub async fn authenticate(pool: &Pool, token: &str) -> Result<Option<AgentIdentity>, DomainError> {
+    if !token.starts_with(TOKEN_TAG) || token.len() > 128 {
+        return Ok(None);
+    }
+    let row: Option<(i64, String, i64, String, i64, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT t.id, t.prefix, a.id, a.name, a.workspace_id, w.secrets_enabled, t.revoked_at FROM agent_tokens t \
+         JOIN agents a ON a.id = t.agent_id JOIN workspaces w ON w.id = a.workspace_id \
+         WHERE t.token_hash = $1",
+    )
+    .bind(hash(token))
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(
+        |(token_id, token_prefix, agent_id, agent_name, workspace_id, flag, revoked_at)| {
+            AgentIdentity {
+                token_id,
+                token_prefix,
+                agent_id,
+                agent_name,
+                workspace_id,
+                secrets_enabled: flag != 0,
+                revoked: revoked_at.is_some(),
+            }
+        },
+    ))
+}

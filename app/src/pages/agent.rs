@@ -1,0 +1,113 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::agents::{agent_tokens, IssueToken, RevokeToken};
+use crate::components::error_panel::ErrorPanel;
+use crate::components::field::{last_error, FormError};
+use crate::components::params::use_workspace_slug;
+use crate::model::TokenView;
+use crate::pages::secrets::refresh_on_success;
+use crate::time_fmt::format_utc;
+
+/// `/w/{ws}/agents/{agent}`: an agent's runtime tokens (admins).
+#[component]
+pub fn AgentPage() -> impl IntoView {
+    let ws = use_workspace_slug();
+    let params = use_params_map();
+    let agent = Memo::new(move |_| params.read().get("agent").unwrap_or_default());
+    let issue = ServerAction::<IssueToken>::new();
+    let revoke = ServerAction::<RevokeToken>::new();
+    let refresh = RwSignal::new(0u32);
+    refresh_on_success(issue.value(), refresh);
+    refresh_on_success(revoke.value(), refresh);
+    let page = Resource::new(
+        move || (ws.get(), agent.get(), refresh.get()),
+        |(ws, agent, _)| agent_tokens(ws, agent),
+    );
+    let issued = move || issue.value().get().and_then(|r| r.ok());
+    view! {
+        <Title text=move || format!("{} · Agents · Secrets Vault", agent.get())/>
+        <section class="page">
+            <header class="page-head">
+                <p class="crumbs"><a href=move || format!("/w/{}/agents", ws.get())>"Agents"</a> " / " {agent}</p>
+                <h1 class="mono">{agent}</h1>
+                <p class="lede">"Runtime tokens let this agent's functions read the secrets granted to it. Issue a new token before revoking an old one to rotate without downtime."</p>
+            </header>
+            <div class="card form-card">
+                <ActionForm action=issue>
+                    <input type="hidden" name="ws" value=move || ws.get()/>
+                    <input type="hidden" name="agent" value=move || agent.get()/>
+                    <button type="submit" class="btn btn-primary">"Issue a new token"</button>
+                </ActionForm>
+                <FormError error=last_error(issue.value()) fields=&[]/>
+                {move || issued().map(|t| view! {
+                    <div class="token-once" role="status">
+                        <p><strong>"Copy this token now: it is not shown again."</strong></p>
+                        <label for="new-token" class="sr-only">"New token"</label>
+                        <input id="new-token" readonly class="mono" value=t.token.clone() data-testid="new-token"/>
+                    </div>
+                })}
+            </div>
+            <FormError error=last_error(revoke.value()) fields=&[]/>
+            <Transition fallback=|| view! { <p class="loading">"Loading tokens…"</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(p) if p.tokens.is_empty() => view! { <p class="empty">"No tokens yet."</p> }.into_any(),
+                        Ok(p) => view! { <TokenTable tokens=p.tokens ws=ws.get_untracked() agent=p.agent revoke/> }.into_any(),
+                        Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn TokenTable(
+    tokens: Vec<TokenView>,
+    ws: String,
+    agent: String,
+    revoke: ServerAction<RevokeToken>,
+) -> impl IntoView {
+    view! {
+        <table class="table" aria-label="Tokens">
+            <thead>
+                <tr>
+                    <th scope="col">"Token"</th>
+                    <th scope="col">"Created"</th>
+                    <th scope="col">"Last used"</th>
+                    <th scope="col">"Status"</th>
+                    <th scope="col"><span class="sr-only">"Actions"</span></th>
+                </tr>
+            </thead>
+            <tbody>
+                {tokens
+                    .into_iter()
+                    .map(|t| {
+                        let (ws, agent) = (ws.clone(), agent.clone());
+                        let prefix = format!("{}…", t.prefix);
+                        view! {
+                            <tr data-token=t.prefix.clone()>
+                                <td class="mono">{prefix}</td>
+                                <td>{format_utc(t.created_at)}</td>
+                                <td>{t.last_used_at.map(format_utc).unwrap_or_else(|| "never".into())}</td>
+                                <td>{if t.revoked_at.is_some() { "revoked" } else { "active" }}</td>
+                                <td>
+                                    {t.revoked_at.is_none().then(|| view! {
+                                        <ActionForm action=revoke>
+                                            <input type="hidden" name="ws" value=ws/>
+                                            <input type="hidden" name="agent" value=agent/>
+                                            <input type="hidden" name="token_id" value=t.id.to_string()/>
+                                            <button type="submit" class="btn btn-small btn-danger-outline">"Revoke"</button>
+                                        </ActionForm>
+                                    })}
+                                </td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+}

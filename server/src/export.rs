@@ -1,0 +1,72 @@
+//! Audit log exports (CSV, JSON): plain axum handlers behind the same checks as the
+//! Secrets server functions (signed in, admin, flag on).
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use app::api::ctx::signed_in_with;
+use app::domain::{access, audit_log};
+use app::error::AppError;
+use app::model::AuditFilter;
+use app::state::AppState;
+
+#[derive(Deserialize)]
+pub struct ExportQuery {
+    #[serde(default)]
+    format: String,
+    #[serde(flatten)]
+    filter: AuditFilter,
+}
+
+fn refuse(e: AppError) -> Response {
+    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, e.to_string()).into_response()
+}
+
+pub async fn audit(
+    State(state): State<AppState>,
+    session: Session,
+    Path(ws): Path<String>,
+    Query(q): Query<ExportQuery>,
+) -> Response {
+    let result = async {
+        let who = signed_in_with(&state, &session).await?;
+        let gate = access::require_secrets_admin(&state.pool, &who, &ws).await?;
+        Ok::<_, AppError>(audit_log::export(&state.pool, &gate, &q.filter).await?)
+    }
+    .await;
+    let events = match result {
+        Ok(events) => events,
+        Err(e) => return refuse(e),
+    };
+    let name = format!("{ws}-audit");
+    if q.format == "json" {
+        let body = serde_json::to_string_pretty(&events).unwrap_or_else(|_| "[]".into());
+        (
+            [
+                (header::CONTENT_TYPE, "application/json".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}.json\""),
+                ),
+            ],
+            body,
+        )
+            .into_response()
+    } else {
+        (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}.csv\""),
+                ),
+            ],
+            audit_log::to_csv(&events),
+        )
+            .into_response()
+    }
+}

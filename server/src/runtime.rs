@@ -1,0 +1,159 @@
+//! The runtime API that agents call: `GET /v1/secrets/{name}`, `GET /v1/secrets`.
+//! Bearer token auth; the agent's workspace comes from its token, never from the request.
+//! Every read and every refusal of a known token is audited; values never reach a log.
+
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use secrecy::ExposeSecret;
+use serde_json::{json, Map, Value};
+
+use app::domain::audit_sink::event;
+use app::domain::runtime::{self, ReadError};
+use app::domain::secrets::value::SecretValue;
+use app::domain::tokens::{self, AgentIdentity};
+use app::state::AppState;
+
+/// The runtime API's errors, each with a documented code.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("missing, malformed, unknown or revoked agent token")]
+    Unauthorized,
+    #[error("the secrets vault feature is not enabled for this workspace")]
+    FeatureDisabled,
+    #[error("this agent has no access to this secret")]
+    MissingAccess,
+    #[error("no secret with this name")]
+    NotFound,
+    #[error("internal error")]
+    Internal,
+}
+
+impl ApiError {
+    fn code(&self) -> (StatusCode, &'static str) {
+        match self {
+            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ApiError::FeatureDisabled => (StatusCode::FORBIDDEN, "feature_disabled"),
+            ApiError::MissingAccess => (StatusCode::FORBIDDEN, "missing_access"),
+            ApiError::NotFound => (StatusCode::NOT_FOUND, "secret_not_found"),
+            ApiError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.code();
+        let mut res = (
+            status,
+            Json(json!({ "error": code, "message": self.to_string() })),
+        )
+            .into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            res.headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        res
+    }
+}
+
+fn internal(e: impl std::fmt::Display) -> ApiError {
+    tracing::error!(error = %e, "runtime API error");
+    ApiError::Internal
+}
+
+/// The agent behind the bearer token. A revoked token is refused and audited.
+async fn agent(
+    state: &AppState,
+    headers: &HeaderMap,
+    asked: &str,
+) -> Result<AgentIdentity, ApiError> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .ok_or(ApiError::Unauthorized)?;
+    let Some(agent) = tokens::authenticate(&state.pool, token)
+        .await
+        .map_err(internal)?
+    else {
+        tracing::info!("runtime request with an unknown agent token");
+        return Err(ApiError::Unauthorized);
+    };
+    if agent.revoked {
+        state
+            .audit
+            .record(event(&agent, asked, "token_revoked"))
+            .await;
+        return Err(ApiError::Unauthorized);
+    }
+    Ok(agent)
+}
+
+async fn refuse(state: &AppState, agent: &AgentIdentity, asked: &str, err: ReadError) -> ApiError {
+    let (outcome, api) = match err {
+        ReadError::FeatureDisabled => ("feature_disabled", ApiError::FeatureDisabled),
+        ReadError::NotFound => ("secret_not_found", ApiError::NotFound),
+        ReadError::MissingAccess => ("missing_access", ApiError::MissingAccess),
+        ReadError::Domain(e) => return internal(e),
+    };
+    state.audit.record(event(agent, asked, outcome)).await;
+    api
+}
+
+fn to_json(value: &SecretValue) -> Value {
+    match value {
+        SecretValue::Single(v) => Value::String(v.expose_secret().to_string()),
+        SecretValue::Pairs(pairs) => Value::Object(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::String(v.expose_secret().to_string())))
+                .collect::<Map<_, _>>(),
+        ),
+    }
+}
+
+async fn read_secret(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let agent = agent(&state, &headers, &name).await?;
+    match runtime::read(&state.pool, &state.keyring, &state.data_keys, &agent, &name).await {
+        Ok((version, value)) => {
+            state.audit.record(event(&agent, &name, "ok")).await;
+            Ok(Json(
+                json!({ "name": name, "version": version, "value": to_json(&value) }),
+            ))
+        }
+        Err(e) => Err(refuse(&state, &agent, &name, e).await),
+    }
+}
+
+async fn list_secrets(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let agent = agent(&state, &headers, "*").await?;
+    match runtime::readable_names(&state.pool, &agent).await {
+        Ok(names) => Ok(Json(json!({ "secrets": names }))),
+        Err(e) => Err(refuse(&state, &agent, "*", e).await),
+    }
+}
+
+async fn openapi() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        include_str!("openapi.json"),
+    )
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/v1/secrets", get(list_secrets))
+        .route("/v1/secrets/{name}", get(read_secret))
+        .route("/v1/openapi.json", get(openapi))
+}
