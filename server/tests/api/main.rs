@@ -5,6 +5,7 @@ mod auth;
 mod cli;
 mod helpers;
 mod key_rotation;
+mod matrix_audit;
 mod runtime;
 mod secrets;
 mod secrets_access;

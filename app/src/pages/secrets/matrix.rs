@@ -194,8 +194,9 @@ fn MatrixTable(
                             view! {
                                 <th scope="col">
                                     <span class="mono">{name.clone()}</span>
-                                    <button type="button" class="btn btn-small btn-quiet" on:click=move |_| toggle_col(id)
-                                        aria-label=format!("Toggle column {name}")>"all"</button>
+                                    <button type="button" class="btn btn-small btn-quiet" on:click=move |_| toggle_col(id)>
+                                        "all" <span class="sr-only">" rows for " {name}</span>
+                                    </button>
                                 </th>
                             }
                         }).collect_view()}
@@ -210,8 +211,9 @@ fn MatrixTable(
                             <tr>
                                 <th scope="row">
                                     <span class="mono">{secret.clone()}</span>
-                                    <button type="button" class="btn btn-small btn-quiet" on:click=move |_| toggle_row(row_secret.clone())
-                                        aria-label=format!("Toggle row {secret}")>"all"</button>
+                                    <button type="button" class="btn btn-small btn-quiet" on:click=move |_| toggle_row(row_secret.clone())>
+                                        "all" <span class="sr-only">" agents for " {secret.clone()}</span>
+                                    </button>
                                 </th>
                                 {agents.iter().map(|a| {
                                     let cell: Cell = (secret.clone(), a.id);

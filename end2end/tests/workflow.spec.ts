@@ -1,0 +1,65 @@
+import { expect, test } from '@playwright/test';
+import { ADMIN, expectNoSeriousA11yViolations, hydrated, signIn } from './helpers';
+
+test('an agent gets a token, is granted in the matrix, reads over HTTP, loses access, and it is all audited', async ({ page, request }) => {
+  await signIn(page, ADMIN);
+
+  // A secret to read.
+  await page.goto('/w/acme/secrets/new');
+  await hydrated(page);
+  await page.getByLabel('Name').fill('payments_key');
+  await page.getByLabel('Secret value').fill('pk_runtime_e2e');
+  await page.getByRole('button', { name: 'Create secret' }).click();
+  await expect(page).toHaveURL(/\/secret\/payments_key$/);
+
+  // A new agent and its token, shown once.
+  await page.goto('/w/acme/agents');
+  await hydrated(page);
+  await page.getByLabel('Name').fill('checkout-fn');
+  await page.getByRole('button', { name: 'Add agent' }).click();
+  await page.getByRole('link', { name: 'checkout-fn' }).click();
+  await expect(page).toHaveURL(/\/agents\/checkout-fn$/);
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Issue a new token' }).click();
+  const token = await page.getByTestId('new-token').inputValue();
+  expect(token).toMatch(/^svt_/);
+  await expectNoSeriousA11yViolations(page);
+
+  const read = () => request.get('/v1/secrets/payments_key', { headers: { Authorization: `Bearer ${token}` } });
+  expect((await read()).status()).toBe(403);
+
+  // Grant in the matrix: pending until saved.
+  await page.goto('/w/acme/secrets/access');
+  await hydrated(page);
+  await page.getByLabel('payments_key → checkout-fn').check();
+  await expect(page.getByTestId('pending-count')).toHaveText('1');
+  await expect(page.getByText('Grant payments_key → checkout-fn')).toBeVisible();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByText('Saved: 1 granted, 0 revoked.')).toBeVisible();
+  await expect(page.getByTestId('pending-count')).toHaveText('0');
+  await expectNoSeriousA11yViolations(page);
+
+  const ok = await read();
+  expect(ok.status()).toBe(200);
+  expect(await ok.json()).toEqual({ name: 'payments_key', version: 1, value: 'pk_runtime_e2e' });
+
+  // Revoke in the per-secret access list: the next read is denied.
+  await page.goto('/w/acme/secret/payments_key');
+  await hydrated(page);
+  await page.getByLabel('checkout-fn').uncheck();
+  await page.getByRole('button', { name: 'Save access' }).click();
+  await expect(page.getByText('Access revoked from checkout-fn.')).toBeVisible();
+  const denied = await read();
+  expect(denied.status()).toBe(403);
+  expect((await denied.json()).error).toBe('missing_access');
+
+  // The audit page shows the reads, the denial and the grant changes.
+  await page.goto('/w/acme/secrets/audit?agent=checkout-fn');
+  await hydrated(page);
+  await expect(page.locator('tr[data-action="secret.read"]')).toHaveCount(1);
+  await expect(page.locator('tr[data-action="secret.read_denied"]')).toHaveCount(2);
+  await page.goto('/w/acme/secrets/audit?action=grant.remove');
+  await expect(page.locator('tr[data-action="grant.remove"]').first()).toContainText('checkout-fn');
+  await expectNoSeriousA11yViolations(page);
+  await expect(page.locator('body')).not.toContainText('pk_runtime_e2e');
+});
