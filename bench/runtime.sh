@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runtime read benchmark: wrk against the release server on loopback, 16 connections.
+# Measures GET /v1/secrets/{name} (token check, grant check, decrypt, audit) next to
+# GET /healthz (a trivial handler of the same server) in the same run.
+#
+# Usage: bench/runtime.sh [duration-seconds]      (needs: cargo leptos build --release, wrk)
+# Env:   VAULT_DATABASE_URL=postgres://... to measure PostgreSQL instead of SQLite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION="${1:-10}"
+PORT=3300
+BIN=target/release/vault
+DATA="$(mktemp -d -t vault-bench-XXXXXX)"
+export VAULT_DATA_DIR="$DATA" VAULT_BIND="127.0.0.1:$PORT" VAULT_LOG=warn
+"$BIN" serve --demo > "$DATA/server.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+
+JAR="$DATA/cookies"
+api() { curl -sf -b "$JAR" -c "$JAR" "$@"; }
+api -o /dev/null -d "email=admin@acme.test&password=admin-demo-password" "http://127.0.0.1:$PORT/api/login"
+AGENT=$(api -d "ws=acme" "http://127.0.0.1:$PORT/api/agents" | python3 -c 'import json,sys; print([a["id"] for a in json.load(sys.stdin)["agents"] if a["name"]=="billing-worker"][0])')
+api -o /dev/null --data-urlencode "ws=acme" -d "name=stripe_api_key&kind=single&value=sk_live_benchmark_value_0123456789&agents[0]=$AGENT" "http://127.0.0.1:$PORT/api/secrets/create"
+TOKEN=$(api -d "ws=acme&agent=billing-worker" "http://127.0.0.1:$PORT/api/issue_token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+curl -sf -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/v1/secrets/stripe_api_key" >/dev/null
+
+echo "== GET /healthz (trivial handler), 16 connections, ${DURATION}s"
+wrk -t2 -c16 -d"${DURATION}s" --latency "http://127.0.0.1:$PORT/healthz" | grep -E "Requests/sec|50%|99%|Non-2xx"
+echo "== GET /v1/secrets/stripe_api_key (audited), 16 connections, ${DURATION}s"
+wrk -t2 -c16 -d"${DURATION}s" --latency -H "Authorization: Bearer $TOKEN" \
+  "http://127.0.0.1:$PORT/v1/secrets/stripe_api_key" | grep -E "Requests/sec|50%|99%|Non-2xx"
+sleep 1
+echo "audit events stored: $(api -o /dev/null -w '' -d 'ws=acme' "http://127.0.0.1:$PORT/api/secrets/audit" ; api -d 'ws=acme' -d 'filter[action]=secret.read' "http://127.0.0.1:$PORT/api/secrets/audit" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')"
