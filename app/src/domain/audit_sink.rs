@@ -83,7 +83,7 @@ async fn writer(pool: Pool, mut rx: mpsc::Receiver<ReadEvent>) {
 }
 
 async fn write(pool: &Pool, batch: &[ReadEvent]) -> Result<(), sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::domain::db::begin_write(pool).await?;
     for e in batch {
         let action = if e.outcome == "ok" {
             "secret.read"

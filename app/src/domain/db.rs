@@ -66,3 +66,19 @@ pub async fn migrate(pool: &Pool, url: &str) -> Result<(), sqlx::migrate::Migrat
         Backend::Postgres => POSTGRES_MIGRATIONS.run(pool).await,
     }
 }
+
+/// Starts a transaction that will write. On SQLite it takes the write lock up front
+/// (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes fails at once
+/// with "database is locked" when another writer (the audit writer, say) got in between.
+pub async fn begin_write(pool: &Pool) -> Result<sqlx::Transaction<'static, Db>, sqlx::Error> {
+    if pool
+        .connect_options()
+        .database_url
+        .scheme()
+        .starts_with("sqlite")
+    {
+        pool.begin_with("BEGIN IMMEDIATE").await
+    } else {
+        pool.begin().await
+    }
+}

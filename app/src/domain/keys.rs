@@ -49,17 +49,21 @@ pub async fn for_encryption(
     let (kek_id, kek) = keyring.current();
     let wrapped = crypto::wrap_dek(kek, &dek, workspace_id, next_version).map_err(crypto_err)?;
     let at = now();
-    let id: i64 = sqlx::query_scalar(
+    // Another writer may create the same key version at the same moment: then use theirs.
+    let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO workspace_keys (workspace_id, version, kek_id, wrapped_key, encryptions, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, 1, $5, $5) RETURNING id",
+         VALUES ($1, $2, $3, $4, 1, $5, $5) ON CONFLICT (workspace_id, version) DO NOTHING RETURNING id",
     )
     .bind(workspace_id)
     .bind(next_version)
     .bind(kek_id)
     .bind(wrapped)
     .bind(at)
-    .fetch_one(&mut *conn)
+    .fetch_optional(&mut *conn)
     .await?;
+    let Some(id) = id else {
+        return Box::pin(for_encryption(conn, keyring, workspace_id, limit)).await;
+    };
     Ok((id, dek))
 }
 

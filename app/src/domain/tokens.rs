@@ -15,6 +15,26 @@ use super::{now, DomainError};
 use crate::model::TokenView;
 
 const TOKEN_TAG: &str = "svt_";
+
+#[derive(sqlx::FromRow)]
+struct TokenRow {
+    id: i64,
+    prefix: String,
+    created_at: i64,
+    last_used_at: Option<i64>,
+    revoked_at: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct IdentityRow {
+    token_id: i64,
+    token_prefix: String,
+    agent_id: i64,
+    agent_name: String,
+    workspace_id: i64,
+    secrets_enabled: i64,
+    revoked_at: Option<i64>,
+}
 const PREFIX_LEN: usize = 12;
 
 pub fn hash(token: &str) -> String {
@@ -55,7 +75,7 @@ pub async fn issue(pool: &Pool, admin: &Admin, agent: &str) -> Result<IssuedToke
     let token = generate();
     let prefix: String = token.expose_secret().chars().take(PREFIX_LEN).collect();
     let at = now();
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::domain::db::begin_write(pool).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO agent_tokens (agent_id, prefix, token_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
     )
@@ -94,7 +114,7 @@ pub async fn list(
     agent: &str,
 ) -> Result<Vec<TokenView>, DomainError> {
     let agent_id = agent_id(pool, workspace_id, agent).await?;
-    let rows: Vec<(i64, String, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+    let rows: Vec<TokenRow> = sqlx::query_as(
         "SELECT id, prefix, created_at, last_used_at, revoked_at FROM agent_tokens WHERE agent_id = $1 ORDER BY id DESC",
     )
     .bind(agent_id)
@@ -103,7 +123,13 @@ pub async fn list(
     Ok(rows
         .into_iter()
         .map(
-            |(id, prefix, created_at, last_used_at, revoked_at)| TokenView {
+            |TokenRow {
+                 id,
+                 prefix,
+                 created_at,
+                 last_used_at,
+                 revoked_at,
+             }| TokenView {
                 id,
                 prefix,
                 created_at,
@@ -123,7 +149,7 @@ pub async fn revoke(
 ) -> Result<(), DomainError> {
     let ws = admin.workspace().id;
     let agent_id = agent_id(pool, ws, agent).await?;
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::domain::db::begin_write(pool).await?;
     let prefix: Option<String> = sqlx::query_scalar(
         "UPDATE agent_tokens SET revoked_at = $1, updated_at = $1 WHERE id = $2 AND agent_id = $3 AND revoked_at IS NULL RETURNING prefix",
     )
@@ -165,8 +191,9 @@ pub async fn authenticate(pool: &Pool, token: &str) -> Result<Option<AgentIdenti
     if !token.starts_with(TOKEN_TAG) || token.len() > 128 {
         return Ok(None);
     }
-    let row: Option<(i64, String, i64, String, i64, i64, Option<i64>)> = sqlx::query_as(
-        "SELECT t.id, t.prefix, a.id, a.name, a.workspace_id, w.secrets_enabled, t.revoked_at FROM agent_tokens t \
+    let row: Option<IdentityRow> = sqlx::query_as(
+        "SELECT t.id AS token_id, t.prefix AS token_prefix, a.id AS agent_id, a.name AS agent_name, \
+           a.workspace_id, w.secrets_enabled, t.revoked_at FROM agent_tokens t \
          JOIN agents a ON a.id = t.agent_id JOIN workspaces w ON w.id = a.workspace_id \
          WHERE t.token_hash = $1",
     )
@@ -174,7 +201,15 @@ pub async fn authenticate(pool: &Pool, token: &str) -> Result<Option<AgentIdenti
     .fetch_optional(pool)
     .await?;
     Ok(row.map(
-        |(token_id, token_prefix, agent_id, agent_name, workspace_id, flag, revoked_at)| {
+        |IdentityRow {
+             token_id,
+             token_prefix,
+             agent_id,
+             agent_name,
+             workspace_id,
+             secrets_enabled: flag,
+             revoked_at,
+         }| {
             AgentIdentity {
                 token_id,
                 token_prefix,

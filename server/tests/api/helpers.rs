@@ -14,20 +14,82 @@ use server::serve;
 pub const ADMIN: (&str, &str) = (demo::ADMIN.email, demo::ADMIN.password);
 pub const MEMBER: (&str, &str) = (demo::MEMBER.email, demo::MEMBER.password);
 
+/// A database of its own on the PostgreSQL server named by `VAULT_TEST_POSTGRES`
+/// (`postgres://user@host:port`), dropped with the test app.
+pub struct PgDatabase {
+    pub base: String,
+    pub name: String,
+}
+
+impl PgDatabase {
+    /// Creates a fresh database when the suite runs against PostgreSQL; `None` for SQLite.
+    pub async fn create() -> Option<Self> {
+        let base = std::env::var("VAULT_TEST_POSTGRES")
+            .ok()
+            .filter(|b| !b.is_empty())?;
+        let name = format!(
+            "vault_test_{}_{}",
+            std::process::id(),
+            NEXT_DB.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        );
+        let admin = app::domain::db::connect(&format!("{base}/postgres"), 1)
+            .await
+            .expect("PostgreSQL admin connection");
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&admin)
+            .await
+            .expect("create test database");
+        admin.close().await;
+        Some(Self { base, name })
+    }
+
+    pub fn url(&self) -> String {
+        format!("{}/{}", self.base, self.name)
+    }
+}
+
+static NEXT_DB: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let (base, name) = (self.base.clone(), self.name.clone());
+        // The test's runtime is shutting down: drop the database from a runtime of our own.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                if let Ok(admin) = app::domain::db::connect(&format!("{base}/postgres"), 1).await {
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .execute(&admin)
+                        .await;
+                    admin.close().await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
 pub struct TestApp {
     pub addr: SocketAddr,
     pub pool: Pool,
     /// The server's own keys (the development key file in the data directory).
     pub keyring: Keyring,
     dir: TempDir,
+    /// Held for its `Drop`: the PostgreSQL test database goes with the app.
+    _pg: Option<PgDatabase>,
 }
 
 /// Starts the real server on port 0 with a fresh database seeded with the demo data.
 pub async fn spawn_app() -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
+    let pg = PgDatabase::create().await;
     let config = Config {
         data_dir: dir.path().to_path_buf(),
         bind: "127.0.0.1:0".parse().unwrap(),
+        database_url: pg.as_ref().map(PgDatabase::url),
         ..Config::default()
     };
     let (keyring, _) = config.keyring().expect("master key");
@@ -41,6 +103,7 @@ pub async fn spawn_app() -> TestApp {
         pool,
         keyring,
         dir,
+        _pg: pg,
     }
 }
 

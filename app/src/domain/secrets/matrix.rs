@@ -124,7 +124,7 @@ pub async fn apply(
     }
     let ws = who.workspace().id;
     let actor = actor_label(who.admin().actor());
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::domain::db::begin_write(pool).await?;
     let (mut added, mut removed) = (0, 0);
     for change in changes {
         let secret: Option<i64> = sqlx::query_scalar(

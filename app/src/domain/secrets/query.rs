@@ -11,6 +11,30 @@ use crate::model::secrets::{
 
 pub const PAGE_SIZE: i64 = 25;
 
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    name: String,
+    description: String,
+    kind: String,
+    key_names: String,
+    current_version: i64,
+    updated_at: i64,
+    updated_by: String,
+    agent_count: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct DetailRow {
+    id: i64,
+    description: String,
+    kind: String,
+    key_names: String,
+    current_version: i64,
+    created_at: i64,
+    updated_at: i64,
+    updated_by: String,
+}
+
 fn kind(raw: &str) -> SecretKind {
     SecretKind::parse(raw).unwrap_or(SecretKind::Single)
 }
@@ -44,9 +68,9 @@ pub async fn list(
     let query = query.trim();
     let pattern = like_pattern(query);
     let page = page.max(0);
-    let rows: Vec<(String, String, String, String, i64, i64, String, i64)> = sqlx::query_as(&format!(
+    let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
         "SELECT s.name, s.description, s.kind, s.key_names, s.current_version, s.updated_at, s.updated_by, \
-           (SELECT COUNT(*) FROM secret_grants g WHERE g.secret_id = s.id) \
+           (SELECT COUNT(*) FROM secret_grants g WHERE g.secret_id = s.id) AS agent_count \
          FROM secrets s WHERE {MATCHES} ORDER BY s.name LIMIT $4 OFFSET $5"
     ))
     .bind(ws)
@@ -72,7 +96,16 @@ pub async fn list(
         items: rows
             .into_iter()
             .map(
-                |(name, description, k, keys, version, updated_at, updated_by, agent_count)| {
+                |SummaryRow {
+                     name,
+                     description,
+                     kind: k,
+                     key_names: keys,
+                     current_version: version,
+                     updated_at,
+                     updated_by,
+                     agent_count,
+                 }| {
                     SecretSummary {
                         name,
                         description,
@@ -100,7 +133,7 @@ pub async fn detail(
     name: &str,
 ) -> Result<SecretDetail, DomainError> {
     let ws = who.workspace().id;
-    let row: Option<(i64, String, String, String, i64, i64, i64, String)> = sqlx::query_as(
+    let row: Option<DetailRow> = sqlx::query_as(
         "SELECT id, description, kind, key_names, current_version, created_at, updated_at, updated_by \
          FROM secrets WHERE workspace_id = $1 AND name = $2 AND deleted_at IS NULL",
     )
@@ -108,8 +141,16 @@ pub async fn detail(
     .bind(name)
     .fetch_optional(pool)
     .await?;
-    let (id, description, k, keys, version, created_at, updated_at, updated_by) =
-        row.ok_or(DomainError::NotFound("secret"))?;
+    let DetailRow {
+        id,
+        description,
+        kind: k,
+        key_names: keys,
+        current_version: version,
+        created_at,
+        updated_at,
+        updated_by,
+    } = row.ok_or(DomainError::NotFound("secret"))?;
     let agents: Vec<(i64, String, i64)> = sqlx::query_as(
         "SELECT a.id, a.name, CASE WHEN g.agent_id IS NULL THEN 0 ELSE 1 END FROM agents a \
          LEFT JOIN secret_grants g ON g.agent_id = a.id AND g.secret_id = $1 \

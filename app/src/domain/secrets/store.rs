@@ -17,17 +17,29 @@ fn crypto_err(e: crypto::CryptoError) -> DomainError {
     DomainError::Internal(format!("secret encryption failed: {e}"))
 }
 
-/// Encrypts `value` as `version` of the secret and stores it.
-async fn seal_version(
-    conn: &mut AnyConnection,
-    keyring: &Keyring,
+/// Which version of which secret is being written, by whom and why.
+struct NewVersion<'a> {
     workspace_id: i64,
     secret_id: i64,
     version: i64,
+    actor: &'a str,
+    note: &'a str,
+}
+
+/// Encrypts `value` as a new version of the secret and stores it.
+async fn seal_version(
+    conn: &mut AnyConnection,
+    keyring: &Keyring,
     value: &SecretValue,
-    actor: &str,
-    note: &str,
+    v: NewVersion<'_>,
 ) -> Result<(), DomainError> {
+    let NewVersion {
+        workspace_id,
+        secret_id,
+        version,
+        actor,
+        note,
+    } = v;
     let (key_id, dek) =
         keys::for_encryption(conn, keyring, workspace_id, MAX_ENCRYPTIONS_PER_KEY).await?;
     let aad = SecretAad {
@@ -93,7 +105,7 @@ pub async fn create(
     let ws = who.workspace().id;
     let actor = actor_label(who.admin().actor());
     let at = now();
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::domain::db::begin_write(pool).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO secrets (workspace_id, name, description, kind, key_names, current_version, updated_by, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $7) RETURNING id",
@@ -110,7 +122,14 @@ pub async fn create(
     .map_err(|e| {
         DomainError::on_unique(e, "name", "A secret with this name already exists (deleted secrets keep their name for 30 days).")
     })?;
-    seal_version(&mut tx, keyring, ws, id, 1, &value, &actor, "created").await?;
+    let first = NewVersion {
+        workspace_id: ws,
+        secret_id: id,
+        version: 1,
+        actor: &actor,
+        note: "created",
+    };
+    seal_version(&mut tx, keyring, &value, first).await?;
     let (granted, _) = grants::replace(&mut tx, ws, id, agents).await?;
     let detail = if granted.is_empty() {
         "version 1".to_string()
@@ -140,7 +159,7 @@ pub async fn update_description(
     let description = check_description(description).map_err(|e| invalid(vec![e]))?;
     let ws = who.workspace().id;
     let actor = actor_label(who.admin().actor());
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::domain::db::begin_write(pool).await?;
     let (id, _) = live(&mut tx, ws, name).await?;
     sqlx::query(
         "UPDATE secrets SET description = $1, updated_at = $2, updated_by = $3 WHERE id = $4",
@@ -170,15 +189,13 @@ async fn add_version(
     pool: &Pool,
     keyring: &Keyring,
     who: &SecretsAdmin,
-    name: &str,
-    base_version: i64,
+    (name, base_version): (&str, i64),
     value: &SecretValue,
-    note: &str,
-    action: &str,
+    (note, action): (&str, &str),
 ) -> Result<i64, DomainError> {
     let ws = who.workspace().id;
     let actor = actor_label(who.admin().actor());
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::domain::db::begin_write(pool).await?;
     let (id, current) = live(&mut tx, ws, name).await?;
     let next = base_version + 1;
     let updated = sqlx::query(
@@ -202,7 +219,14 @@ async fn add_version(
             ),
         });
     }
-    seal_version(&mut tx, keyring, ws, id, next, value, &actor, note).await?;
+    let new = NewVersion {
+        workspace_id: ws,
+        secret_id: id,
+        version: next,
+        actor: &actor,
+        note,
+    };
+    seal_version(&mut tx, keyring, value, new).await?;
     audit::record(
         &mut tx,
         ws,
@@ -226,17 +250,8 @@ pub async fn replace_value(
     value: &ValueInput,
 ) -> Result<i64, DomainError> {
     let value = SecretValue::from_input(value).map_err(invalid)?;
-    add_version(
-        pool,
-        keyring,
-        who,
-        name,
-        base_version,
-        &value,
-        "value replaced",
-        "secret.rotate",
-    )
-    .await
+    let change = ("value replaced", "secret.rotate");
+    add_version(pool, keyring, who, (name, base_version), &value, change).await
 }
 
 /// Makes a new version with the value of `target` version.
@@ -251,17 +266,8 @@ pub async fn roll_back(
     let ws = who.workspace().id;
     let value = super::read::version_value(pool, keyring, ws, name, target).await?;
     let note = format!("rolled back to version {target}");
-    add_version(
-        pool,
-        keyring,
-        who,
-        name,
-        base_version,
-        &value,
-        &note,
-        "secret.rollback",
-    )
-    .await
+    let change = (note.as_str(), "secret.rollback");
+    add_version(pool, keyring, who, (name, base_version), &value, change).await
 }
 
 /// The exact set of agents that may read the secret. Returns (granted, revoked) names.
@@ -273,7 +279,7 @@ pub async fn set_access(
 ) -> Result<(Vec<String>, Vec<String>), DomainError> {
     let ws = who.workspace().id;
     let actor = actor_label(who.admin().actor());
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::domain::db::begin_write(pool).await?;
     let (id, _) = live(&mut tx, ws, name).await?;
     let (granted, revoked) = grants::replace(&mut tx, ws, id, agents).await?;
     for (action, names) in [("grant.add", &granted), ("grant.remove", &revoked)] {
@@ -297,7 +303,7 @@ pub async fn set_access(
 pub async fn delete(pool: &Pool, who: &SecretsAdmin, name: &str) -> Result<(), DomainError> {
     let ws = who.workspace().id;
     let actor = actor_label(who.admin().actor());
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::domain::db::begin_write(pool).await?;
     let (id, _) = live(&mut tx, ws, name).await?;
     sqlx::query(
         "UPDATE secrets SET deleted_at = $1, updated_at = $1, updated_by = $2 WHERE id = $3",
@@ -338,7 +344,7 @@ async fn trashed(
 pub async fn restore(pool: &Pool, who: &SecretsAdmin, name: &str) -> Result<(), DomainError> {
     let ws = who.workspace().id;
     let actor = actor_label(who.admin().actor());
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::domain::db::begin_write(pool).await?;
     let id = trashed(&mut tx, ws, name).await?;
     sqlx::query(
         "UPDATE secrets SET deleted_at = NULL, updated_at = $1, updated_by = $2 WHERE id = $3",
@@ -365,7 +371,7 @@ pub async fn restore(pool: &Pool, who: &SecretsAdmin, name: &str) -> Result<(), 
 pub async fn purge(pool: &Pool, who: &SecretsAdmin, name: &str) -> Result<(), DomainError> {
     let ws = who.workspace().id;
     let actor = actor_label(who.admin().actor());
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::domain::db::begin_write(pool).await?;
     let id = trashed(&mut tx, ws, name).await?;
     sqlx::query("DELETE FROM secrets WHERE id = $1")
         .bind(id)
@@ -393,7 +399,7 @@ pub async fn purge_expired(pool: &Pool) -> Result<usize, DomainError> {
             .fetch_all(pool)
             .await?;
     for (id, ws, name) in &expired {
-        let mut tx = pool.begin().await?;
+        let mut tx = crate::domain::db::begin_write(pool).await?;
         sqlx::query("DELETE FROM secrets WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)

@@ -1,0 +1,68 @@
+//! A real `vault serve` process, for multi-instance and failure tests.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+use reqwest::Client;
+
+/// A `vault serve` process on a free port.
+pub struct Instance {
+    child: Child,
+    pub base: String,
+}
+
+impl Instance {
+    pub fn start(db_url: &str, data_dir: &Path, key: &Path) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_vault"))
+            .arg("serve")
+            .env("VAULT_DATABASE_URL", db_url)
+            .env("VAULT_DATA_DIR", data_dir)
+            .env("VAULT_MASTER_KEY_FILE", key)
+            .env("VAULT_BIND", "127.0.0.1:0")
+            .env("VAULT_LOG", "info")
+            .env_remove("VAULT_MODE")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("vault binary");
+        let stderr = child.stderr.take().unwrap();
+        let mut lines = BufReader::new(stderr).lines();
+        let base = loop {
+            let line = lines
+                .next()
+                .expect("server exited before listening")
+                .unwrap();
+            if let Some(at) = line.find("listening on ") {
+                break line[at + "listening on ".len()..].trim().to_string();
+            }
+        };
+        // Keep draining the log so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Self { child, base }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn call(&self, client: &Client, f: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        client
+            .post(self.url(&format!("/api/{f}")))
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub fn kill(&mut self) {
+        let _ = self.child.kill(); // SIGKILL
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
