@@ -3,18 +3,31 @@
 # Measures GET /v1/secrets/{name} (token check, grant check, decrypt, audit) next to
 # GET /healthz (a trivial handler of the same server) in the same run.
 #
-# Usage: bench/runtime.sh [duration-seconds]      (needs: cargo leptos build --release, wrk)
-# Env:   VAULT_DATABASE_URL=postgres://... to measure PostgreSQL instead of SQLite.
+# Usage: bench/runtime.sh [duration-seconds] [sqlite|postgres]   (needs a release build and wrk)
+# With `postgres`, a scratch database is created on postgres://postgres@127.0.0.1:5432 and dropped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION="${1:-10}"
 PORT=3300
 BIN=target/release/vault
+BACKEND="${2:-sqlite}"
 DATA="$(mktemp -d -t vault-bench-XXXXXX)"
 export VAULT_DATA_DIR="$DATA" VAULT_BIND="127.0.0.1:$PORT" VAULT_LOG=warn
+unset VAULT_DATABASE_URL
+PGDB="vault_bench_$$"
+if [ "$BACKEND" = postgres ]; then
+  psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE $PGDB"
+  export VAULT_DATABASE_URL="postgres://postgres@127.0.0.1:5432/$PGDB"
+fi
 "$BIN" serve --demo > "$DATA/server.log" 2>&1 &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null; rm -rf "$DATA"' EXIT
+cleanup() {
+  kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true
+  rm -rf "$DATA"
+  if [ "$BACKEND" = postgres ]; then psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS $PGDB WITH (FORCE)"; fi
+}
+trap cleanup EXIT
+echo "backend: $BACKEND"
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
 
 JAR="$DATA/cookies"
