@@ -51,6 +51,8 @@ pub struct Config {
     pub session_idle_minutes: i64,
     pub session_absolute_hours: i64,
     pub max_connections: u32,
+    /// Sign-in attempts allowed per client address and minute (after a burst of 10).
+    pub sign_in_per_minute: u32,
 }
 
 impl Default for Config {
@@ -68,6 +70,7 @@ impl Default for Config {
             session_idle_minutes: 60,
             session_absolute_hours: 12,
             max_connections: 16,
+            sign_in_per_minute: 30,
         }
     }
 }

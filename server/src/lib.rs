@@ -4,6 +4,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod export;
+pub mod rate_limit;
 pub mod router;
 pub mod runtime;
 pub mod security;

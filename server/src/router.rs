@@ -11,11 +11,12 @@ use app::app::{shell, App};
 use app::domain::session_store::DbSessionStore;
 use app::state::AppState;
 
+use crate::rate_limit::{self, SignInLimiter};
 use crate::security;
 
 pub const SESSION_COOKIE: &str = "vault_session";
 
-pub fn build(state: AppState, secure_cookies: bool) -> Router {
+pub fn build(state: AppState, secure_cookies: bool, sign_in: SignInLimiter) -> Router {
     let routes = generate_route_list(App);
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.pool.clone()))
         .with_name(SESSION_COOKIE)
@@ -41,6 +42,10 @@ pub fn build(state: AppState, secure_cookies: bool) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(sessions)
         .layer(middleware::from_fn(security::refuse_cross_site))
+        .layer(middleware::from_fn_with_state(
+            sign_in,
+            rate_limit::throttle_sign_in,
+        ))
         .layer(middleware::from_fn(security::security_headers))
         .with_state(state)
 }

@@ -15,6 +15,7 @@ use app::state::{AppState, SessionPolicy};
 
 use crate::config::{Config, KeySource, Mode};
 use crate::error::CliError;
+use crate::rate_limit::SignInLimiter;
 use crate::router;
 
 /// Opens the pool and applies migrations.
@@ -74,7 +75,10 @@ pub async fn build_state(config: &Config) -> Result<AppState, CliError> {
 pub async fn serve(config: Config, listener: TcpListener) -> Result<(), CliError> {
     let state = build_state(&config).await?;
     spawn_cleanup(state.pool.clone());
-    let app = router::build(state, config.secure_cookies());
+    let sign_in = SignInLimiter::new(config.sign_in_per_minute);
+    spawn_forget_idle(sign_in.clone());
+    let app = router::build(state, config.secure_cookies(), sign_in)
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
     let addr = listener
         .local_addr()
         .map_err(|e| CliError::Io(e.to_string()))?;
@@ -83,6 +87,16 @@ pub async fn serve(config: Config, listener: TcpListener) -> Result<(), CliError
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| CliError::Io(e.to_string()))
+}
+
+fn spawn_forget_idle(limiter: SignInLimiter) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            limiter.forget_idle();
+        }
+    });
 }
 
 /// Every ten minutes: drop expired sessions, purge secrets 30 days in the trash.

@@ -156,3 +156,38 @@ async fn a_session_past_its_absolute_lifetime_is_signed_out() {
         "null"
     );
 }
+
+#[tokio::test]
+async fn password_guessing_is_throttled_per_client() {
+    let app = spawn_app().await;
+    let client = app.client();
+    let mut throttled = 0;
+    for _ in 0..15 {
+        let res = app
+            .call(
+                &client,
+                "login",
+                &[("email", ADMIN.0), ("password", "guess-guess-guess")],
+            )
+            .await;
+        match res.status() {
+            StatusCode::UNAUTHORIZED => {}
+            StatusCode::TOO_MANY_REQUESTS => throttled += 1,
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert!(
+        throttled >= 3,
+        "only {throttled} of 15 rapid guesses were throttled"
+    );
+    // While throttled, even the right password is refused without being checked.
+    let res = app
+        .call(
+            &client,
+            "login",
+            &[("email", ADMIN.0), ("password", ADMIN.1)],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(session_cookie(res.headers()).is_none());
+}
