@@ -1,7 +1,7 @@
 //! Reading the audit trail: filters, pages, exports.
 
 use super::access::SecretsAdmin;
-use super::db::Pool;
+use super::db::{like_contains, Pool};
 use super::DomainError;
 use crate::model::{AuditEventView, AuditFilter, AuditPage};
 
@@ -31,18 +31,6 @@ fn bounds(filter: &AuditFilter) -> Result<(i64, i64), DomainError> {
     Ok((from, to))
 }
 
-fn actor_pattern(actor: &str) -> String {
-    let mut p = String::from("%");
-    for c in actor.trim().to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            p.push('\\');
-        }
-        p.push(c);
-    }
-    p.push('%');
-    p
-}
-
 type Row = (
     i64,
     i64,
@@ -70,7 +58,7 @@ async fn rows(
     .bind(f.secret.trim())
     .bind(f.agent.trim())
     .bind(f.actor.trim())
-    .bind(actor_pattern(&f.actor))
+    .bind(like_contains(&f.actor))
     .bind(f.action.trim())
     .bind(from)
     .bind(to)
@@ -111,7 +99,7 @@ pub async fn page(
             .bind(f.secret.trim())
             .bind(f.agent.trim())
             .bind(f.actor.trim())
-            .bind(actor_pattern(&f.actor))
+            .bind(like_contains(&f.actor))
             .bind(f.action.trim())
             .bind(from)
             .bind(to)

@@ -82,3 +82,29 @@ pub async fn begin_write(pool: &Pool) -> Result<sqlx::Transaction<'static, Db>, 
         pool.begin().await
     }
 }
+
+/// `%text%` for a case-insensitive `LIKE ... ESCAPE '\\'` on lowercased columns, with LIKE's
+/// own wildcards in `query` escaped so that user input only ever matches literally.
+pub fn like_contains(query: &str) -> String {
+    let mut pattern = String::with_capacity(query.len() + 2);
+    pattern.push('%');
+    for c in query.trim().to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+#[cfg(test)]
+mod tests {
+    use super::like_contains;
+
+    #[test]
+    fn search_text_cannot_inject_like_wildcards() {
+        assert_eq!(like_contains(" Stripe "), "%stripe%");
+        assert_eq!(like_contains("a_b%"), "%a\\_b\\%%");
+    }
+}

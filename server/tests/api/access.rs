@@ -1,31 +1,9 @@
 //! The Secrets tab and every admin action are enforced by the server, not by hidden links.
 
+use app::domain::workspaces;
 use reqwest::StatusCode;
-use secrecy::SecretString;
 
-use app::domain::{memberships, users, workspaces};
-use app::model::Role;
-
-use crate::helpers::{expect_status, spawn_app, TestApp, ADMIN, MEMBER};
-
-async fn outsider(app: &TestApp) -> reqwest::Client {
-    let ws = workspaces::create(&app.pool, "initech", "Initech")
-        .await
-        .unwrap();
-    let user = users::create(
-        &app.pool,
-        "olive@initech.test",
-        "Olive",
-        SecretString::from("olive-password-1"),
-    )
-    .await
-    .unwrap();
-    memberships::add(&app.pool, ws.id, user.id, Role::Admin)
-        .await
-        .unwrap();
-    app.signed_in(("olive@initech.test", "olive-password-1"))
-        .await
-}
+use crate::helpers::{expect_status, spawn_app, ADMIN, MEMBER};
 
 #[tokio::test]
 async fn only_admins_of_flagged_workspaces_pass_the_secrets_gate() {
@@ -55,7 +33,7 @@ async fn only_admins_of_flagged_workspaces_pass_the_secrets_gate() {
     .await;
     assert!(body.contains("FeatureDisabled"), "{body}");
 
-    let other = outsider(&app).await;
+    let other = app.outsider(false).await;
     let body = expect_status(
         app.call(&other, "secrets/list", &[("ws", "acme")]).await,
         StatusCode::NOT_FOUND,
@@ -147,7 +125,7 @@ async fn switching_the_flag_off_closes_the_tab_at_once() {
 #[tokio::test]
 async fn a_workspace_you_do_not_belong_to_looks_missing() {
     let app = spawn_app().await;
-    let other = outsider(&app).await;
+    let other = app.outsider(false).await;
     let missing = expect_status(
         app.call(&other, "agents", &[("ws", "no-such-ws")]).await,
         StatusCode::NOT_FOUND,

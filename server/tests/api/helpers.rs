@@ -245,3 +245,26 @@ impl TestApp {
             .unwrap()
     }
 }
+
+impl TestApp {
+    /// Olive, admin of her own workspace `initech` (secrets flag as given), signed in: an
+    /// admin of another workspace.
+    pub async fn outsider(&self, secrets_on: bool) -> Client {
+        use app::domain::{memberships, users, workspaces};
+        let ws = workspaces::create(&self.pool, "initech", "Initech")
+            .await
+            .unwrap();
+        workspaces::set_secrets_flag(&self.pool, "initech", secrets_on)
+            .await
+            .unwrap();
+        let password = secrecy::SecretString::from("olive-password-1");
+        let user = users::create(&self.pool, "olive@initech.test", "Olive", password)
+            .await
+            .unwrap();
+        memberships::add(&self.pool, ws.id, user.id, app::model::Role::Admin)
+            .await
+            .unwrap();
+        self.signed_in(("olive@initech.test", "olive-password-1"))
+            .await
+    }
+}

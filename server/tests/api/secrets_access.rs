@@ -3,10 +3,8 @@
 //! All are denied and nothing changes.
 
 use reqwest::{Client, StatusCode};
-use secrecy::SecretString;
 
-use app::domain::{memberships, users, workspaces};
-use app::model::Role;
+use app::domain::workspaces;
 
 use crate::helpers::{expect_status, spawn_app, TestApp, ADMIN, MEMBER};
 
@@ -135,26 +133,7 @@ async fn members_are_denied_everything() {
 #[tokio::test]
 async fn an_admin_of_another_workspace_is_denied_and_sees_nothing() {
     let (app, _) = setup().await;
-    let ws = workspaces::create(&app.pool, "initech", "Initech")
-        .await
-        .unwrap();
-    workspaces::set_secrets_flag(&app.pool, "initech", true)
-        .await
-        .unwrap();
-    let user = users::create(
-        &app.pool,
-        "olive@initech.test",
-        "Olive",
-        SecretString::from("olive-password-1"),
-    )
-    .await
-    .unwrap();
-    memberships::add(&app.pool, ws.id, user.id, Role::Admin)
-        .await
-        .unwrap();
-    let olive = app
-        .signed_in(("olive@initech.test", "olive-password-1"))
-        .await;
+    let olive = app.outsider(true).await;
     // Aimed at acme: the workspace does not exist for her.
     all_denied(&app, &olive, "acme", StatusCode::NOT_FOUND, "NotFound").await;
     // Aimed at acme's secret through her own workspace: the object does not exist there.

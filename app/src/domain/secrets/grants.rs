@@ -2,6 +2,7 @@
 
 use sqlx::AnyConnection;
 
+use crate::domain::audit;
 use crate::domain::{now, DomainError};
 
 /// Makes `wanted` the exact set of agents that can read the secret. Agents of other
@@ -68,4 +69,23 @@ pub async fn replace(
     granted.sort();
     revoked.sort();
     Ok((granted, revoked))
+}
+
+/// One audit event per agent granted or revoked on `secret` (id, name), noting `via`
+/// (the secret's page or the matrix).
+pub async fn audit_changes(
+    conn: &mut AnyConnection,
+    workspace_id: i64,
+    actor: &str,
+    secret: (i64, &str),
+    (granted, revoked): (&[String], &[String]),
+    via: &str,
+) -> Result<(), DomainError> {
+    for (action, names) in [("grant.add", granted), ("grant.remove", revoked)] {
+        for agent in names {
+            let detail = format!("agent {agent} ({via})");
+            audit::record(conn, workspace_id, actor, action, Some(secret), &detail).await?;
+        }
+    }
+    Ok(())
 }

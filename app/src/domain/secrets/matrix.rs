@@ -3,8 +3,8 @@
 
 use super::grants;
 use crate::domain::access::SecretsAdmin;
-use crate::domain::audit::{self, actor_label};
-use crate::domain::db::Pool;
+use crate::domain::audit::actor_label;
+use crate::domain::db::{like_contains, Pool};
 use crate::domain::DomainError;
 use crate::model::secrets::{GrantChange, GrantMatrix};
 use crate::model::AgentView;
@@ -12,18 +12,6 @@ use crate::model::AgentView;
 pub const SECRETS_PER_PAGE: i64 = 25;
 pub const AGENTS_PER_PAGE: i64 = 20;
 const MAX_CHANGES: usize = 5_000;
-
-fn like(q: &str) -> String {
-    let mut p = String::from("%");
-    for c in q.trim().to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            p.push('\\');
-        }
-        p.push(c);
-    }
-    p.push('%');
-    p
-}
 
 const SECRET_PAGE: &str =
     "SELECT id, name FROM secrets WHERE workspace_id = $1 AND deleted_at IS NULL \
@@ -43,7 +31,7 @@ pub async fn matrix(
     let secrets: Vec<(i64, String)> = sqlx::query_as(SECRET_PAGE)
         .bind(ws)
         .bind(sq)
-        .bind(like(sq))
+        .bind(like_contains(sq))
         .bind(SECRETS_PER_PAGE)
         .bind(page * SECRETS_PER_PAGE)
         .fetch_all(pool)
@@ -53,7 +41,7 @@ pub async fn matrix(
     )
     .bind(ws)
     .bind(sq)
-    .bind(like(sq))
+    .bind(like_contains(sq))
     .fetch_one(pool)
     .await?;
     let agents: Vec<(i64, String, i64)> = sqlx::query_as(
@@ -62,7 +50,7 @@ pub async fn matrix(
     )
     .bind(ws)
     .bind(aq)
-    .bind(like(aq))
+    .bind(like_contains(aq))
     .bind(AGENTS_PER_PAGE)
     .bind(agent_page * AGENTS_PER_PAGE)
     .fetch_all(pool)
@@ -72,7 +60,7 @@ pub async fn matrix(
     )
     .bind(ws)
     .bind(aq)
-    .bind(like(aq))
+    .bind(like_contains(aq))
     .fetch_one(pool)
     .await?;
     let granted: Vec<(String, i64)> = sqlx::query_as(&format!(
@@ -80,7 +68,7 @@ pub async fn matrix(
     ))
     .bind(ws)
     .bind(sq)
-    .bind(like(sq))
+    .bind(like_contains(sq))
     .bind(SECRETS_PER_PAGE)
     .bind(page * SECRETS_PER_PAGE)
     .fetch_all(pool)
@@ -145,19 +133,8 @@ pub async fn apply(
             wanted.push(change.agent_id);
         }
         let (granted, revoked) = grants::replace(&mut tx, ws, secret, &wanted).await?;
-        for (action, names) in [("grant.add", &granted), ("grant.remove", &revoked)] {
-            for agent in names {
-                audit::record(
-                    &mut tx,
-                    ws,
-                    &actor,
-                    action,
-                    Some((secret, &change.secret)),
-                    &format!("agent {agent} (matrix)"),
-                )
-                .await?;
-            }
-        }
+        let secret = (secret, change.secret.as_str());
+        grants::audit_changes(&mut tx, ws, &actor, secret, (&granted, &revoked), "matrix").await?;
         added += granted.len();
         removed += revoked.len();
     }

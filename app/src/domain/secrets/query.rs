@@ -3,7 +3,7 @@
 
 use super::{split_keys, TRASH_SECONDS};
 use crate::domain::access::SecretsAdmin;
-use crate::domain::db::Pool;
+use crate::domain::db::{like_contains, Pool};
 use crate::domain::DomainError;
 use crate::model::secrets::{
     AgentAccess, SecretDetail, SecretKind, SecretList, SecretSummary, TrashItem, VersionInfo,
@@ -39,20 +39,6 @@ fn kind(raw: &str) -> SecretKind {
     SecretKind::parse(raw).unwrap_or(SecretKind::Single)
 }
 
-/// `%text%` for LIKE, with LIKE's own wildcards escaped.
-fn like_pattern(query: &str) -> String {
-    let mut escaped = String::with_capacity(query.len() + 2);
-    escaped.push('%');
-    for c in query.trim().to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            escaped.push('\\');
-        }
-        escaped.push(c);
-    }
-    escaped.push('%');
-    escaped
-}
-
 const MATCHES: &str = "s.workspace_id = $1 AND s.deleted_at IS NULL AND ($2 = '' \
      OR s.name LIKE $3 ESCAPE '\\' OR LOWER(s.description) LIKE $3 ESCAPE '\\' OR LOWER(s.key_names) LIKE $3 ESCAPE '\\')";
 
@@ -66,7 +52,7 @@ pub async fn list(
 ) -> Result<SecretList, DomainError> {
     let ws = who.workspace().id;
     let query = query.trim();
-    let pattern = like_pattern(query);
+    let pattern = like_contains(query);
     let page = page.max(0);
     let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
         "SELECT s.name, s.description, s.kind, s.key_names, s.current_version, s.updated_at, s.updated_by, \
@@ -215,15 +201,4 @@ pub async fn trash(pool: &Pool, who: &SecretsAdmin) -> Result<Vec<TrashItem>, Do
             agent_count,
         })
         .collect())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::like_pattern;
-
-    #[test]
-    fn search_text_cannot_inject_like_wildcards() {
-        assert_eq!(like_pattern("Stripe"), "%stripe%");
-        assert_eq!(like_pattern("a_b%"), "%a\\_b\\%%");
-    }
 }

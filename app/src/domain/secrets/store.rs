@@ -282,19 +282,15 @@ pub async fn set_access(
     let mut tx = crate::domain::db::begin_write(pool).await?;
     let (id, _) = live(&mut tx, ws, name).await?;
     let (granted, revoked) = grants::replace(&mut tx, ws, id, agents).await?;
-    for (action, names) in [("grant.add", &granted), ("grant.remove", &revoked)] {
-        for agent in names {
-            audit::record(
-                &mut tx,
-                ws,
-                &actor,
-                action,
-                Some((id, name)),
-                &format!("agent {agent}"),
-            )
-            .await?;
-        }
-    }
+    grants::audit_changes(
+        &mut tx,
+        ws,
+        &actor,
+        (id, name),
+        (&granted, &revoked),
+        "secret page",
+    )
+    .await?;
     tx.commit().await?;
     Ok((granted, revoked))
 }
