@@ -77,8 +77,9 @@ pub async fn count(pool: &Pool, workspace_id: i64) -> Result<i64, DomainError> {
     )
 }
 
-/// Changes a member's role. A workspace always keeps at least one admin: the check and the
-/// change are one statement, so two admins demoting each other cannot both succeed on SQLite.
+/// Changes a member's role. A workspace always keeps at least one admin: the workspace row
+/// is locked first (a row lock on PostgreSQL, the write lock on SQLite), so two admins
+/// demoting each other at the same moment cannot both succeed. The change is audited.
 pub async fn set_role(
     pool: &Pool,
     admin: &Admin,
@@ -86,9 +87,21 @@ pub async fn set_role(
     role: Role,
 ) -> Result<(), DomainError> {
     let workspace_id = admin.workspace().id;
-    if role_of(pool, workspace_id, user_id).await?.is_none() {
-        return Err(DomainError::NotFound("member"));
-    }
+    let mut tx = super::db::begin_write(pool).await?;
+    sqlx::query("UPDATE workspaces SET updated_at = $1 WHERE id = $2")
+        .bind(now())
+        .bind(workspace_id)
+        .execute(&mut *tx)
+        .await?;
+    let email: Option<String> = sqlx::query_scalar(
+        "SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.workspace_id = $1 AND m.user_id = $2",
+    )
+    .bind(workspace_id)
+    .bind(user_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let email = email.ok_or(DomainError::NotFound("member"))?;
     let updated = sqlx::query(
         "UPDATE memberships SET role = $1, updated_at = $2 \
          WHERE workspace_id = $3 AND user_id = $4 \
@@ -99,7 +112,7 @@ pub async fn set_role(
     .bind(now())
     .bind(workspace_id)
     .bind(user_id)
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
     if updated.rows_affected() == 0 {
         return Err(DomainError::validation(
@@ -107,5 +120,9 @@ pub async fn set_role(
             "A workspace needs at least one admin: make someone else an admin first.",
         ));
     }
+    let actor = super::audit::actor_label(admin.actor());
+    let detail = format!("{email} is now {}", role.as_str());
+    super::audit::record(&mut tx, workspace_id, &actor, "member.role", None, &detail).await?;
+    tx.commit().await?;
     Ok(())
 }

@@ -152,6 +152,16 @@ async fn admins_change_roles_and_members_cannot() {
         StatusCode::OK,
     )
     .await;
+    let audit: Vec<String> =
+        sqlx::query_scalar("SELECT detail FROM audit_events WHERE action = 'member.role'")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        audit,
+        ["member@acme.test is now admin"],
+        "only the applied change is audited"
+    );
     // Promoted: the former member now passes the secrets gate.
     expect_status(
         app.call(&member, "secrets/list", &[("ws", "acme")]).await,

@@ -22,6 +22,7 @@ const ACTIONS: &[&str] = &[
     "secret.read",
     "secret.read_denied",
     "token.issue",
+    "member.role",
     "token.revoke",
 ];
 
