@@ -70,12 +70,7 @@ async fn agent(
     headers: &HeaderMap,
     asked: &str,
 ) -> Result<AgentIdentity, ApiError> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .ok_or(ApiError::Unauthorized)?;
+    let token = bearer(headers)?;
     let Some(agent) = tokens::authenticate(&state.pool, token)
         .await
         .map_err(internal)?
@@ -84,17 +79,14 @@ async fn agent(
         return Err(ApiError::Unauthorized);
     };
     if agent.revoked {
-        state
-            .audit
-            .record(event(&agent, asked, "token_revoked"))
-            .await;
-        return Err(ApiError::Unauthorized);
+        return Err(refuse(state, &agent, asked, ReadError::TokenRevoked).await);
     }
     Ok(agent)
 }
 
 async fn refuse(state: &AppState, agent: &AgentIdentity, asked: &str, err: ReadError) -> ApiError {
     let (outcome, api) = match err {
+        ReadError::TokenRevoked => ("token_revoked", ApiError::Unauthorized),
         ReadError::FeatureDisabled => ("feature_disabled", ApiError::FeatureDisabled),
         ReadError::NotFound => ("secret_not_found", ApiError::NotFound),
         ReadError::MissingAccess => ("missing_access", ApiError::MissingAccess),
@@ -116,13 +108,30 @@ fn to_json(value: &SecretValue) -> Value {
     }
 }
 
+fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .ok_or(ApiError::Unauthorized)
+}
+
 async fn read_secret(
     State(state): State<AppState>,
     Path(name): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
-    let agent = agent(&state, &headers, &name).await?;
-    match runtime::read(&state.pool, &state.keyring, &state.data_keys, &agent, &name).await {
+    let token = bearer(&headers)?;
+    let found =
+        runtime::read_with_token(&state.pool, &state.keyring, &state.data_keys, token, &name)
+            .await
+            .map_err(internal)?;
+    let Some((agent, outcome)) = found else {
+        tracing::info!("runtime request with an unknown agent token");
+        return Err(ApiError::Unauthorized);
+    };
+    match outcome {
         Ok((version, value)) => {
             state.audit.record(event(&agent, &name, "ok")).await;
             Ok(Json(

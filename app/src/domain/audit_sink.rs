@@ -9,7 +9,7 @@ use super::db::Pool;
 use super::now;
 
 const QUEUE: usize = 16_384;
-const BATCH: usize = 512;
+const BATCH: usize = 32;
 
 /// One runtime read attempt by an agent.
 #[derive(Debug, Clone)]

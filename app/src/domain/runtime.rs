@@ -12,6 +12,8 @@ use super::DomainError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
+    #[error("this token has been revoked")]
+    TokenRevoked,
     #[error("the secrets vault feature is not enabled for this workspace")]
     FeatureDisabled,
     #[error("no secret with this name")]
@@ -55,40 +57,99 @@ impl DataKeyCache {
     }
 }
 
-/// Reads the current value of `name` for the agent: flag, existence and grant are checked
-/// against the database on every call, so a change applies to the very next read.
-pub async fn read(
+/// One row answers a runtime read: the token's agent and workspace, and the named secret's
+/// current version with this agent's grant (absent when there is no such live secret).
+#[derive(sqlx::FromRow)]
+struct ReadRow {
+    token_id: i64,
+    token_prefix: String,
+    agent_id: i64,
+    agent_name: String,
+    workspace_id: i64,
+    secrets_enabled: i64,
+    revoked_at: Option<i64>,
+    secret_id: Option<i64>,
+    current_version: Option<i64>,
+    key_id: Option<i64>,
+    sealed: Option<Vec<u8>>,
+    granted: i64,
+}
+
+const READ: &str = "SELECT t.id AS token_id, t.prefix AS token_prefix, a.id AS agent_id, a.name AS agent_name, \
+       a.workspace_id, w.secrets_enabled, t.revoked_at, s.id AS secret_id, s.current_version, v.key_id, v.sealed, \
+       (SELECT COUNT(*) FROM secret_grants g WHERE g.secret_id = s.id AND g.agent_id = a.id) AS granted \
+     FROM agent_tokens t JOIN agents a ON a.id = t.agent_id JOIN workspaces w ON w.id = a.workspace_id \
+     LEFT JOIN secrets s ON s.workspace_id = a.workspace_id AND s.name = $2 AND s.deleted_at IS NULL \
+     LEFT JOIN secret_versions v ON v.secret_id = s.id AND v.version = s.current_version \
+     WHERE t.token_hash = $1";
+
+/// A runtime read by bearer token, in one query. `None`: the token was never issued.
+/// Otherwise the agent, and the value or the reason for refusal. Token, flag, existence and
+/// grant are checked against the database on every call, so a change applies to the very
+/// next read; a deleted secret is not found.
+pub async fn read_with_token(
     pool: &Pool,
     keyring: &Keyring,
     cache: &DataKeyCache,
-    agent: &AgentIdentity,
+    token: &str,
     name: &str,
+) -> Result<Option<(AgentIdentity, Result<(i64, SecretValue), ReadError>)>, DomainError> {
+    if !super::tokens::looks_like_token(token) {
+        return Ok(None);
+    }
+    let row: Option<ReadRow> = sqlx::query_as(READ)
+        .bind(super::tokens::hash(token))
+        .bind(name)
+        .fetch_optional(pool)
+        .await?;
+    let Some(r) = row else { return Ok(None) };
+    let agent = AgentIdentity {
+        token_id: r.token_id,
+        token_prefix: r.token_prefix,
+        agent_id: r.agent_id,
+        agent_name: r.agent_name,
+        workspace_id: r.workspace_id,
+        secrets_enabled: r.secrets_enabled != 0,
+        revoked: r.revoked_at.is_some(),
+    };
+    let outcome = match (r.secret_id, r.current_version, r.key_id, r.sealed) {
+        _ if agent.revoked => Err(ReadError::TokenRevoked),
+        _ if !agent.secrets_enabled => Err(ReadError::FeatureDisabled),
+        (Some(secret_id), Some(version), Some(key_id), Some(sealed)) => {
+            if r.granted == 0 {
+                Err(ReadError::MissingAccess)
+            } else {
+                open(
+                    pool,
+                    keyring,
+                    cache,
+                    agent.workspace_id,
+                    (secret_id, version, key_id),
+                    &sealed,
+                )
+                .await
+            }
+        }
+        _ => Err(ReadError::NotFound),
+    };
+    Ok(Some((agent, outcome)))
+}
+
+async fn open(
+    pool: &Pool,
+    keyring: &Keyring,
+    cache: &DataKeyCache,
+    workspace_id: i64,
+    (secret_id, version, key_id): (i64, i64, i64),
+    sealed: &[u8],
 ) -> Result<(i64, SecretValue), ReadError> {
-    if !agent.secrets_enabled {
-        return Err(ReadError::FeatureDisabled);
-    }
-    let row: Option<(i64, i64, i64, Vec<u8>, i64)> = sqlx::query_as(
-        "SELECT s.id, s.current_version, v.key_id, v.sealed, \
-           (SELECT COUNT(*) FROM secret_grants g WHERE g.secret_id = s.id AND g.agent_id = $3) \
-         FROM secrets s JOIN secret_versions v ON v.secret_id = s.id AND v.version = s.current_version \
-         WHERE s.workspace_id = $1 AND s.name = $2 AND s.deleted_at IS NULL",
-    )
-    .bind(agent.workspace_id)
-    .bind(name)
-    .bind(agent.agent_id)
-    .fetch_optional(pool)
-    .await?;
-    let (secret_id, version, key_id, sealed, granted) = row.ok_or(ReadError::NotFound)?;
-    if granted == 0 {
-        return Err(ReadError::MissingAccess);
-    }
-    let dek = cache.get(pool, keyring, agent.workspace_id, key_id).await?;
+    let dek = cache.get(pool, keyring, workspace_id, key_id).await?;
     let aad = SecretAad {
-        workspace_id: agent.workspace_id,
+        workspace_id,
         secret_id,
         version,
     };
-    let plain = crypto::open(&dek, &sealed, aad)
+    let plain = crypto::open(&dek, sealed, aad)
         .map_err(|e| DomainError::Internal(format!("secret {secret_id} v{version}: {e}")))?;
     Ok((version, SecretValue::from_plaintext(&plain)?))
 }

@@ -37,6 +37,11 @@ struct IdentityRow {
 }
 const PREFIX_LEN: usize = 12;
 
+/// Cheap shape check before any lookup.
+pub fn looks_like_token(token: &str) -> bool {
+    token.starts_with(TOKEN_TAG) && token.len() <= 128
+}
+
 pub fn hash(token: &str) -> String {
     Sha256::digest(token.as_bytes())
         .iter()
@@ -188,7 +193,7 @@ pub struct AgentIdentity {
 /// Looks a bearer token up; `None` for a token that was never issued. A revoked token is
 /// returned with `revoked: true` so that the refusal can be audited in its workspace.
 pub async fn authenticate(pool: &Pool, token: &str) -> Result<Option<AgentIdentity>, DomainError> {
-    if !token.starts_with(TOKEN_TAG) || token.len() > 128 {
+    if !looks_like_token(token) {
         return Ok(None);
     }
     let row: Option<IdentityRow> = sqlx::query_as(
