@@ -3,7 +3,7 @@
 # Measures GET /v1/secrets/{name} (token check, grant check, decrypt, audit) next to
 # GET /healthz (a trivial handler of the same server) in the same run.
 #
-# Usage: bench/runtime.sh [duration-seconds] [sqlite|postgres]   (needs a release build and wrk)
+# Usage: bench/runtime.sh [duration-seconds] [sqlite|postgres|both]   (needs a release build and wrk)
 # With `postgres`, a scratch database is created on postgres://postgres@127.0.0.1:5432 and dropped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +11,10 @@ DURATION="${1:-10}"
 PORT=3300
 BIN=target/release/vault
 BACKEND="${2:-sqlite}"
+if [ "$BACKEND" = both ]; then
+  "$0" "$DURATION" sqlite
+  exec "$0" "$DURATION" postgres
+fi
 DATA="$(mktemp -d -t vault-bench-XXXXXX)"
 export VAULT_DATA_DIR="$DATA" VAULT_BIND="127.0.0.1:$PORT" VAULT_LOG=warn
 unset VAULT_DATABASE_URL
