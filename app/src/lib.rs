@@ -11,6 +11,8 @@ pub mod pages;
 pub mod time_fmt;
 
 #[cfg(feature = "ssr")]
+pub mod csp;
+#[cfg(feature = "ssr")]
 pub mod domain;
 #[cfg(feature = "ssr")]
 pub mod state;

@@ -57,12 +57,12 @@ pub async fn security_headers(req: Request<Body>, next: Next) -> Response {
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
     );
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
-        ),
-    );
+    // Pages set a stricter policy with a per-response script nonce (app::csp); this is the
+    // floor for everything else.
+    h.entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(
+            "default-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
+        ));
     if !static_asset {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }

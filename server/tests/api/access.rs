@@ -176,3 +176,33 @@ async fn pages_carry_security_headers() {
     assert_eq!(res.headers()["x-content-type-options"], "nosniff");
     assert_eq!(res.headers()["cache-control"], "no-store");
 }
+
+#[tokio::test]
+async fn pages_allow_only_their_own_nonce_for_inline_scripts() {
+    let app = spawn_app().await;
+    let first = app.page(&app.client(), "/login").await;
+    let csp = first.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|s| s.split('\'').next())
+        .expect("a script nonce")
+        .to_string();
+    assert!(
+        csp.contains("script-src 'self' 'nonce-") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
+    let body = first.text().await.unwrap();
+    assert!(
+        body.contains(&format!("nonce=\"{nonce}\"")),
+        "the hydration script carries the nonce"
+    );
+    let second = app.page(&app.client(), "/login").await;
+    let again = second.headers()["content-security-policy"]
+        .to_str()
+        .unwrap();
+    assert!(!again.contains(&nonce), "a fresh nonce per response");
+}
