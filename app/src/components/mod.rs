@@ -3,4 +3,5 @@
 pub mod error_panel;
 pub mod field;
 pub mod params;
+pub mod url;
 pub mod value_fields;

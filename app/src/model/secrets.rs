@@ -129,6 +129,17 @@ pub struct ValueInput {
     pub pairs: Vec<PairInput>,
 }
 
+impl ValueInput {
+    /// A value from a form's `kind`, `value` and `pairs` fields (absent ones empty).
+    pub fn from_form(kind: String, value: Option<String>, pairs: Option<Vec<PairInput>>) -> Self {
+        Self {
+            kind,
+            value: value.unwrap_or_default(),
+            pairs: pairs.unwrap_or_default(),
+        }
+    }
+}
+
 impl fmt::Debug for ValueInput {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ValueInput")

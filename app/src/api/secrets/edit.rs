@@ -19,11 +19,7 @@ pub async fn create_secret(
     use crate::model::secrets::ValueInput;
     ctx::respond(async move {
         let (state, gate) = ctx::secrets_admin(&ws).await?;
-        let input = ValueInput {
-            kind,
-            value: value.unwrap_or_default(),
-            pairs: pairs.unwrap_or_default(),
-        };
+        let input = ValueInput::from_form(kind, value, pairs);
         let description = description.unwrap_or_default();
         let agents = agents.unwrap_or_default();
         let name = store::create(
@@ -75,11 +71,7 @@ pub async fn replace_value(
     use crate::model::secrets::ValueInput;
     ctx::respond(async move {
         let (state, gate) = ctx::secrets_admin(&ws).await?;
-        let input = ValueInput {
-            kind,
-            value: value.unwrap_or_default(),
-            pairs: pairs.unwrap_or_default(),
-        };
+        let input = ValueInput::from_form(kind, value, pairs);
         Ok(store::replace_value(
             &state.pool,
             &state.keyring,

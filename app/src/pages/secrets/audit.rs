@@ -6,6 +6,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::secrets::audit::audit_log;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::params::use_workspace_slug;
+use crate::components::url::urlencode;
 use crate::model::{AuditFilter, AuditPage};
 use crate::time_fmt::format_utc;
 
@@ -65,7 +66,7 @@ pub fn AuditPageView() -> impl IntoView {
             ("to", f.to),
         ]
         .into_iter()
-        .map(|(k, v)| format!("{k}={}", v.replace(['&', '#', '?', '='], "")))
+        .map(|(k, v)| format!("{k}={}", urlencode(&v)))
         .collect::<Vec<_>>()
         .join("&")
     };

@@ -6,6 +6,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::secrets::read::list_secrets;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::params::use_workspace_slug;
+use crate::components::url::urlencode;
 use crate::model::secrets::{SecretList, SecretSummary};
 use crate::time_fmt::format_utc;
 
@@ -138,16 +139,4 @@ fn SecretRow(s: SecretSummary, ws: String) -> impl IntoView {
             <td>{format_utc(s.updated_at)} <span class="by">" by " {s.updated_by}</span></td>
         </tr>
     }
-}
-
-/// Percent-encodes a query value.
-fn urlencode(raw: &str) -> String {
-    raw.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

@@ -10,6 +10,7 @@ use crate::api::secrets::matrix::{load_grant_matrix, ApplyGrants};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::field::{last_error, FormError};
 use crate::components::params::use_workspace_slug;
+use crate::components::url::urlencode;
 use crate::model::secrets::{GrantChange, GrantMatrix};
 
 type Cell = (String, i64);
@@ -178,7 +179,11 @@ fn MatrixTable(
         }
     };
     let link = move |page: i64, apage: i64| {
-        format!("/w/{ws}/secrets/access?sq={sq}&aq={aq}&page={page}&apage={apage}")
+        format!(
+            "/w/{ws}/secrets/access?sq={}&aq={}&page={page}&apage={apage}",
+            urlencode(&sq),
+            urlencode(&aq)
+        )
     };
     let last_page = (m.secret_total - 1).max(0) / m.page_size;
     let last_apage = (m.agent_total - 1).max(0) / m.agent_page_size;
