@@ -10,8 +10,8 @@ use crate::pages::secrets::{
     new::NewSecretPage, trash::TrashPage,
 };
 use crate::pages::{
-    agent::AgentPage, agents::AgentsPage, home::HomePage, login::LoginPage,
-    not_found::NotFoundPage, users::UsersPage, workspace::WorkspaceHome,
+    account::AccountPage, agent::AgentPage, agents::AgentsPage, home::HomePage, login::LoginPage,
+    not_found::NotFoundPage, reauth::ReauthPage, users::UsersPage, workspace::WorkspaceHome,
     workspace::WorkspaceLayout,
 };
 
@@ -52,6 +52,8 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                <Route path=path!("/reauth") view=ReauthPage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("/w/:ws") view=WorkspaceLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=WorkspaceHome ssr=SsrMode::Async/>
                     <Route path=path!("agents") view=AgentsPage ssr=SsrMode::Async/>

@@ -12,6 +12,9 @@ pub enum AppError {
     NotSignedIn,
     #[error("Email or password is incorrect.")]
     InvalidCredentials,
+    /// A dangerous action and the last password check is too old: ask for it again.
+    #[error("Please confirm your password to continue.")]
+    ReauthRequired,
     #[error("You do not have access to this page. Ask a workspace admin if you need it.")]
     Forbidden,
     #[error("Secrets Vault is not enabled for this workspace; ask your operator.")]
@@ -35,7 +38,7 @@ impl AppError {
     /// The HTTP status the server answers with.
     pub fn status(&self) -> u16 {
         match self {
-            AppError::NotSignedIn | AppError::InvalidCredentials => 401,
+            AppError::NotSignedIn | AppError::InvalidCredentials | AppError::ReauthRequired => 401,
             AppError::Forbidden | AppError::FeatureDisabled => 403,
             AppError::NotFound => 404,
             AppError::Conflict { .. } => 409,

@@ -10,6 +10,7 @@ use crate::domain::audit_sink::AuditSink;
 use crate::domain::crypto::Keyring;
 use crate::domain::db::Pool;
 use crate::domain::runtime::DataKeyCache;
+pub use crate::domain::session_policy::SessionPolicy;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -21,13 +22,4 @@ pub struct AppState {
     /// Audit trail of runtime reads (batched writer).
     pub audit: AuditSink,
     pub sessions: SessionPolicy,
-}
-
-/// How long a dashboard session lives.
-#[derive(Clone, Copy, Debug)]
-pub struct SessionPolicy {
-    /// Signed out after this much inactivity (enforced by the cookie and store expiry).
-    pub idle_seconds: i64,
-    /// Signed out this long after sign-in, however active.
-    pub absolute_seconds: i64,
 }

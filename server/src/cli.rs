@@ -36,6 +36,10 @@ pub enum Command {
         /// Seed the demo data (if missing) and print the demo logins first. Development only.
         #[arg(long)]
         demo: bool,
+        /// Allow `secure_cookies = false` in production (plain HTTP): the session cookie
+        /// can then be read on the network. Without this flag production refuses it.
+        #[arg(long)]
+        insecure_cookies: bool,
     },
     /// Apply database migrations and exit.
     Migrate,
@@ -136,7 +140,11 @@ pub enum AgentCommand {
 pub async fn run(cli: Cli) -> Result<(), CliError> {
     let config = Config::load(cli.config.as_deref())?;
     match cli.command {
-        Command::Serve { demo } => {
+        Command::Serve {
+            demo,
+            insecure_cookies,
+        } => {
+            config.check_cookies(insecure_cookies)?;
             if demo {
                 seed_demo(&config).await?;
             }

@@ -18,6 +18,8 @@ pub enum ConfigError {
     Invalid(#[from] Box<figment::Error>),
     #[error("production mode needs {0}")]
     Missing(&'static str),
+    #[error("production mode refuses {0}")]
+    Refused(&'static str),
     #[error(transparent)]
     MasterKey(#[from] MasterKeyError),
 }
@@ -50,6 +52,9 @@ pub struct Config {
     pub site_root: PathBuf,
     pub session_idle_minutes: i64,
     pub session_absolute_hours: i64,
+    /// Dangerous actions (purge, token issue, role change, audit export) ask for the
+    /// password again when the last check is older than this.
+    pub reauth_minutes: i64,
     pub max_connections: u32,
     /// Sign-in attempts allowed per client address and minute (after a burst of 10).
     pub sign_in_per_minute: u32,
@@ -69,6 +74,7 @@ impl Default for Config {
             site_root: PathBuf::from("target/site"),
             session_idle_minutes: 60,
             session_absolute_hours: 12,
+            reauth_minutes: 10,
             max_connections: 16,
             sign_in_per_minute: 30,
         }
@@ -120,6 +126,18 @@ impl Config {
                 self.data_dir.join("vault.db").display()
             ),
         }
+    }
+
+    /// Before serving: production refuses cookies without `Secure` (they would travel over
+    /// plain HTTP) unless the operator says so with `vault serve --insecure-cookies`.
+    pub fn check_cookies(&self, insecure_cookies_flag: bool) -> Result<(), ConfigError> {
+        if self.mode == Mode::Production && !self.secure_cookies() && !insecure_cookies_flag {
+            return Err(ConfigError::Refused(
+                "secure_cookies = false: the session cookie would travel over plain HTTP. \
+                 Serve over HTTPS, or pass `vault serve --insecure-cookies` to accept the risk",
+            ));
+        }
+        Ok(())
     }
 
     pub fn secure_cookies(&self) -> bool {
@@ -177,6 +195,34 @@ mod tests {
             assert!(err.to_string().contains("master key"), "{err}");
             Ok(())
         });
+    }
+
+    #[test]
+    fn production_refuses_insecure_cookies_without_the_flag() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("VAULT_MODE", "production");
+            jail.set_env("VAULT_DATABASE_URL", "postgres://localhost/vault");
+            jail.set_env("VAULT_MASTER_KEY_FILE", "master.key");
+            jail.set_env("VAULT_SECURE_COOKIES", "false");
+            let config = Config::load(None).unwrap();
+            let err = config.check_cookies(false).unwrap_err();
+            assert!(err.to_string().contains("--insecure-cookies"), "{err}");
+            assert!(config.check_cookies(true).is_ok());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn secure_cookies_and_development_need_no_flag() {
+        let production = Config {
+            mode: Mode::Production,
+            ..Config::default()
+        };
+        assert!(production.secure_cookies());
+        assert!(production.check_cookies(false).is_ok());
+        let development = Config::default();
+        assert!(!development.secure_cookies());
+        assert!(development.check_cookies(false).is_ok());
     }
 
     #[test]

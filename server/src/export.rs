@@ -2,12 +2,12 @@
 //! Secrets server functions (signed in, admin, flag on).
 
 use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use app::api::ctx::signed_in_with;
+use app::api::ctx::{recently_verified_with, signed_in_with};
 use app::domain::{access, audit_log};
 use app::error::AppError;
 use app::model::AuditFilter;
@@ -29,17 +29,21 @@ fn refuse(e: AppError) -> Response {
 pub async fn audit(
     State(state): State<AppState>,
     session: Session,
+    uri: Uri,
+    headers: HeaderMap,
     Path(ws): Path<String>,
     Query(q): Query<ExportQuery>,
 ) -> Response {
     let result = async {
         let who = signed_in_with(&state, &session).await?;
         let gate = access::require_secrets_admin(&state.pool, &who, &ws).await?;
+        recently_verified_with(&state, &session).await?;
         Ok::<_, AppError>(audit_log::export(&state.pool, &gate, &q.filter).await?)
     }
     .await;
     let events = match result {
         Ok(events) => events,
+        Err(AppError::ReauthRequired) if wants_page(&headers) => return reauth_first(&uri),
         Err(e) => return refuse(e),
     };
     let name = format!("{ws}-audit");
@@ -69,4 +73,19 @@ pub async fn audit(
         )
             .into_response()
     }
+}
+
+/// A browser following the export link (not a script) is sent to the password prompt,
+/// which comes back here once the password is confirmed.
+fn wants_page(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
+}
+
+fn reauth_first(uri: &Uri) -> Response {
+    let next = uri.path_and_query().map_or("/", |pq| pq.as_str());
+    let location = format!("/reauth?next={}", app::components::url::urlencode(next));
+    axum::response::Redirect::to(&location).into_response()
 }

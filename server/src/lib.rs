@@ -9,3 +9,4 @@ pub mod router;
 pub mod runtime;
 pub mod security;
 pub mod serve;
+pub mod session_cookie;

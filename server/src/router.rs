@@ -3,30 +3,17 @@
 use axum::middleware;
 use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use tower_sessions::cookie::time::Duration;
-use tower_sessions::cookie::SameSite;
-use tower_sessions::{Expiry, SessionManagerLayer};
 
 use app::app::{shell, App};
-use app::domain::session_store::DbSessionStore;
 use app::state::AppState;
 
 use crate::rate_limit::{self, SignInLimiter};
 use crate::security;
-
-pub const SESSION_COOKIE: &str = "vault_session";
+use crate::session_cookie;
 
 pub fn build(state: AppState, secure_cookies: bool, sign_in: SignInLimiter) -> Router {
     let routes = generate_route_list(App);
-    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.pool.clone()))
-        .with_name(SESSION_COOKIE)
-        .with_http_only(true)
-        .with_same_site(SameSite::Strict)
-        .with_secure(secure_cookies)
-        .with_path("/")
-        .with_expiry(Expiry::OnInactivity(Duration::seconds(
-            state.sessions.idle_seconds,
-        )));
+    let sessions = session_cookie::layer(state.pool.clone(), &state.sessions, secure_cookies);
 
     Router::new()
         .route("/healthz", axum::routing::get(|| async { "ok" }))
@@ -47,5 +34,9 @@ pub fn build(state: AppState, secure_cookies: bool, sign_in: SignInLimiter) -> R
             rate_limit::throttle_sign_in,
         ))
         .layer(middleware::from_fn(security::security_headers))
+        .layer(middleware::from_fn_with_state(
+            secure_cookies,
+            session_cookie::strict_transport_security,
+        ))
         .with_state(state)
 }

@@ -64,10 +64,11 @@ pub async fn build_state(config: &Config) -> Result<AppState, CliError> {
         keyring: Arc::new(keyring),
         data_keys: Arc::new(DataKeyCache::default()),
         audit,
-        sessions: SessionPolicy {
-            idle_seconds: config.session_idle_minutes * 60,
-            absolute_seconds: config.session_absolute_hours * 3600,
-        },
+        sessions: SessionPolicy::from_config(
+            config.session_idle_minutes,
+            config.session_absolute_hours,
+            config.reauth_minutes,
+        ),
     })
 }
 

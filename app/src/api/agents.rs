@@ -55,6 +55,7 @@ pub async fn issue_token(ws: String, agent: String) -> Result<IssuedTokenView, A
     ctx::respond(async move {
         let (state, who) = ctx::signed_in().await?;
         let admin = access::require_admin(&state.pool, &who, &ws).await?;
+        ctx::recently_verified(&state).await?;
         let issued = tokens::issue(&state.pool, &admin, &agent).await?;
         Ok(IssuedTokenView {
             token: issued.token.expose_secret().to_string(),

@@ -6,8 +6,8 @@ use crate::model::Me;
 /// Signs in with email and password; the session id is cycled.
 #[server(endpoint = "login")]
 pub async fn login(email: String, password: String) -> Result<(), AppError> {
-    use super::ctx::{self, AUTH_AT_KEY, USER_ID_KEY};
-    use crate::domain::{now, users};
+    use super::ctx;
+    use crate::domain::users;
     use secrecy::SecretString;
 
     ctx::respond(async move {
@@ -21,16 +21,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
                     return Err(e.into());
                 }
             };
-        session.clear().await;
-        session.cycle_id().await.map_err(ctx::session_error)?;
-        session
-            .insert(USER_ID_KEY, user.id)
-            .await
-            .map_err(ctx::session_error)?;
-        session
-            .insert(AUTH_AT_KEY, now())
-            .await
-            .map_err(ctx::session_error)?;
+        ctx::begin_session(&session, user.id).await?;
         tracing::info!(user_id = user.id, "signed in");
         leptos_axum::redirect("/");
         Ok(())

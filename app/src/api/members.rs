@@ -28,11 +28,42 @@ pub async fn set_member_role(ws: String, user_id: i64, role: String) -> Result<(
     ctx::respond(async move {
         let (state, who) = ctx::signed_in().await?;
         let admin = access::require_admin(&state.pool, &who, &ws).await?;
+        ctx::recently_verified(&state).await?;
         let role = Role::parse(&role).ok_or_else(|| AppError::Validation {
             field: "role".into(),
             message: "Choose admin or member.".into(),
         })?;
         Ok(memberships::set_role(&state.pool, &admin, user_id, role).await?)
+    })
+    .await
+}
+
+/// An admin ends every session of a member of their workspace (their own other ones when
+/// they pick themselves).
+#[server(endpoint = "end_member_sessions")]
+pub async fn end_member_sessions(ws: String, user_id: i64) -> Result<(), AppError> {
+    use super::ctx;
+    use crate::domain::{access, sessions};
+    ctx::respond(async move {
+        let (state, who) = ctx::signed_in().await?;
+        let admin = access::require_admin(&state.pool, &who, &ws).await?;
+        let session = ctx::session().await?;
+        sessions::end_for_member(&state.pool, &admin, user_id, session.id().as_ref()).await?;
+        Ok(())
+    })
+    .await
+}
+
+/// An admin removes a member from their workspace; the member's sessions end with it.
+#[server(endpoint = "remove_member")]
+pub async fn remove_member(ws: String, user_id: i64) -> Result<(), AppError> {
+    use super::ctx;
+    use crate::domain::{access, memberships};
+    ctx::respond(async move {
+        let (state, who) = ctx::signed_in().await?;
+        let admin = access::require_admin(&state.pool, &who, &ws).await?;
+        let session = ctx::session().await?;
+        Ok(memberships::remove(&state.pool, &admin, user_id, session.id().as_ref()).await?)
     })
     .await
 }

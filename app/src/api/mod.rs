@@ -1,6 +1,7 @@
 //! Server functions: thin adapters that get their context, prove the caller's rights,
 //! call one domain function and map its error.
 
+pub mod account;
 pub mod agents;
 pub mod auth;
 pub mod members;

@@ -3,5 +3,6 @@
 pub mod error_panel;
 pub mod field;
 pub mod params;
+pub mod reauth;
 pub mod url;
 pub mod value_fields;

@@ -126,3 +126,59 @@ pub async fn set_role(
     tx.commit().await?;
     Ok(())
 }
+
+/// Removes a member from the admin's workspace and ends their sessions (all of them, or
+/// all but `keep` when admins remove themselves). The last admin cannot be removed: the
+/// workspace row is locked first, as in [`set_role`]. Audited.
+pub async fn remove(
+    pool: &Pool,
+    admin: &Admin,
+    user_id: i64,
+    keep: Option<&tower_sessions::session::Id>,
+) -> Result<(), DomainError> {
+    let workspace_id = admin.workspace().id;
+    let mut tx = super::db::begin_write(pool).await?;
+    sqlx::query("UPDATE workspaces SET updated_at = $1 WHERE id = $2")
+        .bind(now())
+        .bind(workspace_id)
+        .execute(&mut *tx)
+        .await?;
+    let email: Option<String> = sqlx::query_scalar(
+        "SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.workspace_id = $1 AND m.user_id = $2",
+    )
+    .bind(workspace_id)
+    .bind(user_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let email = email.ok_or(DomainError::NotFound("member"))?;
+    let removed = sqlx::query(
+        "DELETE FROM memberships WHERE workspace_id = $1 AND user_id = $2 \
+           AND (role <> 'admin' OR EXISTS (SELECT 1 FROM memberships o \
+                WHERE o.workspace_id = $1 AND o.role = 'admin' AND o.user_id <> $2))",
+    )
+    .bind(workspace_id)
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    if removed.rows_affected() == 0 {
+        return Err(DomainError::validation(
+            "role",
+            "A workspace needs at least one admin: make someone else an admin first.",
+        ));
+    }
+    super::sessions::end_for_user_in(&mut tx, user_id, keep).await?;
+    let actor = super::audit::actor_label(admin.actor());
+    let detail = format!("{email} removed from the workspace");
+    super::audit::record(
+        &mut tx,
+        workspace_id,
+        &actor,
+        "member.remove",
+        None,
+        &detail,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,13 +1,22 @@
 //! Dashboard sessions kept in the application database (SQLite or PostgreSQL), so that
 //! any server instance can serve any request.
+//!
+//! Rows are keyed by the SHA-256 of the session id: the cookie holds the id, the database
+//! only its hash, so a copy of the database signs nobody in. Each row also carries the
+//! user it belongs to, so that all sessions of a user can be ended at once
+//! ([`super::sessions`]).
 
 use async_trait::async_trait;
+use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
 use super::db::Pool;
 use super::now;
+
+/// The session key holding the signed-in user's id (also copied to `sessions.user_id`).
+pub const USER_ID_KEY: &str = "uid";
 
 #[derive(Clone, Debug)]
 pub struct DbSessionStore {
@@ -29,12 +38,27 @@ impl DbSessionStore {
     }
 }
 
+/// The row key of a session: hex SHA-256 of the id as the cookie carries it.
+pub fn storage_key(id: &Id) -> String {
+    Sha256::digest(id.to_string().as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 fn backend(e: sqlx::Error) -> session_store::Error {
     session_store::Error::Backend(e.to_string())
 }
 
 fn encode(record: &Record) -> session_store::Result<String> {
     serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))
+}
+
+fn user_of(record: &Record) -> Option<i64> {
+    record
+        .data
+        .get(USER_ID_KEY)
+        .and_then(serde_json::Value::as_i64)
 }
 
 #[async_trait]
@@ -45,10 +69,11 @@ impl SessionStore for DbSessionStore {
         // Retry on the (astronomically unlikely) id collision instead of overwriting.
         for _ in 0..3 {
             let inserted = sqlx::query(
-                "INSERT INTO sessions (id, data, expiry_date, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $4) ON CONFLICT (id) DO NOTHING",
+                "INSERT INTO sessions (id, user_id, data, expiry_date, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (id) DO NOTHING",
             )
-            .bind(record.id.to_string())
+            .bind(storage_key(&record.id))
+            .bind(user_of(record))
             .bind(&data)
             .bind(record.expiry_date.unix_timestamp())
             .bind(at)
@@ -65,17 +90,19 @@ impl SessionStore for DbSessionStore {
         ))
     }
 
+    /// Updates an existing session only. tower-sessions calls `save` for sessions it loaded
+    /// (new ones go through `create`), so a row that is gone was ended meanwhile ("sign out
+    /// everywhere", a password change): a request already in flight must not bring it back.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         sqlx::query(
-            "INSERT INTO sessions (id, data, expiry_date, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $4) \
-             ON CONFLICT (id) DO UPDATE SET data = excluded.data, \
-               expiry_date = excluded.expiry_date, updated_at = excluded.updated_at",
+            "UPDATE sessions SET user_id = $1, data = $2, expiry_date = $3, updated_at = $4 \
+             WHERE id = $5",
         )
-        .bind(record.id.to_string())
+        .bind(user_of(record))
         .bind(encode(record)?)
         .bind(record.expiry_date.unix_timestamp())
         .bind(now())
+        .bind(storage_key(&record.id))
         .execute(&self.pool)
         .await
         .map_err(backend)?;
@@ -86,7 +113,7 @@ impl SessionStore for DbSessionStore {
         let row: Option<(String, i64)> = sqlx::query_as(
             "SELECT data, expiry_date FROM sessions WHERE id = $1 AND expiry_date > $2",
         )
-        .bind(id.to_string())
+        .bind(storage_key(id))
         .bind(now())
         .fetch_optional(&self.pool)
         .await
@@ -107,10 +134,24 @@ impl SessionStore for DbSessionStore {
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         sqlx::query("DELETE FROM sessions WHERE id = $1")
-            .bind(id.to_string())
+            .bind(storage_key(id))
             .execute(&self.pool)
             .await
             .map_err(backend)?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_storage_key_is_the_hex_sha256_of_the_cookie_value() {
+        let id = Id::default();
+        let key = storage_key(&id);
+        assert_eq!(key.len(), 64);
+        assert!(!key.contains(&id.to_string()));
+        assert_eq!(key, storage_key(&id));
     }
 }

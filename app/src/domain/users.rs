@@ -80,3 +80,54 @@ pub async fn authenticate(
         _ => Err(DomainError::InvalidCredentials),
     }
 }
+
+/// Checks the password of a signed-in user (re-authentication before a dangerous action).
+pub async fn verify_password(
+    pool: &Pool,
+    user_id: i64,
+    password: SecretString,
+) -> Result<bool, DomainError> {
+    let hash: Option<String> = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await?;
+    passwords::verify(password, hash).await
+}
+
+/// A user changes their own password: the current one is required and the new one follows
+/// the same rule as the CLI's. Every other session of the user ends with the change (a
+/// thief's session among them); `keep` is the caller's own.
+pub async fn change_password(
+    pool: &Pool,
+    user_id: i64,
+    current: SecretString,
+    new: SecretString,
+    confirm: SecretString,
+    keep: Option<&tower_sessions::session::Id>,
+) -> Result<(), DomainError> {
+    use secrecy::ExposeSecret;
+    if !verify_password(pool, user_id, current).await? {
+        return Err(DomainError::validation(
+            "current",
+            "The current password is incorrect.",
+        ));
+    }
+    validate::password(new.expose_secret())?;
+    if new.expose_secret() != confirm.expose_secret() {
+        return Err(DomainError::validation(
+            "confirm",
+            "The two new passwords do not match.",
+        ));
+    }
+    let hash = passwords::hash(new).await?;
+    let mut tx = super::db::begin_write(pool).await?;
+    sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+        .bind(&hash)
+        .bind(now())
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    super::sessions::end_for_user_in(&mut tx, user_id, keep).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -6,6 +6,7 @@ use crate::api::agents::{agent_tokens, IssueToken, RevokeToken};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::field::{last_error, FormError};
 use crate::components::params::use_workspace_slug;
+use crate::components::reauth::{retry_last, ReauthPrompt};
 use crate::model::TokenView;
 use crate::pages::secrets::refresh_on_success;
 use crate::time_fmt::format_utc;
@@ -41,6 +42,7 @@ pub fn AgentPage() -> impl IntoView {
                     <button type="submit" class="btn btn-primary">"Issue a new token"</button>
                 </ActionForm>
                 <FormError error=last_error(issue.value()) fields=&[]/>
+                <ReauthPrompt error=last_error(issue.value()) retry=retry_last(issue)/>
                 {move || issued().map(|t| view! {
                     <div class="token-once" role="status">
                         <p><strong>"Copy this token now: it is not shown again."</strong></p>

@@ -1,10 +1,12 @@
 //! One page per file.
 
+pub mod account;
 pub mod agent;
 pub mod agents;
 pub mod home;
 pub mod login;
 pub mod not_found;
+pub mod reauth;
 pub mod secrets;
 pub mod users;
 pub mod workspace;

@@ -54,7 +54,7 @@ fn TopBar(frame: WorkspaceView) -> impl IntoView {
                     {frame.secrets_tab.then(|| view! { <A href=format!("{base}/secrets")>"Secrets"</A> })}
                 </nav>
                 <div class="account">
-                    <span class="who" title=frame.me.email.clone()>{frame.me.name.clone()}</span>
+                    <a class="who" href="/account" title=format!("Your account ({})", frame.me.email)>{frame.me.name.clone()}</a>
                     <SignOutButton/>
                 </div>
             </div>

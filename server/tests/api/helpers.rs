@@ -84,14 +84,22 @@ pub struct TestApp {
 
 /// Starts the real server on port 0 with a fresh database seeded with the demo data.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// The same, with the configuration adjusted first: tests that exercise limits and clocks
+/// set them here (a refill of one per hour, an idle limit of seconds) instead of racing
+/// the machine's speed.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let pg = PgDatabase::create().await;
-    let config = Config {
+    let mut config = Config {
         data_dir: dir.path().to_path_buf(),
         bind: "127.0.0.1:0".parse().unwrap(),
         database_url: pg.as_ref().map(PgDatabase::url),
         ..Config::default()
     };
+    adjust(&mut config);
     let (keyring, _) = config.keyring().expect("master key");
     let pool = serve::open_database(&config).await.expect("database");
     demo::seed(&pool).await.expect("demo data");

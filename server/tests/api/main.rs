@@ -9,4 +9,5 @@ mod matrix_audit;
 mod runtime;
 mod secrets;
 mod secrets_access;
+mod sessions;
 mod workspace_admin;

@@ -34,6 +34,7 @@ pub async fn purge_secret(ws: String, name: String) -> Result<(), AppError> {
     use crate::domain::secrets::store;
     ctx::respond(async move {
         let (state, gate) = ctx::secrets_admin(&ws).await?;
+        ctx::recently_verified(&state).await?;
         Ok(store::purge(&state.pool, &gate, &name).await?)
     })
     .await

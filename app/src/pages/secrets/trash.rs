@@ -7,6 +7,7 @@ use crate::api::secrets::trash::{PurgeSecret, RestoreSecret};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::field::{last_error, FormError};
 use crate::components::params::use_workspace_slug;
+use crate::components::reauth::{retry_last, ReauthPrompt};
 use crate::model::secrets::TrashItem;
 use crate::time_fmt::format_utc;
 
@@ -30,6 +31,7 @@ pub fn TrashPage() -> impl IntoView {
             </header>
             <FormError error=last_error(restore.value()) fields=&[]/>
             <FormError error=last_error(purge.value()) fields=&[]/>
+            <ReauthPrompt error=last_error(purge.value()) retry=retry_last(purge)/>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match items.await {

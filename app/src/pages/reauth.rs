@@ -1,0 +1,76 @@
+//! `/reauth?next=/path`: the password prompt for dangerous actions reached by a plain link
+//! (the audit export). On success the browser goes on to `next`, a path on this site.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::account::Reauthenticate;
+use crate::components::field::{last_error, FieldError, FormError};
+
+/// Only a path on this site: `/x`, never `//host` or `/\host`.
+fn local_path(next: Option<String>) -> String {
+    match next {
+        Some(path)
+            if path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\") =>
+        {
+            path
+        }
+        _ => "/".to_string(),
+    }
+}
+
+#[component]
+pub fn ReauthPage() -> impl IntoView {
+    let query = use_query_map();
+    let next = Memo::new(move |_| local_path(query.read().get("next")));
+    let reauth = ServerAction::<Reauthenticate>::new();
+    let error = last_error(reauth.value());
+    let done = move || matches!(reauth.value().get(), Some(Ok(())));
+    view! {
+        <Title text="Confirm your password · Secrets Vault"/>
+        <main class="auth">
+            <div class="card auth-card">
+                <p class="brand brand-large">"Secrets Vault"</p>
+                <h1>"Confirm your password"</h1>
+                <p class="hint">"This action is sensitive and your sign-in is not recent."</p>
+                <Show
+                    when=done
+                    fallback=move || view! {
+                        <ActionForm action=reauth>
+                            <div class="field">
+                                <label for="reauth-password">"Password"</label>
+                                <input id="reauth-password" name="password" type="password"
+                                    autocomplete="current-password" required autofocus
+                                    aria-describedby="reauth-password-error"/>
+                                <FieldError error field="password" id="reauth-password-error"/>
+                            </div>
+                            <FormError error fields=&["password"]/>
+                            <button type="submit" class="btn btn-primary btn-block">"Confirm"</button>
+                        </ActionForm>
+                    }
+                >
+                    <p class="success" role="status">"Password confirmed."</p>
+                    <a class="btn btn-primary btn-block" href=move || next.get() rel="external">"Continue"</a>
+                </Show>
+            </div>
+        </main>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_paths_on_this_site_are_followed() {
+        assert_eq!(
+            local_path(Some("/export/acme/audit?format=csv".into())),
+            "/export/acme/audit?format=csv"
+        );
+        for bad in ["//evil.test/x", "/\\evil.test", "https://evil.test", ""] {
+            assert_eq!(local_path(Some(bad.into())), "/", "{bad}");
+        }
+        assert_eq!(local_path(None), "/");
+    }
+}
