@@ -5,6 +5,34 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 
+/// Wrong passwords one session may type (re-authentication, current password) before it is
+/// ended: a stolen session cookie must not become a way to guess the password.
+#[cfg(feature = "ssr")]
+const MAX_WRONG_PASSWORDS: i64 = 5;
+#[cfg(feature = "ssr")]
+const WRONG_PASSWORDS_KEY: &str = "wrong_passwords";
+
+/// Counts a wrong password typed in this session; past the limit the session ends.
+#[cfg(feature = "ssr")]
+async fn wrong_password(session: &tower_sessions::Session, refusal: AppError) -> AppError {
+    use super::ctx;
+    let count = match session.get::<i64>(WRONG_PASSWORDS_KEY).await {
+        Ok(count) => count.unwrap_or(0) + 1,
+        Err(e) => return ctx::session_error(e),
+    };
+    if count >= MAX_WRONG_PASSWORDS {
+        tracing::warn!("too many wrong passwords: session ended");
+        return match session.flush().await {
+            Ok(()) => AppError::NotSignedIn,
+            Err(e) => ctx::session_error(e),
+        };
+    }
+    match session.insert(WRONG_PASSWORDS_KEY, count).await {
+        Ok(()) => refusal,
+        Err(e) => ctx::session_error(e),
+    }
+}
+
 /// Changes the caller's password (current one required) and ends their other sessions.
 #[server(endpoint = "change_password")]
 pub async fn change_password(
@@ -18,7 +46,7 @@ pub async fn change_password(
     ctx::respond(async move {
         let (state, who) = ctx::signed_in().await?;
         let session = ctx::session().await?;
-        users::change_password(
+        let changed = users::change_password(
             &state.pool,
             who.user().id,
             SecretString::from(current),
@@ -26,10 +54,21 @@ pub async fn change_password(
             SecretString::from(confirm),
             session.id().as_ref(),
         )
-        .await?;
+        .await
+        .map_err(AppError::from);
+        match changed {
+            Err(e) if e.field_message("current").is_some() => {
+                return Err(wrong_password(&session, e).await)
+            }
+            other => other?,
+        }
         // Typing the current password is a fresh password check too.
         session
             .insert(ctx::VERIFIED_AT_KEY, crate::domain::now())
+            .await
+            .map_err(ctx::session_error)?;
+        session
+            .remove_value(WRONG_PASSWORDS_KEY)
             .await
             .map_err(ctx::session_error)?;
         tracing::info!(
@@ -54,13 +93,18 @@ pub async fn reauthenticate(password: String) -> Result<(), AppError> {
         if !users::verify_password(&state.pool, who.user().id, SecretString::from(password)).await?
         {
             tracing::info!(user_id = who.user().id, "re-authentication refused");
-            return Err(AppError::Validation {
+            let refusal = AppError::Validation {
                 field: "password".into(),
                 message: "The password is incorrect.".into(),
-            });
+            };
+            return Err(wrong_password(&session, refusal).await);
         }
         session
             .insert(ctx::VERIFIED_AT_KEY, crate::domain::now())
+            .await
+            .map_err(ctx::session_error)?;
+        session
+            .remove_value(WRONG_PASSWORDS_KEY)
             .await
             .map_err(ctx::session_error)?;
         Ok(())

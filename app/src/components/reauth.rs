@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 use crate::api::account::Reauthenticate;
-use crate::components::field::{last_error, FieldError};
+use crate::components::field::{last_error, FieldError, FormError};
 use crate::error::AppError;
 
 /// A callback that sends `action` again with the input it was last dispatched with.
@@ -56,6 +56,7 @@ pub fn ReauthPrompt(error: Signal<Option<AppError>>, retry: Callback<()>) -> imp
                             aria-describedby="reauth-password-error"/>
                         <FieldError error=reauth_error field="password" id="reauth-password-error"/>
                     </div>
+                    <FormError error=reauth_error fields=&["password"]/>
                     <button type="submit" class="btn btn-primary">"Confirm and continue"</button>
                 </ActionForm>
             </div>

@@ -471,3 +471,34 @@ async fn dangerous_actions_ask_for_the_password_again_after_reauth_minutes() {
 // The production cookie (`__Host-`, `Secure`) and HSTS are tested on the router's session
 // layer in `server/src/session_cookie.rs`: a production server refuses to start with the
 // demo accounts this suite seeds.
+
+#[tokio::test]
+async fn a_session_that_keeps_typing_wrong_passwords_is_ended() {
+    let app = spawn_app().await;
+    let thief = app.signed_in(ADMIN).await;
+    for _ in 0..4 {
+        expect_status(
+            app.call(
+                &thief,
+                "reauthenticate",
+                &[("password", "guess-guess-guess")],
+            )
+            .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let wrong_current = [
+        ("current", "guess-guess-guess"),
+        ("password", NEW_PASSWORD),
+        ("confirm", NEW_PASSWORD),
+    ];
+    expect_status(
+        app.call(&thief, "change_password", &wrong_current).await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    assert_eq!(who(&app, &thief).await, None);
+    // The account itself is untouched.
+    assert!(sign_in_status(&app, ADMIN.0, ADMIN.1).await.is_success());
+}
