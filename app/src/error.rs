@@ -28,6 +28,9 @@ pub enum AppError {
     /// Several fields are wrong at once: each message belongs next to its field.
     #[error("Please correct the highlighted fields.")]
     Invalid(Vec<(String, String)>),
+    /// The request itself is malformed (a missing or unreadable argument): 400.
+    #[error("Bad request: {0}")]
+    BadRequest(String),
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
     #[error("Could not reach the server: {0}")]
@@ -43,6 +46,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Conflict { .. } => 409,
             AppError::Validation { .. } | AppError::Invalid(_) => 422,
+            AppError::BadRequest(_) => 400,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }
@@ -67,9 +71,27 @@ impl AppError {
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
+    /// Arguments the server cannot read are the caller's mistake: 400 with what was wrong,
+    /// not 500. Everything else is a transport failure.
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        match value {
+            ServerFnErrorErr::Args(detail) | ServerFnErrorErr::MissingArg(detail) => {
+                bad_request(detail)
+            }
+            other => AppError::Transport(other.to_string()),
+        }
     }
+}
+
+/// On the server, also sets the reply's status: the server function never ran, so
+/// `ctx::respond` could not.
+fn bad_request(detail: String) -> AppError {
+    let err = AppError::BadRequest(format!("the arguments could not be read ({detail})"));
+    #[cfg(feature = "ssr")]
+    if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        options.set_status(http::StatusCode::BAD_REQUEST);
+    }
+    err
 }
 
 #[cfg(feature = "ssr")]

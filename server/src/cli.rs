@@ -8,6 +8,7 @@ use secrecy::SecretString;
 use tokio::net::TcpListener;
 
 use app::domain::access::Admin;
+use app::domain::db::Backend;
 use app::domain::{agents, demo, keys, memberships, users, workspaces};
 use app::model::Role;
 
@@ -40,6 +41,10 @@ pub enum Command {
         /// can then be read on the network. Without this flag production refuses it.
         #[arg(long)]
         insecure_cookies: bool,
+        /// Allow a development server to listen on a non-loopback address (reachable from
+        /// the network, with demo passwords that are public).
+        #[arg(long)]
+        allow_remote: bool,
     },
     /// Apply database migrations and exit.
     Migrate,
@@ -143,8 +148,10 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Serve {
             demo,
             insecure_cookies,
+            allow_remote,
         } => {
             config.check_cookies(insecure_cookies)?;
+            check_bind(&config, allow_remote)?;
             if demo {
                 seed_demo(&config).await?;
             }
@@ -181,6 +188,19 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
+/// Development listens on loopback only, unless the operator says otherwise: the demo
+/// passwords are public, and a development server is not hardened for a network.
+fn check_bind(config: &Config, allow_remote: bool) -> Result<(), CliError> {
+    if config.mode == Mode::Development && !config.bind.ip().is_loopback() && !allow_remote {
+        return Err(CliError::Usage(format!(
+            "development mode listens on loopback only, not {}: bind 127.0.0.1, \
+             or pass `vault serve --allow-remote` (and set public_url to the name clients use)",
+            config.bind
+        )));
+    }
+    Ok(())
+}
+
 async fn seed_demo(config: &Config) -> Result<(), CliError> {
     if config.mode == Mode::Production {
         return Err(CliError::Usage(
@@ -188,6 +208,14 @@ async fn seed_demo(config: &Config) -> Result<(), CliError> {
         ));
     }
     let pool = serve::open_database(config).await?;
+    let postgres = Backend::from_url(&config.database_url())? == Backend::Postgres;
+    if postgres && demo::holds_other_data(&pool).await? {
+        return Err(CliError::Usage(
+            "this PostgreSQL database holds users or workspaces besides the demo ones; \
+             refusing to add demo accounts with public passwords to it"
+                .into(),
+        ));
+    }
     let created = demo::seed(&pool).await?;
     println!();
     println!(

@@ -1,7 +1,7 @@
 //! Layered configuration: defaults, then a TOML file, then `VAULT_*` environment variables.
 //! Production mode refuses to start without what production needs.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 use figment::providers::{Env, Format, Toml};
@@ -11,6 +11,9 @@ use serde::Deserialize;
 
 use app::domain::crypto::Keyring;
 use app::domain::master_key::{MasterKey, MasterKeyError};
+
+use crate::hosts::{PublicUrl, PublicUrlError};
+use crate::rate_limit::Rate;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -22,6 +25,8 @@ pub enum ConfigError {
     Refused(&'static str),
     #[error(transparent)]
     MasterKey(#[from] MasterKeyError),
+    #[error(transparent)]
+    PublicUrl(#[from] PublicUrlError),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
@@ -56,8 +61,22 @@ pub struct Config {
     /// password again when the last check is older than this.
     pub reauth_minutes: i64,
     pub max_connections: u32,
-    /// Sign-in attempts allowed per client address and minute (after a burst of 10).
-    pub sign_in_per_minute: u32,
+    /// The address users reach, `scheme://host[:port]`: the only Host and Origin accepted.
+    /// Required in production; in development loopback names on the bound port are accepted too.
+    pub public_url: Option<String>,
+    /// Proxies whose `X-Forwarded-For` names the client; everyone else is their own client.
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Sign-in attempts per client address: a burst, then this refill.
+    pub sign_in_rate: Rate,
+    pub sign_in_burst: u32,
+    /// Sign-in attempts per account (email), from any number of addresses.
+    pub sign_in_account_rate: Rate,
+    pub sign_in_account_burst: u32,
+    /// Runtime API requests per agent token (per address without a known token).
+    pub runtime_rate: Rate,
+    pub runtime_burst: u32,
+    /// Argon2 checks at once (each takes 19 MiB); default twice the CPUs.
+    pub max_concurrent_password_checks: Option<usize>,
 }
 
 impl Default for Config {
@@ -76,7 +95,15 @@ impl Default for Config {
             session_absolute_hours: 12,
             reauth_minutes: 10,
             max_connections: 16,
-            sign_in_per_minute: 30,
+            public_url: None,
+            trusted_proxies: Vec::new(),
+            sign_in_rate: Rate::per_minute(30),
+            sign_in_burst: 10,
+            sign_in_account_rate: Rate::per_hour(30),
+            sign_in_account_burst: 10,
+            runtime_rate: Rate::per_second(100),
+            runtime_burst: 200,
+            max_concurrent_password_checks: None,
         }
     }
 }
@@ -115,7 +142,13 @@ impl Config {
                 return Err(ConfigError::Missing("VAULT_DATABASE_URL"));
             }
         }
+        self.public_url()?;
         Ok(())
+    }
+
+    /// The parsed `public_url`, if set.
+    pub fn public_url(&self) -> Result<Option<PublicUrl>, PublicUrlError> {
+        self.public_url.as_deref().map(str::parse).transpose()
     }
 
     pub fn database_url(&self) -> String {
@@ -223,6 +256,28 @@ mod tests {
         let development = Config::default();
         assert!(!development.secure_cookies());
         assert!(development.check_cookies(false).is_ok());
+    }
+
+    #[test]
+    fn limits_and_proxies_are_read_from_the_environment() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("VAULT_SIGN_IN_RATE", "600/minute");
+            jail.set_env("VAULT_SIGN_IN_BURST", "600");
+            jail.set_env("VAULT_RUNTIME_RATE", "5/second");
+            jail.set_env("VAULT_TRUSTED_PROXIES", "[\"10.0.0.1\", \"::1\"]");
+            let config = Config::load(None).unwrap();
+            assert_eq!(config.sign_in_rate, Rate::per_minute(600));
+            assert_eq!(config.sign_in_burst, 600);
+            assert_eq!(config.runtime_rate, Rate::per_second(5));
+            assert_eq!(config.trusted_proxies.len(), 2);
+            jail.set_env("VAULT_RUNTIME_RATE", "lots");
+            assert!(Config::load(None).is_err());
+            jail.set_env("VAULT_RUNTIME_RATE", "5/second");
+            jail.set_env("VAULT_PUBLIC_URL", "vault.example.com");
+            let err = Config::load(None).unwrap_err();
+            assert!(err.to_string().contains("public_url"), "{err}");
+            Ok(())
+        });
     }
 
     #[test]

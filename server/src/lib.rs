@@ -1,12 +1,17 @@
 //! The Secrets Vault server: configuration, CLI, router and start-up.
 
 pub mod cli;
+pub mod client_addr;
 pub mod config;
 pub mod error;
 pub mod export;
+pub mod guards;
+pub mod hosts;
 pub mod rate_limit;
 pub mod router;
 pub mod runtime;
+pub mod runtime_throttle;
 pub mod security;
 pub mod serve;
 pub mod session_cookie;
+pub mod sign_in_throttle;

@@ -7,17 +7,19 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use app::app::{shell, App};
 use app::state::AppState;
 
-use crate::rate_limit::{self, SignInLimiter};
-use crate::security;
-use crate::session_cookie;
+use tower_http::limit::RequestBodyLimitLayer;
 
-pub fn build(state: AppState, secure_cookies: bool, sign_in: SignInLimiter) -> Router {
+use crate::guards::{Guards, MAX_BODY_BYTES};
+use crate::session_cookie;
+use crate::{client_addr, hosts, security, sign_in_throttle};
+
+pub fn build(state: AppState, secure_cookies: bool, guards: Guards) -> Router {
     let routes = generate_route_list(App);
     let sessions = session_cookie::layer(state.pool.clone(), &state.sessions, secure_cookies);
 
     Router::new()
         .route("/healthz", axum::routing::get(|| async { "ok" }))
-        .merge(crate::runtime::routes())
+        .merge(crate::runtime::routes(guards.runtime))
         .route(
             "/export/{ws}/audit",
             axum::routing::get(crate::export::audit),
@@ -28,10 +30,22 @@ pub fn build(state: AppState, secure_cookies: bool, sign_in: SignInLimiter) -> R
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(sessions)
-        .layer(middleware::from_fn(security::refuse_cross_site))
         .layer(middleware::from_fn_with_state(
-            sign_in,
-            rate_limit::throttle_sign_in,
+            guards.hosts.clone(),
+            security::refuse_cross_site,
+        ))
+        .layer(middleware::from_fn_with_state(
+            guards.sign_in,
+            sign_in_throttle::throttle_sign_in,
+        ))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(
+            guards.proxies,
+            client_addr::resolve,
+        ))
+        .layer(middleware::from_fn_with_state(
+            guards.hosts,
+            hosts::refuse_unknown_host,
         ))
         .layer(middleware::from_fn(security::security_headers))
         .layer(middleware::from_fn_with_state(

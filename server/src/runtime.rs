@@ -9,18 +9,32 @@ use axum::routing::get;
 use axum::{Json, Router};
 use secrecy::ExposeSecret;
 use serde_json::{json, Map, Value};
+use tower_http::limit::RequestBodyLimitLayer;
 
 use app::domain::audit_sink::event;
 use app::domain::runtime::{self, ReadError};
-use app::domain::secrets::value::SecretValue;
+use app::domain::secrets::value::{self, SecretValue};
 use app::domain::tokens::{self, AgentIdentity};
 use app::state::AppState;
+
+use crate::rate_limit::Wait;
+use crate::runtime_throttle::{self, RuntimeThrottle, UnknownToken};
+
+/// Agents send no bodies today; anything bigger than this is refused with 413 before a handler.
+const MAX_BODY_BYTES: usize = 16 * 1024;
 
 /// The runtime API's errors, each with a documented code.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("missing, malformed, unknown or revoked agent token")]
     Unauthorized,
+    /// The same answer as `Unauthorized`; the throttle charges it to the client address.
+    #[error("missing, malformed, unknown or revoked agent token")]
+    UnknownToken,
+    #[error("not a secret name: use 1 to 64 lowercase letters, digits and underscores, starting with a letter")]
+    InvalidName,
+    #[error("too many requests; retry after {} seconds", .0.seconds())]
+    RateLimited(Wait),
     #[error("the secrets vault feature is not enabled for this workspace")]
     FeatureDisabled,
     #[error("this agent has no access to this secret")]
@@ -34,7 +48,11 @@ pub enum ApiError {
 impl ApiError {
     fn code(&self) -> (StatusCode, &'static str) {
         match self {
-            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ApiError::Unauthorized | ApiError::UnknownToken => {
+                (StatusCode::UNAUTHORIZED, "unauthorized")
+            }
+            ApiError::InvalidName => (StatusCode::BAD_REQUEST, "invalid_name"),
+            ApiError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             ApiError::FeatureDisabled => (StatusCode::FORBIDDEN, "feature_disabled"),
             ApiError::MissingAccess => (StatusCode::FORBIDDEN, "missing_access"),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "secret_not_found"),
@@ -46,6 +64,7 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code) = self.code();
+        let unknown_token = matches!(self, ApiError::UnknownToken);
         let mut res = (
             status,
             Json(json!({ "error": code, "message": self.to_string() })),
@@ -54,6 +73,12 @@ impl IntoResponse for ApiError {
         if status == StatusCode::UNAUTHORIZED {
             res.headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if unknown_token {
+            res.extensions_mut().insert(UnknownToken);
+        }
+        if let ApiError::RateLimited(wait) = self {
+            wait.set_retry_after(&mut res);
         }
         res
     }
@@ -76,7 +101,7 @@ async fn agent(
         .map_err(internal)?
     else {
         tracing::info!("runtime request with an unknown agent token");
-        return Err(ApiError::Unauthorized);
+        return Err(ApiError::UnknownToken);
     };
     if agent.revoked {
         return Err(refuse(state, &agent, asked, ReadError::TokenRevoked).await);
@@ -108,7 +133,17 @@ fn to_json(value: &SecretValue) -> Value {
     }
 }
 
-fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
+/// The name rule of the dashboard, checked before any query: a name that breaks it names no
+/// secret, and it must not reach the database or the audit log.
+fn check_name(name: &str) -> Result<(), ApiError> {
+    match value::check_name(name) {
+        Ok(clean) if clean == name => Ok(()),
+        _ => Err(ApiError::InvalidName),
+    }
+}
+
+/// The bearer token of a request, if it has one (well-formed or not).
+pub(crate) fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
     headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -122,6 +157,7 @@ async fn read_secret(
     Path(name): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<Value>, ApiError> {
+    check_name(&name)?;
     let token = bearer(&headers)?;
     let found =
         runtime::read_with_token(&state.pool, &state.keyring, &state.data_keys, token, &name)
@@ -129,7 +165,7 @@ async fn read_secret(
             .map_err(internal)?;
     let Some((agent, outcome)) = found else {
         tracing::info!("runtime request with an unknown agent token");
-        return Err(ApiError::Unauthorized);
+        return Err(ApiError::UnknownToken);
     };
     match outcome {
         Ok((version, value)) => {
@@ -160,9 +196,15 @@ async fn openapi() -> impl IntoResponse {
     )
 }
 
-pub fn routes() -> Router<AppState> {
+/// Every `/v1` route, behind the throttle and a small body limit.
+pub fn routes(throttle: RuntimeThrottle) -> Router<AppState> {
     Router::new()
         .route("/v1/secrets", get(list_secrets))
         .route("/v1/secrets/{name}", get(read_secret))
         .route("/v1/openapi.json", get(openapi))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            throttle,
+            runtime_throttle::throttle,
+        ))
 }

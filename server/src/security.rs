@@ -1,10 +1,12 @@
 //! Cross-site request defence and security headers for the dashboard.
 //!
 //! Sessions use `SameSite=Strict` cookies; on top of that, any state-changing request
-//! that a browser marks as cross-site (Origin or Sec-Fetch-Site) is refused.
+//! that a browser marks as cross-site (Sec-Fetch-Site), or whose Origin is not one of our own
+//! origins (hosts.rs; never the request's own Host header, which a rebinding page controls),
+//! is refused.
 
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -13,8 +15,10 @@ fn is_safe(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
+use crate::hosts::AllowedHosts;
+
 /// Whether a browser says this request comes from another site.
-fn is_cross_site(headers: &HeaderMap) -> bool {
+fn is_cross_site(headers: &HeaderMap, allowed: &AllowedHosts) -> bool {
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
         if !matches!(site, "same-origin" | "none") {
             return true;
@@ -23,21 +27,17 @@ fn is_cross_site(headers: &HeaderMap) -> bool {
     match headers.get(header::ORIGIN).map(|v| v.to_str()) {
         None => false,
         Some(Err(_)) => true,
-        Some(Ok(origin)) => {
-            let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-            let origin_host = origin
-                .strip_prefix("https://")
-                .or_else(|| origin.strip_prefix("http://"));
-            match (origin_host, host) {
-                (Some(o), Some(h)) => !o.eq_ignore_ascii_case(h),
-                _ => true, // "null" or a scheme we do not serve
-            }
-        }
+        // "null", another site, or a scheme or port we do not serve.
+        Some(Ok(origin)) => !allowed.allows_origin(origin),
     }
 }
 
-pub async fn refuse_cross_site(req: Request, next: Next) -> Response {
-    if !is_safe(req.method()) && is_cross_site(req.headers()) {
+pub async fn refuse_cross_site(
+    State(allowed): State<AllowedHosts>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if !is_safe(req.method()) && is_cross_site(req.headers(), &allowed) {
         tracing::warn!(path = %req.uri().path(), "cross-site request refused");
         return (StatusCode::FORBIDDEN, "Cross-site request refused.").into_response();
     }
@@ -71,7 +71,15 @@ pub async fn security_headers(req: Request<Body>, next: Next) -> Response {
 
 #[cfg(test)]
 mod tests {
+    use std::net::SocketAddr;
+
     use super::*;
+    use crate::config::Config;
+
+    fn allowed() -> AllowedHosts {
+        let bound: SocketAddr = "127.0.0.1:3000".parse().unwrap();
+        AllowedHosts::new(&Config::default(), bound).unwrap()
+    }
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
         let mut h = HeaderMap::new();
@@ -83,29 +91,47 @@ mod tests {
 
     #[test]
     fn same_origin_posts_pass() {
-        assert!(!is_cross_site(&headers(&[
-            ("host", "127.0.0.1:3000"),
-            ("origin", "http://127.0.0.1:3000")
-        ])));
-        assert!(!is_cross_site(&headers(&[
-            ("host", "vault.example"),
-            ("sec-fetch-site", "same-origin")
-        ])));
+        assert!(!is_cross_site(
+            &headers(&[
+                ("host", "127.0.0.1:3000"),
+                ("origin", "http://127.0.0.1:3000")
+            ]),
+            &allowed()
+        ));
+        assert!(!is_cross_site(
+            &headers(&[("host", "vault.example"), ("sec-fetch-site", "same-origin")]),
+            &allowed()
+        ));
     }
 
     #[test]
     fn cross_site_posts_are_caught() {
-        assert!(is_cross_site(&headers(&[
-            ("host", "127.0.0.1:3000"),
-            ("origin", "http://evil.example")
-        ])));
-        assert!(is_cross_site(&headers(&[
-            ("host", "127.0.0.1:3000"),
-            ("origin", "null")
-        ])));
-        assert!(is_cross_site(&headers(&[
-            ("host", "vault.example"),
-            ("sec-fetch-site", "cross-site")
-        ])));
+        assert!(is_cross_site(
+            &headers(&[
+                ("host", "127.0.0.1:3000"),
+                ("origin", "http://evil.example")
+            ]),
+            &allowed()
+        ));
+        assert!(is_cross_site(
+            &headers(&[("host", "127.0.0.1:3000"), ("origin", "null")]),
+            &allowed()
+        ));
+        assert!(is_cross_site(
+            &headers(&[("host", "vault.example"), ("sec-fetch-site", "cross-site")]),
+            &allowed()
+        ));
+    }
+
+    #[test]
+    fn an_origin_that_matches_only_its_own_host_header_is_cross_site() {
+        // DNS rebinding: the attacker's page names itself in both headers.
+        assert!(is_cross_site(
+            &headers(&[
+                ("host", "evil.example:3000"),
+                ("origin", "http://evil.example:3000")
+            ]),
+            &allowed()
+        ));
     }
 }

@@ -11,11 +11,12 @@ use app::domain::db::{self, Pool};
 use app::domain::runtime::DataKeyCache;
 use app::domain::secrets::store;
 use app::domain::session_store::DbSessionStore;
+use app::domain::{demo, passwords};
 use app::state::{AppState, SessionPolicy};
 
 use crate::config::{Config, KeySource, Mode};
 use crate::error::CliError;
-use crate::rate_limit::SignInLimiter;
+use crate::guards::Guards;
 use crate::router;
 
 /// Opens the pool and applies migrations.
@@ -74,15 +75,21 @@ pub async fn build_state(config: &Config) -> Result<AppState, CliError> {
 
 /// Binds and serves until the process is stopped. Used by `vault serve` and the tests.
 pub async fn serve(config: Config, listener: TcpListener) -> Result<(), CliError> {
-    let state = build_state(&config).await?;
-    spawn_cleanup(state.pool.clone());
-    let sign_in = SignInLimiter::new(config.sign_in_per_minute);
-    spawn_forget_idle(sign_in.clone());
-    let app = router::build(state, config.secure_cookies(), sign_in)
-        .into_make_service_with_connect_info::<std::net::SocketAddr>();
     let addr = listener
         .local_addr()
         .map_err(|e| CliError::Io(e.to_string()))?;
+    let guards = Guards::new(&config, addr)?;
+    if let Some(n) = config.max_concurrent_password_checks {
+        passwords::limit_concurrency(n);
+    }
+    let state = build_state(&config).await?;
+    if config.mode == Mode::Production {
+        refuse_public_demo_passwords(&state.pool).await?;
+    }
+    spawn_cleanup(state.pool.clone());
+    guards.spawn_forget_idle();
+    let app = router::build(state, config.secure_cookies(), guards)
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
     tracing::info!("Secrets Vault listening on http://{addr}");
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
@@ -90,14 +97,17 @@ pub async fn serve(config: Config, listener: TcpListener) -> Result<(), CliError
         .map_err(|e| CliError::Io(e.to_string()))
 }
 
-fn spawn_forget_idle(limiter: SignInLimiter) {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(60));
-        loop {
-            tick.tick().await;
-            limiter.forget_idle();
-        }
-    });
+/// Production does not start while an account signs in with a password from the README.
+async fn refuse_public_demo_passwords(pool: &Pool) -> Result<(), CliError> {
+    let exposed = demo::accounts_with_public_passwords(pool).await?;
+    if exposed.is_empty() {
+        return Ok(());
+    }
+    Err(CliError::Usage(format!(
+        "refusing to start in production: {} still sign(s) in with the public demo password; \
+         change the password or remove the account first",
+        exposed.join(", ")
+    )))
 }
 
 /// Every ten minutes: drop expired sessions, purge secrets 30 days in the trash.

@@ -90,7 +90,7 @@ pub async fn page(
     page: i64,
 ) -> Result<AuditPage, DomainError> {
     let ws = who.workspace().id;
-    let page = page.max(0);
+    let page = crate::domain::validate::page_number(page);
     let events = rows(pool, ws, f, PAGE_SIZE, page * PAGE_SIZE).await?;
     let (from, to) = bounds(f)?;
     let total: i64 =

@@ -1,5 +1,7 @@
 //! Demo data for a first local run: two workspaces, an admin and a member.
-//! The demo passwords are public by design; `vault demo` refuses to run in production mode.
+//! The demo passwords are public by design; `vault demo` refuses to run in production mode,
+//! production refuses to start while an account still has one, and `serve --demo` refuses a
+//! PostgreSQL database that holds anything else.
 
 use secrecy::SecretString;
 
@@ -25,14 +27,52 @@ pub const MEMBER: DemoLogin = DemoLogin {
     what: "member of Acme",
 };
 
+pub const LOGINS: [DemoLogin; 2] = [ADMIN, MEMBER];
+const WORKSPACES: [&str; 2] = ["acme", "globex"];
+
+/// The accounts that still sign in with a public demo password. Production refuses to
+/// start while there is one: anyone who has read the README could sign in.
+pub async fn accounts_with_public_passwords(pool: &Pool) -> Result<Vec<&'static str>, DomainError> {
+    let mut found = Vec::new();
+    for login in LOGINS {
+        match users::authenticate(pool, login.email, SecretString::from(login.password)).await {
+            Ok(_) => found.push(login.email),
+            Err(DomainError::InvalidCredentials) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(found)
+}
+
+/// Whether the database holds users or workspaces other than the demo ones: `serve --demo`
+/// must not plant public passwords in a real database.
+pub async fn holds_other_data(pool: &Pool) -> Result<bool, DomainError> {
+    let users: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email <> $1 AND email <> $2")
+            .bind(ADMIN.email)
+            .bind(MEMBER.email)
+            .fetch_one(pool)
+            .await?;
+    let workspaces: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM workspaces WHERE slug <> $1 AND slug <> $2")
+            .bind(WORKSPACES[0])
+            .bind(WORKSPACES[1])
+            .fetch_one(pool)
+            .await?;
+    Ok(users + workspaces > 0)
+}
+
 /// Seeds the demo data unless it is already there. Returns whether anything was created.
 pub async fn seed(pool: &Pool) -> Result<bool, DomainError> {
-    if workspaces::find_by_slug(pool, "acme").await?.is_some() {
+    if workspaces::find_by_slug(pool, WORKSPACES[0])
+        .await?
+        .is_some()
+    {
         return Ok(false);
     }
-    let acme = workspaces::create(pool, "acme", "Acme Inc").await?;
+    let acme = workspaces::create(pool, WORKSPACES[0], "Acme Inc").await?;
     let acme = workspaces::set_secrets_flag(pool, &acme.slug, true).await?;
-    let globex = workspaces::create(pool, "globex", "Globex Corp").await?;
+    let globex = workspaces::create(pool, WORKSPACES[1], "Globex Corp").await?;
 
     let admin = users::create(
         pool,

@@ -4,6 +4,8 @@
 use super::DomainError;
 
 pub const MIN_PASSWORD_LEN: usize = 12;
+/// No list is this long; the cap keeps `page * page_size` far from overflowing.
+pub const MAX_PAGE: i64 = 1_000_000;
 const MAX_PASSWORD_LEN: usize = 1024;
 
 pub fn email(raw: &str) -> Result<String, DomainError> {
@@ -100,6 +102,11 @@ pub fn display_name(field: &'static str, raw: &str) -> Result<String, DomainErro
     }
 }
 
+/// A page number from a request: negative is the first page, absurdly large is past the end.
+pub fn page_number(raw: i64) -> i64 {
+    raw.clamp(0, MAX_PAGE)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,6 +136,14 @@ mod tests {
         assert!(password("short").is_err());
         assert!(password("aaaaaaaaaaaaaaaa").is_err());
         assert!(password("correct horse battery").is_ok());
+    }
+
+    #[test]
+    fn page_numbers_are_clamped() {
+        assert_eq!(page_number(-5), 0);
+        assert_eq!(page_number(3), 3);
+        assert_eq!(page_number(i64::MAX), MAX_PAGE);
+        assert!(page_number(i64::MAX).checked_mul(1000).is_some());
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! Integration tests: the real server on port 0 against a fresh database.
 
+mod abuse;
 mod access;
 mod auth;
 mod cli;
 mod helpers;
+mod hostile;
 mod key_rotation;
 mod matrix_audit;
 mod runtime;

@@ -5,6 +5,7 @@ use super::grants;
 use crate::domain::access::SecretsAdmin;
 use crate::domain::audit::actor_label;
 use crate::domain::db::{like_contains, Pool};
+use crate::domain::validate::page_number;
 use crate::domain::DomainError;
 use crate::model::secrets::{GrantChange, GrantMatrix};
 use crate::model::AgentView;
@@ -26,7 +27,7 @@ pub async fn matrix(
     agent_page: i64,
 ) -> Result<GrantMatrix, DomainError> {
     let ws = who.workspace().id;
-    let (page, agent_page) = (page.max(0), agent_page.max(0));
+    let (page, agent_page) = (page_number(page), page_number(agent_page));
     let (sq, aq) = (secrets_q.trim(), agents_q.trim());
     let secrets: Vec<(i64, String)> = sqlx::query_as(SECRET_PAGE)
         .bind(ws)

@@ -53,7 +53,7 @@ pub async fn list(
     let ws = who.workspace().id;
     let query = query.trim();
     let pattern = like_contains(query);
-    let page = page.max(0);
+    let page = crate::domain::validate::page_number(page);
     let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
         "SELECT s.name, s.description, s.kind, s.key_names, s.current_version, s.updated_at, s.updated_by, \
            (SELECT COUNT(*) FROM secret_grants g WHERE g.secret_id = s.id) AS agent_count \

@@ -1,0 +1,53 @@
+//! The request guards against hostile networks and abuse, built once from the configuration
+//! and the bound address, and handed to the router: allowed hosts, trusted proxies, and the
+//! sign-in and runtime throttles (whose idle keys are forgotten every minute).
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use crate::client_addr::TrustedProxies;
+use crate::config::{Config, ConfigError};
+use crate::hosts::AllowedHosts;
+use crate::runtime_throttle::RuntimeThrottle;
+use crate::sign_in_throttle::{SignInLimits, SignInThrottle};
+
+/// Request bodies for pages and server functions: a secret value is at most 64 KiB, and its
+/// form encoding can triple that.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+#[derive(Clone)]
+pub struct Guards {
+    pub hosts: AllowedHosts,
+    pub proxies: TrustedProxies,
+    pub sign_in: SignInThrottle,
+    pub runtime: RuntimeThrottle,
+}
+
+impl Guards {
+    pub fn new(config: &Config, bound: SocketAddr) -> Result<Self, ConfigError> {
+        Ok(Self {
+            hosts: AllowedHosts::new(config, bound)?,
+            proxies: TrustedProxies::new(config.trusted_proxies.clone()),
+            sign_in: SignInThrottle::new(SignInLimits {
+                address_rate: config.sign_in_rate,
+                address_burst: config.sign_in_burst,
+                account_rate: config.sign_in_account_rate,
+                account_burst: config.sign_in_account_burst,
+            }),
+            runtime: RuntimeThrottle::new(config.runtime_rate, config.runtime_burst),
+        })
+    }
+
+    /// Every minute, drop throttle keys whose allowance is full again (bounded memory).
+    pub fn spawn_forget_idle(&self) {
+        let (sign_in, runtime) = (self.sign_in.clone(), self.runtime.clone());
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(60));
+            loop {
+                tick.tick().await;
+                sign_in.forget_idle();
+                runtime.forget_idle();
+            }
+        });
+    }
+}
