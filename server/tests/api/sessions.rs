@@ -439,6 +439,18 @@ async fn dangerous_actions_ask_for_the_password_again_after_reauth_minutes() {
         vec![StatusCode::UNAUTHORIZED; 4]
     );
     assert_eq!(app.count("agent_tokens").await, 0);
+    // A browser following the export link is sent to the password prompt, and back after.
+    let page = admin
+        .get(app.url("/export/acme/audit?format=csv"))
+        .header(reqwest::header::ACCEPT, "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        page.headers()["location"],
+        "/reauth?next=%2Fexport%2Facme%2Faudit%3Fformat%3Dcsv"
+    );
 
     // A wrong password changes nothing.
     expect_status(
