@@ -1,5 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { MEMBER, expectNoSeriousA11yViolations, hydrated, signIn } from './helpers';
+import { ADMIN, MEMBER, expectNoSeriousA11yViolations, hydrated, signIn } from './helpers';
 
 const NEW_PASSWORD = 'a-brand-new-passphrase';
 
@@ -59,4 +59,20 @@ test('the password prompt of sensitive actions refuses a wrong password and then
   await expect(page.getByRole('status')).toHaveText('Password confirmed.');
   await page.getByRole('link', { name: 'Continue' }).click();
   await expect(page).toHaveURL(/\/w\/acme\/users$/);
+});
+
+test("an admin ends a member's sessions from the Users page", async ({ browser, page }, testInfo) => {
+  const memberContext = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
+  const memberPage = await memberContext.newPage();
+  await signIn(memberPage, MEMBER);
+
+  await signIn(page, ADMIN);
+  await page.goto('/w/acme/users');
+  await hydrated(page);
+  await page.getByRole('button', { name: 'End the sessions of member@acme.test' }).click();
+  await expect(page.getByRole('status')).toHaveText('Their sessions have ended: they must sign in again.');
+
+  await memberPage.goto('/w/acme/users');
+  await expect(memberPage).toHaveURL(/\/login$/);
+  await memberContext.close();
 });
