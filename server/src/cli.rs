@@ -9,7 +9,7 @@ use tokio::net::TcpListener;
 
 use app::domain::access::Admin;
 use app::domain::db::Backend;
-use app::domain::{agents, demo, keys, memberships, users, workspaces};
+use app::domain::{agents, audit, demo, keys, memberships, users, workspaces};
 use app::model::Role;
 
 use crate::config::{Config, Mode};
@@ -171,16 +171,12 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::RotateMasterKey => {
             let (keyring, _) = config.keyring()?;
             let pool = serve::open_database(&config).await?;
-            let n = keys::rewrap_all(&pool, &keyring).await?;
-            println!(
-                "re-wrapped {n} data key(s) under master key {}",
-                keyring.current().0
-            );
-            Ok(())
+            rotate_master_key(&pool, &keyring).await
         }
         Command::Agent(AgentCommand::Create { workspace, name }) => {
             let pool = serve::open_database(&config).await?;
             let ws = workspaces::get_by_slug(&pool, &workspace).await?;
+            // Audited as agent.create by the operator, like a change from the dashboard.
             let agent = agents::create(&pool, &Admin::operator(ws), &name).await?;
             println!("created agent {} in {workspace}", agent.name);
             Ok(())
@@ -244,6 +240,7 @@ async fn workspace(config: &Config, cmd: WorkspaceCommand) -> Result<(), CliErro
         WorkspaceCommand::Create { slug, name } => {
             let name = name.unwrap_or_else(|| slug.clone());
             let ws = workspaces::create(&pool, &slug, &name).await?;
+            audit::record_operator(&pool, Some(ws.id), "workspace.create", &ws.slug).await?;
             println!("created workspace {} ({})", ws.slug, ws.name);
         }
         WorkspaceCommand::Flag {
@@ -281,6 +278,7 @@ async fn user(config: &Config, cmd: UserCommand) -> Result<(), CliError> {
             let name =
                 name.unwrap_or_else(|| email.split('@').next().unwrap_or(&email).to_string());
             let user = users::create(&pool, &email, &name, password).await?;
+            audit::record_operator(&pool, None, "user.create", &user.email).await?;
             println!("created user {}", user.email);
         }
         UserCommand::Add {
@@ -294,6 +292,8 @@ async fn user(config: &Config, cmd: UserCommand) -> Result<(), CliError> {
                 .await?
                 .ok_or_else(|| CliError::Domain(format!("unknown user {email}")))?;
             memberships::add(&pool, ws.id, user.id, role.into()).await?;
+            let detail = format!("{} added as {}", user.email, Role::from(role).as_str());
+            audit::record_operator(&pool, Some(ws.id), "member.add", &detail).await?;
             println!(
                 "added {} to {} as {}",
                 user.email,
@@ -319,6 +319,35 @@ async fn user(config: &Config, cmd: UserCommand) -> Result<(), CliError> {
             );
         }
     }
+    Ok(())
+}
+
+/// Re-wraps every data key under the current master key and says how many are still
+/// wrapped under a previous one; the rotation is complete only when none are.
+async fn rotate_master_key(
+    pool: &app::domain::db::Pool,
+    keyring: &app::domain::crypto::Keyring,
+) -> Result<(), CliError> {
+    let report = keys::rewrap_all(pool, keyring).await?;
+    let current = keyring.current().0;
+    let detail = format!(
+        "re-wrapped {} data key(s) under master key {current}; {} still under a previous key",
+        report.rewrapped, report.remaining
+    );
+    audit::record_operator(pool, None, "master_key.rotate", &detail).await?;
+    println!(
+        "re-wrapped {} data key(s) under master key {current}",
+        report.rewrapped
+    );
+    if report.remaining > 0 {
+        return Err(CliError::Domain(format!(
+            "rotation NOT complete: {} data key(s) are still wrapped under a previous master key \
+             (unknown to this configuration or changed meanwhile); keep the previous key configured \
+             and run rotate-master-key again",
+            report.remaining
+        )));
+    }
+    println!("rotation complete: every data key is wrapped under the current master key; the previous key may be removed");
     Ok(())
 }
 

@@ -77,6 +77,8 @@ pub struct Config {
     pub runtime_burst: u32,
     /// Argon2 checks at once (each takes 19 MiB); default twice the CPUs.
     pub max_concurrent_password_checks: Option<usize>,
+    /// Refusals of one agent token for one reason within this many seconds share one audit row.
+    pub audit_collapse_seconds: i64,
 }
 
 impl Default for Config {
@@ -104,6 +106,7 @@ impl Default for Config {
             runtime_rate: Rate::per_second(100),
             runtime_burst: 200,
             max_concurrent_password_checks: None,
+            audit_collapse_seconds: app::domain::audit_sink::COLLAPSE_SECONDS,
         }
     }
 }

@@ -21,6 +21,15 @@ pub struct ExportQuery {
     filter: AuditFilter,
 }
 
+/// `json`, or `csv` for anything else.
+fn export_format(asked: &str) -> &'static str {
+    if asked == "json" {
+        "json"
+    } else {
+        "csv"
+    }
+}
+
 fn refuse(e: AppError) -> Response {
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (status, e.to_string()).into_response()
@@ -38,7 +47,9 @@ pub async fn audit(
         let who = signed_in_with(&state, &session).await?;
         let gate = access::require_secrets_admin(&state.pool, &who, &ws).await?;
         recently_verified_with(&state, &session).await?;
-        Ok::<_, AppError>(audit_log::export(&state.pool, &gate, &q.filter).await?)
+        Ok::<_, AppError>(
+            audit_log::export(&state.pool, &gate, &q.filter, export_format(&q.format)).await?,
+        )
     }
     .await;
     let events = match result {
@@ -47,7 +58,7 @@ pub async fn audit(
         Err(e) => return refuse(e),
     };
     let name = format!("{ws}-audit");
-    if q.format == "json" {
+    if export_format(&q.format) == "json" {
         let body = serde_json::to_string_pretty(&events).unwrap_or_else(|_| "[]".into());
         (
             [

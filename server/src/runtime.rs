@@ -41,6 +41,8 @@ pub enum ApiError {
     MissingAccess,
     #[error("no secret with this name")]
     NotFound,
+    #[error("the audit log is unavailable; the read was not answered")]
+    AuditUnavailable,
     #[error("internal error")]
     Internal,
 }
@@ -56,6 +58,7 @@ impl ApiError {
             ApiError::FeatureDisabled => (StatusCode::FORBIDDEN, "feature_disabled"),
             ApiError::MissingAccess => (StatusCode::FORBIDDEN, "missing_access"),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "secret_not_found"),
+            ApiError::AuditUnavailable => (StatusCode::SERVICE_UNAVAILABLE, "audit_unavailable"),
             ApiError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -117,8 +120,14 @@ async fn refuse(state: &AppState, agent: &AgentIdentity, asked: &str, err: ReadE
         ReadError::MissingAccess => ("missing_access", ApiError::MissingAccess),
         ReadError::Domain(e) => return internal(e),
     };
-    state.audit.record(event(agent, asked, outcome)).await;
-    api
+    match state
+        .audit
+        .record(event(agent.reader(), asked, outcome))
+        .await
+    {
+        Ok(()) => api,
+        Err(_) => ApiError::AuditUnavailable,
+    }
 }
 
 fn to_json(value: &SecretValue) -> Value {
@@ -169,7 +178,12 @@ async fn read_secret(
     };
     match outcome {
         Ok((version, value)) => {
-            state.audit.record(event(&agent, &name, "ok")).await;
+            // Answered only once its audit event is committed.
+            state
+                .audit
+                .record(event(agent.reader(), &name, "ok"))
+                .await
+                .map_err(|_| ApiError::AuditUnavailable)?;
             Ok(Json(
                 json!({ "name": name, "version": version, "value": to_json(&value) }),
             ))

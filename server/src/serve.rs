@@ -47,7 +47,18 @@ pub async fn build_state(config: &Config) -> Result<AppState, CliError> {
         KeySource::Environment => tracing::info!("master key loaded from the environment"),
     }
     let pool = open_database(config).await?;
-    let (audit, _writer) = AuditSink::spawn(pool.clone());
+    match app::domain::keys::not_under_current(&pool, &keyring).await {
+        Ok(0) => {}
+        Ok(n) => tracing::warn!(
+            data_keys = n,
+            "{n} data key(s) are still wrapped under a previous master key: keep it configured \
+             and finish the rotation with `vault rotate-master-key`"
+        ),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not count data keys under previous master keys")
+        }
+    }
+    let (audit, _writer) = AuditSink::spawn(pool.clone(), config.audit_collapse_seconds);
     let leptos_options = LeptosOptions::builder()
         .output_name("vault")
         .site_root(config.site_root.display().to_string())

@@ -271,10 +271,8 @@ async fn a_server_killed_mid_burst_loses_no_acknowledged_write_and_leaves_nothin
             }
         }));
     }
-    for _ in 0..1000 {
-        if acked.lock().unwrap().len() >= 20 {
-            break;
-        }
+    // Kill once 20 writes are acknowledged, however long that takes on this machine.
+    while acked.lock().unwrap().len() < 20 {
         tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     }
     c.a.kill();

@@ -1,6 +1,7 @@
 //! Agents: the workloads that read secrets at runtime.
 
 use super::access::Admin;
+use super::change::Change;
 use super::db::Pool;
 use super::{now, validate, DomainError};
 use crate::model::AgentView;
@@ -31,19 +32,24 @@ pub async fn count(pool: &Pool, workspace_id: i64) -> Result<i64, DomainError> {
     )
 }
 
+/// Creates an agent in the admin's workspace; audited as `agent.create`.
 pub async fn create(pool: &Pool, admin: &Admin, name: &str) -> Result<AgentView, DomainError> {
     let name = validate::agent_name(name)?;
     let at = now();
+    let mut change = Change::begin(pool, admin).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO agents (workspace_id, name, created_at, updated_at) \
          VALUES ($1, $2, $3, $3) RETURNING id",
     )
-    .bind(admin.workspace().id)
+    .bind(change.workspace_id())
     .bind(&name)
     .bind(at)
-    .fetch_one(pool)
+    .fetch_one(change.conn())
     .await
     .map_err(|e| DomainError::on_unique(e, "name", "An agent with this name already exists."))?;
+    change
+        .commit("agent.create", None, &format!("agent {name}"))
+        .await?;
     Ok(AgentView {
         id,
         name,

@@ -3,12 +3,43 @@
 use sqlx::AnyConnection;
 
 use super::access::Actor;
+use super::db::Pool;
 use super::{now, DomainError};
+
+/// How the audit trail names the operator acting through the server's CLI.
+pub const OPERATOR: &str = "operator (CLI)";
 
 pub fn actor_label(actor: &Actor) -> String {
     match actor {
         Actor::User { email, .. } => email.clone(),
-        Actor::Operator => "operator (CLI)".to_string(),
+        Actor::Operator => OPERATOR.to_string(),
+    }
+}
+
+/// An operator change made through the CLI: in the workspace's trail when it concerns one,
+/// otherwise (users, master key rotation) in the operator trail.
+pub async fn record_operator(
+    pool: &Pool,
+    workspace_id: Option<i64>,
+    action: &str,
+    detail: &str,
+) -> Result<(), DomainError> {
+    let mut conn = pool.acquire().await?;
+    match workspace_id {
+        Some(ws) => record(&mut conn, ws, OPERATOR, action, None, detail).await,
+        None => {
+            let at = now();
+            sqlx::query(
+                "INSERT INTO operator_events (actor, action, detail, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)",
+            )
+            .bind(OPERATOR)
+            .bind(action)
+            .bind(detail)
+            .bind(at)
+            .execute(&mut *conn)
+            .await?;
+            Ok(())
+        }
     }
 }
 

@@ -114,12 +114,21 @@ pub async fn page(
 }
 
 /// Every matching event (newest first, at most 100,000) for CSV or JSON export.
+/// The events an export holds; the export itself is audited (`audit.export`, with how
+/// many events left the vault).
 pub async fn export(
     pool: &Pool,
     who: &SecretsAdmin,
     f: &AuditFilter,
+    format: &str,
 ) -> Result<Vec<AuditEventView>, DomainError> {
-    rows(pool, who.workspace().id, f, MAX_EXPORT, 0).await
+    let ws = who.workspace().id;
+    let events = rows(pool, ws, f, MAX_EXPORT, 0).await?;
+    let actor = super::audit::actor_label(who.admin().actor());
+    let detail = format!("{} event(s) as {format}", events.len());
+    let mut conn = pool.acquire().await?;
+    super::audit::record(&mut conn, ws, &actor, "audit.export", None, &detail).await?;
+    Ok(events)
 }
 
 /// RFC 4180 CSV; cells that a spreadsheet would run as a formula are prefixed with `'`.

@@ -1,15 +1,31 @@
-//! Runtime reads and denials are audited through a bounded queue drained by one writer
-//! task in batched transactions, so that auditing keeps up with thousands of reads per
-//! second on SQLite. The queue applies back-pressure when full: events are never dropped.
+//! Runtime reads and refusals are audited durably, with group commit: a handler hands its
+//! event to the one writer task and waits until the transaction holding it has committed,
+//! so every answered read has its audit row, even if the process is killed a moment later.
+//! Events that arrive while a transaction commits form the next batch, so under load many
+//! reads share one commit.
+//!
+//! Repeated refusals of one token for one reason within a minute collapse into one row with
+//! a count (`repeat_count`), so that a leaked token hammering the API cannot fill the log.
+//! The collapsing window is kept per server process.
 
-use tokio::sync::mpsc;
+use std::collections::HashMap;
+use std::time::Duration;
+
+use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
-use super::db::Pool;
+use super::db::{begin_write, Db, Pool};
 use super::now;
 
 const QUEUE: usize = 16_384;
-const BATCH: usize = 32;
+/// Events committed together at most; a batch is whatever arrived meanwhile, up to this.
+const MAX_BATCH: usize = 256;
+/// Rows per multi-row INSERT statement.
+const ROWS_PER_INSERT: usize = 64;
+/// By default, refusals of one token for one reason within a minute share one row.
+pub const COLLAPSE_SECONDS: i64 = 60;
+/// Attempts to commit a batch before its readers are told the audit log is unavailable.
+const ATTEMPTS: u32 = 4;
 
 /// One runtime read attempt by an agent.
 #[derive(Debug, Clone)]
@@ -26,96 +42,266 @@ pub struct ReadEvent {
     pub at: i64,
 }
 
+impl ReadEvent {
+    fn action(&self) -> &'static str {
+        if self.outcome == "ok" {
+            "secret.read"
+        } else {
+            "secret.read_denied"
+        }
+    }
+
+    fn detail(&self) -> String {
+        format!("{} with token {}…", self.outcome, self.token_prefix)
+    }
+}
+
+/// Who read: the plain identity data an audit event needs.
+pub struct Reader<'a> {
+    pub workspace_id: i64,
+    pub agent_id: i64,
+    pub agent_name: &'a str,
+    pub token_id: i64,
+    pub token_prefix: &'a str,
+}
+
+/// The audit log could not store the event: the read must not be answered.
+#[derive(Debug, thiserror::Error)]
+#[error("the audit log is unavailable")]
+pub struct AuditUnavailable;
+
+struct Pending {
+    event: ReadEvent,
+    stored: oneshot::Sender<bool>,
+}
+
 #[derive(Clone)]
 pub struct AuditSink {
-    tx: mpsc::Sender<ReadEvent>,
+    tx: mpsc::Sender<Pending>,
 }
 
 impl AuditSink {
     /// Starts the writer. It stops after every sender is dropped and the queue is drained.
-    pub fn spawn(pool: Pool) -> (Self, JoinHandle<()>) {
+    /// `collapse_seconds`: refusals of one token for one reason within this window share
+    /// one row.
+    pub fn spawn(pool: Pool, collapse_seconds: i64) -> (Self, JoinHandle<()>) {
         let (tx, rx) = mpsc::channel(QUEUE);
-        (Self { tx }, tokio::spawn(writer(pool, rx)))
+        let collapse = Collapse {
+            window: collapse_seconds.max(0),
+            open: HashMap::new(),
+        };
+        (Self { tx }, tokio::spawn(writer(pool, rx, collapse)))
     }
 
-    pub async fn record(&self, event: ReadEvent) {
-        if self.tx.send(event).await.is_err() {
-            tracing::error!("audit writer has stopped; a runtime read was not audited");
+    /// Returns once the event is committed to the database.
+    pub async fn record(&self, event: ReadEvent) -> Result<(), AuditUnavailable> {
+        let (stored, wait) = oneshot::channel();
+        if self.tx.send(Pending { event, stored }).await.is_err() {
+            tracing::error!("audit writer has stopped; refusing to answer unaudited");
+            return Err(AuditUnavailable);
+        }
+        match wait.await {
+            Ok(true) => Ok(()),
+            _ => Err(AuditUnavailable),
         }
     }
 }
 
-pub fn event(
-    agent: &super::tokens::AgentIdentity,
-    secret_name: &str,
-    outcome: &'static str,
-) -> ReadEvent {
+pub fn event(reader: Reader<'_>, secret_name: &str, outcome: &'static str) -> ReadEvent {
     ReadEvent {
-        workspace_id: agent.workspace_id,
-        agent_id: agent.agent_id,
-        agent_name: agent.agent_name.clone(),
-        token_id: agent.token_id,
-        token_prefix: agent.token_prefix.clone(),
+        workspace_id: reader.workspace_id,
+        agent_id: reader.agent_id,
+        agent_name: reader.agent_name.to_string(),
+        token_id: reader.token_id,
+        token_prefix: reader.token_prefix.to_string(),
         secret_name: secret_name.to_string(),
         outcome,
         at: now(),
     }
 }
 
-async fn writer(pool: Pool, mut rx: mpsc::Receiver<ReadEvent>) {
-    let mut batch = Vec::with_capacity(BATCH);
-    while let Some(first) = rx.recv().await {
-        batch.push(first);
-        while batch.len() < BATCH {
-            match rx.try_recv() {
-                Ok(event) => batch.push(event),
-                Err(_) => break,
-            }
-        }
-        let mut delay = std::time::Duration::from_millis(50);
-        while let Err(e) = write(&pool, &batch).await {
-            tracing::error!(error = %e, events = batch.len(), "could not write audit events; retrying");
-            tokio::time::sleep(delay).await;
-            delay = (delay * 2).min(std::time::Duration::from_secs(5));
-        }
-        batch.clear();
+/// The open collapsing windows: (token, outcome) -> (row id, window start, count).
+struct Collapse {
+    window: i64,
+    open: HashMap<(i64, &'static str), (i64, i64, i64)>,
+}
+
+impl Collapse {
+    fn forget_closed(&mut self, at: i64) {
+        let window = self.window;
+        self.open.retain(|_, (_, start, _)| at - *start < window);
     }
 }
 
-async fn write(pool: &Pool, batch: &[ReadEvent]) -> Result<(), sqlx::Error> {
-    let mut tx = crate::domain::db::begin_write(pool).await?;
-    for e in batch {
-        let action = if e.outcome == "ok" {
-            "secret.read"
-        } else {
-            "secret.read_denied"
-        };
-        sqlx::query(
-            "INSERT INTO audit_events (workspace_id, actor, action, secret_name, detail, agent_id, agent_name, token_prefix, outcome, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
-        )
-        .bind(e.workspace_id)
-        .bind(format!("agent {}", e.agent_name))
-        .bind(action)
-        .bind(&e.secret_name)
-        .bind(format!("{} with token {}…", e.outcome, e.token_prefix))
-        .bind(e.agent_id)
-        .bind(&e.agent_name)
-        .bind(&e.token_prefix)
-        .bind(e.outcome)
-        .bind(e.at)
-        .execute(&mut *tx)
-        .await?;
+async fn writer(pool: Pool, mut rx: mpsc::Receiver<Pending>, mut collapse: Collapse) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        let mut delay = Duration::from_millis(25);
+        let mut stored = false;
+        for attempt in 1..=ATTEMPTS {
+            match write(&pool, &batch, &collapse).await {
+                Ok(opened) => {
+                    collapse.open.extend(opened);
+                    stored = true;
+                    break;
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, events = batch.len(), attempt, "could not write audit events");
+                    if attempt < ATTEMPTS {
+                        tokio::time::sleep(delay).await;
+                        delay *= 2;
+                    }
+                }
+            }
+        }
+        if let Some(last) = batch.last() {
+            collapse.forget_closed(last.event.at);
+        }
+        for pending in batch.drain(..) {
+            let _ = pending.stored.send(stored);
+        }
     }
-    let mut used: Vec<(i64, i64)> = batch.iter().map(|e| (e.token_id, e.at)).collect();
-    used.sort_unstable();
+}
+
+type Opened = Vec<((i64, &'static str), (i64, i64, i64))>;
+
+/// Writes one batch in one transaction. Returns the collapsing windows it opened or
+/// extended, to be remembered only once the transaction has committed.
+async fn write(pool: &Pool, batch: &[Pending], collapse: &Collapse) -> Result<Opened, sqlx::Error> {
+    let mut tx = begin_write(pool).await?;
+    let (reads, refusals): (Vec<&ReadEvent>, Vec<&ReadEvent>) = batch
+        .iter()
+        .map(|p| &p.event)
+        .partition(|e| e.outcome == "ok");
+    for chunk in reads.chunks(ROWS_PER_INSERT) {
+        insert_many(&mut tx, chunk).await?;
+    }
+    let mut opened: HashMap<(i64, &'static str), (i64, i64, i64)> = HashMap::new();
+    for e in refusals {
+        let key = (e.token_id, e.outcome);
+        let window = opened
+            .get(&key)
+            .or_else(|| collapse.open.get(&key))
+            .copied()
+            .filter(|(_, start, _)| e.at - start < collapse.window);
+        let entry = match window {
+            Some((id, start, count)) => {
+                repeat(&mut tx, id, count + 1, e).await?;
+                (id, start, count + 1)
+            }
+            None => (insert_one(&mut tx, e).await?, e.at, 1),
+        };
+        opened.insert(key, entry);
+    }
+    touch_tokens(&mut tx, batch).await?;
+    tx.commit().await?;
+    Ok(opened.into_iter().collect())
+}
+
+const COLUMNS: &str = "workspace_id, actor, action, secret_name, detail, agent_id, agent_name, token_prefix, outcome, created_at, updated_at";
+
+async fn insert_many(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    events: &[&ReadEvent],
+) -> Result<(), sqlx::Error> {
+    let mut sql = format!("INSERT INTO audit_events ({COLUMNS}) VALUES ");
+    for i in 0..events.len() {
+        let b = i * 10;
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!(
+            "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+            b + 1,
+            b + 2,
+            b + 3,
+            b + 4,
+            b + 5,
+            b + 6,
+            b + 7,
+            b + 8,
+            b + 9,
+            b + 10,
+            b + 10
+        ));
+    }
+    let mut query = sqlx::query(&sql);
+    for e in events {
+        query = query
+            .bind(e.workspace_id)
+            .bind(format!("agent {}", e.agent_name))
+            .bind(e.action())
+            .bind(e.secret_name.as_str())
+            .bind(e.detail())
+            .bind(e.agent_id)
+            .bind(e.agent_name.as_str())
+            .bind(e.token_prefix.as_str())
+            .bind(e.outcome)
+            .bind(e.at);
+    }
+    query.execute(&mut **tx).await?;
+    Ok(())
+}
+
+async fn insert_one(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    e: &ReadEvent,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(&format!(
+        "INSERT INTO audit_events ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id"
+    ))
+    .bind(e.workspace_id)
+    .bind(format!("agent {}", e.agent_name))
+    .bind(e.action())
+    .bind(e.secret_name.as_str())
+    .bind(e.detail())
+    .bind(e.agent_id)
+    .bind(e.agent_name.as_str())
+    .bind(e.token_prefix.as_str())
+    .bind(e.outcome)
+    .bind(e.at)
+    .fetch_one(&mut **tx)
+    .await
+}
+
+async fn repeat(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    id: i64,
+    count: i64,
+    e: &ReadEvent,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE audit_events SET repeat_count = $1, detail = $2, updated_at = $3 WHERE id = $4",
+    )
+    .bind(count)
+    .bind(format!(
+        "{}; refused {count} times within a minute (last asked: {})",
+        e.detail(),
+        e.secret_name
+    ))
+    .bind(e.at)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn touch_tokens(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    batch: &[Pending],
+) -> Result<(), sqlx::Error> {
+    let mut used: Vec<(i64, i64)> = batch
+        .iter()
+        .map(|p| (p.event.token_id, p.event.at))
+        .collect();
+    used.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
     used.dedup_by_key(|(id, _)| *id);
     for (token_id, at) in used {
         sqlx::query("UPDATE agent_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $1)")
             .bind(at)
             .bind(token_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
     }
-    tx.commit().await
+    Ok(())
 }

@@ -30,8 +30,13 @@ pub enum CryptoError {
     UnknownKek(String),
 }
 
-/// A workspace data key. Zeroized on drop, never printed.
-pub struct DataKey(Zeroizing<[u8; 32]>);
+/// A workspace data key with its AES-256-GCM cipher, built once: the key schedule is
+/// expanded when the key is made, not on every seal and open. Both the raw key and the
+/// cipher's round keys (aes-gcm's `zeroize` feature) are wiped on drop; never printed.
+pub struct DataKey {
+    raw: Zeroizing<[u8; 32]>,
+    cipher: Aes256Gcm,
+}
 
 impl fmt::Debug for DataKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -43,11 +48,12 @@ impl DataKey {
     pub fn generate() -> Self {
         let mut key = Zeroizing::new([0u8; 32]);
         rand::rngs::OsRng.fill_bytes(key.as_mut());
-        Self(key)
+        Self::from_raw(key)
     }
 
-    fn cipher(&self) -> Aes256Gcm {
-        Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(self.0.as_ref()))
+    fn from_raw(raw: Zeroizing<[u8; 32]>) -> Self {
+        let cipher = Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(raw.as_ref()));
+        Self { raw, cipher }
     }
 }
 
@@ -114,12 +120,12 @@ fn open_with(
 
 /// Seals a secret value under a data key.
 pub fn seal(dek: &DataKey, plaintext: &[u8], aad: SecretAad) -> Result<Vec<u8>, CryptoError> {
-    seal_with(&dek.cipher(), plaintext, &aad.bytes())
+    seal_with(&dek.cipher, plaintext, &aad.bytes())
 }
 
 /// Opens a sealed secret value; any change to the blob, key or binding fails.
 pub fn open(dek: &DataKey, blob: &[u8], aad: SecretAad) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
-    open_with(&dek.cipher(), blob, &aad.bytes())
+    open_with(&dek.cipher, blob, &aad.bytes())
 }
 
 fn kek_cipher(kek: &MasterKey) -> Aes256Gcm {
@@ -143,7 +149,7 @@ pub fn wrap_dek(
 ) -> Result<Vec<u8>, CryptoError> {
     seal_with(
         &kek_cipher(kek),
-        dek.0.as_ref(),
+        dek.raw.as_ref(),
         &dek_aad(workspace_id, key_version),
     )
 }
@@ -155,8 +161,13 @@ pub fn unwrap_dek(
     key_version: i64,
 ) -> Result<DataKey, CryptoError> {
     let bytes = open_with(&kek_cipher(kek), blob, &dek_aad(workspace_id, key_version))?;
-    let array: [u8; 32] = bytes.as_slice().try_into().map_err(|_| CryptoError::Open)?;
-    Ok(DataKey(Zeroizing::new(array)))
+    if bytes.len() != 32 {
+        return Err(CryptoError::Open);
+    }
+    // Copied straight into wiped memory: no stray copy of the key on the stack.
+    let mut raw = Zeroizing::new([0u8; 32]);
+    raw.copy_from_slice(&bytes);
+    Ok(DataKey::from_raw(raw))
 }
 
 /// The current master key plus earlier ones still accepted for unwrapping, so that a
@@ -260,7 +271,7 @@ mod tests {
         let dek = DataKey::generate();
         let wrapped = wrap_dek(&kek, &dek, 1, 1).unwrap();
         let unwrapped = unwrap_dek(&kek, &wrapped, 1, 1).unwrap();
-        assert_eq!(unwrapped.0.as_ref(), dek.0.as_ref());
+        assert_eq!(unwrapped.raw.as_ref(), dek.raw.as_ref());
         assert!(unwrap_dek(&MasterKey::generate(), &wrapped, 1, 1).is_err());
         assert!(
             unwrap_dek(&kek, &wrapped, 2, 1).is_err(),

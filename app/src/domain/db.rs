@@ -71,15 +71,28 @@ pub async fn migrate(pool: &Pool, url: &str) -> Result<(), sqlx::migrate::Migrat
 /// (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes fails at once
 /// with "database is locked" when another writer (the audit writer, say) got in between.
 pub async fn begin_write(pool: &Pool) -> Result<sqlx::Transaction<'static, Db>, sqlx::Error> {
-    if pool
-        .connect_options()
-        .database_url
-        .scheme()
-        .starts_with("sqlite")
-    {
+    if is_sqlite(pool) {
         pool.begin_with("BEGIN IMMEDIATE").await
     } else {
         pool.begin().await
+    }
+}
+
+fn is_sqlite(pool: &Pool) -> bool {
+    pool.connect_options()
+        .database_url
+        .scheme()
+        .starts_with("sqlite")
+}
+
+/// The suffix that locks the rows a `SELECT` reads until the transaction ends: `FOR UPDATE`
+/// on PostgreSQL; nothing on SQLite, where a write transaction (`BEGIN IMMEDIATE`) already
+/// excludes every other writer.
+pub fn lock_rows(pool: &Pool) -> &'static str {
+    if is_sqlite(pool) {
+        ""
+    } else {
+        " FOR UPDATE"
     }
 }
 

@@ -86,10 +86,20 @@ pub async fn for_decryption(
     crypto::unwrap_dek(kek, &wrapped, workspace_id, version).map_err(crypto_err)
 }
 
+/// What a master key rotation did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RewrapReport {
+    /// Data keys re-wrapped under the current master key by this run.
+    pub rewrapped: u64,
+    /// Data keys still wrapped under another master key afterwards.
+    pub remaining: i64,
+}
+
 /// Re-wraps every data key that is not yet under the current master key. Each key is
 /// re-wrapped in its own statement, guarded by its old wrapping, so readers always find a
-/// key the keyring can open. Returns how many keys were re-wrapped.
-pub async fn rewrap_all(pool: &Pool, keyring: &Keyring) -> Result<u64, DomainError> {
+/// key the keyring can open. A key wrapped under a master key this keyring does not hold is
+/// skipped and counted as remaining.
+pub async fn rewrap_all(pool: &Pool, keyring: &Keyring) -> Result<RewrapReport, DomainError> {
     let (current_id, current) = keyring.current();
     let stale: Vec<(i64, i64, i64, String, Vec<u8>)> = sqlx::query_as(
         "SELECT id, workspace_id, version, kek_id, wrapped_key FROM workspace_keys WHERE kek_id <> $1 ORDER BY id",
@@ -97,23 +107,39 @@ pub async fn rewrap_all(pool: &Pool, keyring: &Keyring) -> Result<u64, DomainErr
     .bind(current_id)
     .fetch_all(pool)
     .await?;
-    let mut done = 0;
+    let mut rewrapped = 0;
     for (id, workspace_id, version, kek_id, wrapped) in stale {
-        let old = keyring.find(&kek_id).map_err(crypto_err)?;
+        let Ok(old) = keyring.find(&kek_id) else {
+            tracing::warn!(key_id = id, kek_id = %kek_id, "data key wrapped under an unknown master key; skipped");
+            continue;
+        };
         let dek = crypto::unwrap_dek(old, &wrapped, workspace_id, version).map_err(crypto_err)?;
-        let rewrapped =
-            crypto::wrap_dek(current, &dek, workspace_id, version).map_err(crypto_err)?;
+        let again = crypto::wrap_dek(current, &dek, workspace_id, version).map_err(crypto_err)?;
         let updated = sqlx::query(
             "UPDATE workspace_keys SET kek_id = $1, wrapped_key = $2, updated_at = $3 WHERE id = $4 AND kek_id = $5",
         )
         .bind(current_id)
-        .bind(rewrapped)
+        .bind(again)
         .bind(now())
         .bind(id)
         .bind(&kek_id)
         .execute(pool)
         .await?;
-        done += updated.rows_affected();
+        rewrapped += updated.rows_affected();
     }
-    Ok(done)
+    Ok(RewrapReport {
+        rewrapped,
+        remaining: not_under_current(pool, keyring).await?,
+    })
+}
+
+/// How many data keys are wrapped under a master key other than the current one: while
+/// any are, the previous master key is still needed.
+pub async fn not_under_current(pool: &Pool, keyring: &Keyring) -> Result<i64, DomainError> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM workspace_keys WHERE kek_id <> $1")
+            .bind(keyring.current().0)
+            .fetch_one(pool)
+            .await?,
+    )
 }

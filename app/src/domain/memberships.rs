@@ -1,6 +1,7 @@
 //! Who belongs to which workspace, and as what.
 
 use super::access::Admin;
+use super::change::Change;
 use super::db::Pool;
 use super::{now, DomainError};
 use crate::model::{MemberView, Role};
@@ -77,31 +78,39 @@ pub async fn count(pool: &Pool, workspace_id: i64) -> Result<i64, DomainError> {
     )
 }
 
-/// Changes a member's role. A workspace always keeps at least one admin: the workspace row
-/// is locked first (a row lock on PostgreSQL, the write lock on SQLite), so two admins
-/// demoting each other at the same moment cannot both succeed. The change is audited.
+/// The email of member `user_id` of the change's workspace; anyone else is "not found".
+pub async fn member_email(change: &mut Change, user_id: i64) -> Result<String, DomainError> {
+    let ws = change.workspace_id();
+    let email: Option<String> = sqlx::query_scalar(
+        "SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.workspace_id = $1 AND m.user_id = $2",
+    )
+    .bind(ws)
+    .bind(user_id)
+    .fetch_optional(change.conn())
+    .await?;
+    email.ok_or(DomainError::NotFound("member"))
+}
+
+fn last_admin() -> DomainError {
+    DomainError::validation(
+        "role",
+        "A workspace needs at least one admin: make someone else an admin first.",
+    )
+}
+
+/// Changes a member's role. A workspace always keeps at least one admin: the change locks
+/// the workspace row (see [`Change`]), so two admins demoting each other at the same moment
+/// cannot both succeed, and an admin demoted meanwhile is refused. Audited.
 pub async fn set_role(
     pool: &Pool,
     admin: &Admin,
     user_id: i64,
     role: Role,
 ) -> Result<(), DomainError> {
-    let workspace_id = admin.workspace().id;
-    let mut tx = super::db::begin_write(pool).await?;
-    sqlx::query("UPDATE workspaces SET updated_at = $1 WHERE id = $2")
-        .bind(now())
-        .bind(workspace_id)
-        .execute(&mut *tx)
-        .await?;
-    let email: Option<String> = sqlx::query_scalar(
-        "SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id \
-         WHERE m.workspace_id = $1 AND m.user_id = $2",
-    )
-    .bind(workspace_id)
-    .bind(user_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let email = email.ok_or(DomainError::NotFound("member"))?;
+    let mut change = Change::begin(pool, admin).await?;
+    let email = member_email(&mut change, user_id).await?;
+    let workspace_id = change.workspace_id();
     let updated = sqlx::query(
         "UPDATE memberships SET role = $1, updated_at = $2 \
          WHERE workspace_id = $3 AND user_id = $4 \
@@ -112,46 +121,27 @@ pub async fn set_role(
     .bind(now())
     .bind(workspace_id)
     .bind(user_id)
-    .execute(&mut *tx)
+    .execute(change.conn())
     .await?;
     if updated.rows_affected() == 0 {
-        return Err(DomainError::validation(
-            "role",
-            "A workspace needs at least one admin: make someone else an admin first.",
-        ));
+        return Err(last_admin());
     }
-    let actor = super::audit::actor_label(admin.actor());
     let detail = format!("{email} is now {}", role.as_str());
-    super::audit::record(&mut tx, workspace_id, &actor, "member.role", None, &detail).await?;
-    tx.commit().await?;
-    Ok(())
+    change.commit("member.role", None, &detail).await
 }
 
 /// Removes a member from the admin's workspace and ends their sessions (all of them, or
-/// all but `keep` when admins remove themselves). The last admin cannot be removed: the
-/// workspace row is locked first, as in [`set_role`]. Audited.
+/// all but `keep` when admins remove themselves). The last admin cannot be removed, under
+/// the same lock as [`set_role`]. Audited.
 pub async fn remove(
     pool: &Pool,
     admin: &Admin,
     user_id: i64,
     keep: Option<&tower_sessions::session::Id>,
 ) -> Result<(), DomainError> {
-    let workspace_id = admin.workspace().id;
-    let mut tx = super::db::begin_write(pool).await?;
-    sqlx::query("UPDATE workspaces SET updated_at = $1 WHERE id = $2")
-        .bind(now())
-        .bind(workspace_id)
-        .execute(&mut *tx)
-        .await?;
-    let email: Option<String> = sqlx::query_scalar(
-        "SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id \
-         WHERE m.workspace_id = $1 AND m.user_id = $2",
-    )
-    .bind(workspace_id)
-    .bind(user_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let email = email.ok_or(DomainError::NotFound("member"))?;
+    let mut change = Change::begin(pool, admin).await?;
+    let email = member_email(&mut change, user_id).await?;
+    let workspace_id = change.workspace_id();
     let removed = sqlx::query(
         "DELETE FROM memberships WHERE workspace_id = $1 AND user_id = $2 \
            AND (role <> 'admin' OR EXISTS (SELECT 1 FROM memberships o \
@@ -159,26 +149,12 @@ pub async fn remove(
     )
     .bind(workspace_id)
     .bind(user_id)
-    .execute(&mut *tx)
+    .execute(change.conn())
     .await?;
     if removed.rows_affected() == 0 {
-        return Err(DomainError::validation(
-            "role",
-            "A workspace needs at least one admin: make someone else an admin first.",
-        ));
+        return Err(last_admin());
     }
-    super::sessions::end_for_user_in(&mut tx, user_id, keep).await?;
-    let actor = super::audit::actor_label(admin.actor());
+    super::sessions::end_for_user_in(change.conn(), user_id, keep).await?;
     let detail = format!("{email} removed from the workspace");
-    super::audit::record(
-        &mut tx,
-        workspace_id,
-        &actor,
-        "member.remove",
-        None,
-        &detail,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    change.commit("member.remove", None, &detail).await
 }

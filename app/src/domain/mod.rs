@@ -6,6 +6,7 @@ pub mod agents;
 pub mod audit;
 pub mod audit_log;
 pub mod audit_sink;
+pub mod change;
 pub mod crypto;
 pub mod db;
 pub mod demo;

@@ -6,6 +6,7 @@ use sqlx::AnyConnection;
 use tower_sessions::session::Id;
 
 use super::access::Admin;
+use super::change::Change;
 use super::db::Pool;
 use super::session_store::storage_key;
 use super::DomainError;
@@ -42,29 +43,10 @@ pub async fn end_for_member(
     user_id: i64,
     keep: Option<&Id>,
 ) -> Result<u64, DomainError> {
-    let workspace_id = admin.workspace().id;
-    let mut tx = super::db::begin_write(pool).await?;
-    let email: Option<String> = sqlx::query_scalar(
-        "SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id \
-         WHERE m.workspace_id = $1 AND m.user_id = $2",
-    )
-    .bind(workspace_id)
-    .bind(user_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let email = email.ok_or(DomainError::NotFound("member"))?;
-    let ended = end_for_user_in(&mut tx, user_id, keep).await?;
-    let actor = super::audit::actor_label(admin.actor());
+    let mut change = Change::begin(pool, admin).await?;
+    let email = super::memberships::member_email(&mut change, user_id).await?;
+    let ended = end_for_user_in(change.conn(), user_id, keep).await?;
     let detail = format!("{email}: {ended} session(s) ended");
-    super::audit::record(
-        &mut tx,
-        workspace_id,
-        &actor,
-        "member.sessions",
-        None,
-        &detail,
-    )
-    .await?;
-    tx.commit().await?;
+    change.commit("member.sessions", None, &detail).await?;
     Ok(ended)
 }

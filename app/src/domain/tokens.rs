@@ -9,7 +9,7 @@ use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 
 use super::access::Admin;
-use super::audit::{self, actor_label};
+use super::change::Change;
 use super::db::Pool;
 use super::{now, DomainError};
 use crate::model::TokenView;
@@ -80,7 +80,7 @@ pub async fn issue(pool: &Pool, admin: &Admin, agent: &str) -> Result<IssuedToke
     let token = generate();
     let prefix: String = token.expose_secret().chars().take(PREFIX_LEN).collect();
     let at = now();
-    let mut tx = crate::domain::db::begin_write(pool).await?;
+    let mut change = Change::begin(pool, admin).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO agent_tokens (agent_id, prefix, token_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
     )
@@ -88,19 +88,15 @@ pub async fn issue(pool: &Pool, admin: &Admin, agent: &str) -> Result<IssuedToke
     .bind(&prefix)
     .bind(hash(token.expose_secret()))
     .bind(at)
-    .fetch_one(&mut *tx)
+    .fetch_one(change.conn())
     .await?;
-    let actor = actor_label(admin.actor());
-    audit::record(
-        &mut tx,
-        ws,
-        &actor,
-        "token.issue",
-        None,
-        &format!("agent {agent}; token {prefix}…"),
-    )
-    .await?;
-    tx.commit().await?;
+    change
+        .commit(
+            "token.issue",
+            None,
+            &format!("agent {agent}; token {prefix}…"),
+        )
+        .await?;
     Ok(IssuedToken {
         token,
         view: TokenView {
@@ -154,28 +150,23 @@ pub async fn revoke(
 ) -> Result<(), DomainError> {
     let ws = admin.workspace().id;
     let agent_id = agent_id(pool, ws, agent).await?;
-    let mut tx = crate::domain::db::begin_write(pool).await?;
+    let mut change = Change::begin(pool, admin).await?;
     let prefix: Option<String> = sqlx::query_scalar(
         "UPDATE agent_tokens SET revoked_at = $1, updated_at = $1 WHERE id = $2 AND agent_id = $3 AND revoked_at IS NULL RETURNING prefix",
     )
     .bind(now())
     .bind(token_id)
     .bind(agent_id)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(change.conn())
     .await?;
     let prefix = prefix.ok_or(DomainError::NotFound("token"))?;
-    let actor = actor_label(admin.actor());
-    audit::record(
-        &mut tx,
-        ws,
-        &actor,
-        "token.revoke",
-        None,
-        &format!("agent {agent}; token {prefix}…"),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    change
+        .commit(
+            "token.revoke",
+            None,
+            &format!("agent {agent}; token {prefix}…"),
+        )
+        .await
 }
 
 /// Who a bearer token belongs to.
@@ -188,6 +179,19 @@ pub struct AgentIdentity {
     pub workspace_id: i64,
     pub secrets_enabled: bool,
     pub revoked: bool,
+}
+
+impl AgentIdentity {
+    /// The identity an audit event records.
+    pub fn reader(&self) -> super::audit_sink::Reader<'_> {
+        super::audit_sink::Reader {
+            workspace_id: self.workspace_id,
+            agent_id: self.agent_id,
+            agent_name: &self.agent_name,
+            token_id: self.token_id,
+            token_prefix: &self.token_prefix,
+        }
+    }
 }
 
 /// Looks a bearer token up; `None` for a token that was never issued. A revoked token is

@@ -56,18 +56,29 @@ pub async fn get_by_slug(pool: &Pool, slug: &str) -> Result<Workspace, DomainErr
         .ok_or(DomainError::NotFound("workspace"))
 }
 
-/// Operator action: switches the secrets vault feature flag.
+/// Operator action: switches the secrets vault feature flag; audited as `workspace.flag`.
 pub async fn set_secrets_flag(pool: &Pool, slug: &str, on: bool) -> Result<Workspace, DomainError> {
-    let updated =
-        sqlx::query("UPDATE workspaces SET secrets_enabled = $1, updated_at = $2 WHERE slug = $3")
-            .bind(i64::from(on))
-            .bind(now())
-            .bind(slug)
-            .execute(pool)
-            .await?;
-    if updated.rows_affected() == 0 {
-        return Err(DomainError::NotFound("workspace"));
-    }
+    let mut tx = super::db::begin_write(pool).await?;
+    let id: Option<i64> = sqlx::query_scalar(
+        "UPDATE workspaces SET secrets_enabled = $1, updated_at = $2 WHERE slug = $3 RETURNING id",
+    )
+    .bind(i64::from(on))
+    .bind(now())
+    .bind(slug)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let id = id.ok_or(DomainError::NotFound("workspace"))?;
+    let detail = format!("secrets vault {}", if on { "on" } else { "off" });
+    super::audit::record(
+        &mut tx,
+        id,
+        super::audit::OPERATOR,
+        "workspace.flag",
+        None,
+        &detail,
+    )
+    .await?;
+    tx.commit().await?;
     get_by_slug(pool, slug).await
 }
 

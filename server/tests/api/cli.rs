@@ -82,6 +82,44 @@ fn an_operator_sets_up_a_workspace_from_the_cli() {
     ));
     let out = ok(&vault(&dir, &["workspace", "list"], ""));
     assert!(out.contains("hooli") && out.contains("secrets on"), "{out}");
+
+    // Every change made from the CLI is in the audit trail, by the operator.
+    let url = format!("sqlite://{}", dir.path().join("vault.db").display());
+    let (in_workspace, operator) = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let pool = app::domain::db::connect(&url, 1).await.unwrap();
+        let in_workspace: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT e.actor, e.action, e.detail FROM audit_events e \
+             JOIN workspaces w ON w.id = e.workspace_id WHERE w.slug = 'hooli' ORDER BY e.id",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        let operator: Vec<(String, String)> =
+            sqlx::query_as("SELECT action, detail FROM operator_events ORDER BY id")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        (in_workspace, operator)
+    });
+    let actions: Vec<&str> = in_workspace.iter().map(|(_, a, _)| a.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "workspace.create",
+            "member.add",
+            "workspace.flag",
+            "agent.create"
+        ],
+        "{in_workspace:?}"
+    );
+    assert!(in_workspace
+        .iter()
+        .all(|(actor, _, _)| actor == "operator (CLI)"));
+    assert_eq!(in_workspace[2].2, "secrets vault on");
+    assert_eq!(
+        operator,
+        [("user.create".to_string(), "gavin@hooli.test".to_string())]
+    );
 }
 
 #[test]
@@ -232,10 +270,30 @@ async fn rotate_master_key_rewraps_every_data_key_under_the_new_key() {
         };
         cmd.output().unwrap()
     };
-    // Without the old key the data keys cannot be re-wrapped: refused, nothing changed.
-    fails_with(&rotate(None), "no configured master key matches");
+    // Without the old key the data keys cannot be re-wrapped: the rotation is reported as
+    // not complete, with how many keys still need the previous master key.
+    fails_with(
+        &rotate(None),
+        "1 data key(s) are still wrapped under a previous master key",
+    );
     let out = ok(&rotate(Some(&old_path)));
     assert!(out.contains("re-wrapped 1 data key(s)"), "{out}");
+    assert!(out.contains("rotation complete"), "{out}");
+    let trail: Vec<String> = sqlx::query_scalar(
+        "SELECT detail FROM operator_events WHERE action = 'master_key.rotate' ORDER BY id",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        trail.len(),
+        2,
+        "both runs are in the operator trail: {trail:?}"
+    );
+    assert!(
+        trail[1].contains("0 still under a previous key"),
+        "{trail:?}"
+    );
 
     let ws = app::domain::workspaces::get_by_slug(&pool, "acme")
         .await

@@ -14,8 +14,14 @@ pub struct Instance {
 
 impl Instance {
     pub fn start(db_url: &str, data_dir: &Path, key: &Path) -> Self {
+        Self::start_with(db_url, data_dir, key, &[])
+    }
+
+    /// The same with extra `VAULT_*` settings.
+    pub fn start_with(db_url: &str, data_dir: &Path, key: &Path, env: &[(&str, &str)]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_vault"))
             .arg("serve")
+            .envs(env.iter().copied())
             .env("VAULT_DATABASE_URL", db_url)
             .env("VAULT_DATA_DIR", data_dir)
             .env("VAULT_MASTER_KEY_FILE", key)

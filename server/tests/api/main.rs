@@ -4,10 +4,14 @@ mod abuse;
 mod access;
 mod auth;
 mod cli;
+mod durable_audit;
 mod helpers;
 mod hostile;
+#[allow(dead_code)] // shared with the multi-instance binary, which uses more of it
+mod instance;
 mod key_rotation;
 mod matrix_audit;
+mod races;
 mod runtime;
 mod secrets;
 mod secrets_access;

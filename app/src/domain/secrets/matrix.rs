@@ -3,7 +3,7 @@
 
 use super::grants;
 use crate::domain::access::SecretsAdmin;
-use crate::domain::audit::actor_label;
+use crate::domain::change::Change;
 use crate::domain::db::{like_contains, Pool};
 use crate::domain::validate::page_number;
 use crate::domain::DomainError;
@@ -111,9 +111,9 @@ pub async fn apply(
             format!("Save at most {MAX_CHANGES} changes at a time."),
         ));
     }
-    let ws = who.workspace().id;
-    let actor = actor_label(who.admin().actor());
-    let mut tx = crate::domain::db::begin_write(pool).await?;
+    let mut tx = Change::begin_secrets(pool, who).await?;
+    let ws = tx.workspace_id();
+    let actor = tx.actor().to_string();
     let (mut added, mut removed) = (0, 0);
     for change in changes {
         let secret: Option<i64> = sqlx::query_scalar(
@@ -121,24 +121,32 @@ pub async fn apply(
         )
         .bind(ws)
         .bind(&change.secret)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(tx.conn())
         .await?;
         let secret = secret.ok_or(DomainError::NotFound("secret"))?;
         let mut wanted: Vec<i64> =
             sqlx::query_scalar("SELECT agent_id FROM secret_grants WHERE secret_id = $1")
                 .bind(secret)
-                .fetch_all(&mut *tx)
+                .fetch_all(tx.conn())
                 .await?;
         wanted.retain(|a| *a != change.agent_id);
         if change.grant {
             wanted.push(change.agent_id);
         }
-        let (granted, revoked) = grants::replace(&mut tx, ws, secret, &wanted).await?;
+        let (granted, revoked) = grants::replace(tx.conn(), ws, secret, &wanted).await?;
         let secret = (secret, change.secret.as_str());
-        grants::audit_changes(&mut tx, ws, &actor, secret, (&granted, &revoked), "matrix").await?;
+        grants::audit_changes(
+            tx.conn(),
+            ws,
+            &actor,
+            secret,
+            (&granted, &revoked),
+            "matrix",
+        )
+        .await?;
         added += granted.len();
         removed += revoked.len();
     }
-    tx.commit().await?;
+    tx.commit_recorded().await?;
     Ok((added, removed))
 }

@@ -6,7 +6,8 @@ use sqlx::AnyConnection;
 use super::value::{check_description, check_name, invalid, SecretValue};
 use super::{grants, join_keys, TRASH_SECONDS};
 use crate::domain::access::SecretsAdmin;
-use crate::domain::audit::{self, actor_label};
+use crate::domain::audit;
+use crate::domain::change::Change;
 use crate::domain::crypto::{self, Keyring, SecretAad};
 use crate::domain::db::Pool;
 use crate::domain::keys::{self, MAX_ENCRYPTIONS_PER_KEY};
@@ -102,10 +103,10 @@ pub async fn create(
     let (Some(name), Some(description), Some(value)) = (name, description, value) else {
         return Err(invalid(errors));
     };
-    let ws = who.workspace().id;
-    let actor = actor_label(who.admin().actor());
+    let mut change = Change::begin_secrets(pool, who).await?;
+    let ws = change.workspace_id();
+    let actor = change.actor().to_string();
     let at = now();
-    let mut tx = crate::domain::db::begin_write(pool).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO secrets (workspace_id, name, description, kind, key_names, current_version, updated_by, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $7) RETURNING id",
@@ -117,7 +118,7 @@ pub async fn create(
     .bind(join_keys(&value.key_names()))
     .bind(&actor)
     .bind(at)
-    .fetch_one(&mut *tx)
+    .fetch_one(change.conn())
     .await
     .map_err(|e| {
         DomainError::on_unique(e, "name", "A secret with this name already exists (deleted secrets keep their name for 30 days).")
@@ -129,23 +130,16 @@ pub async fn create(
         actor: &actor,
         note: "created",
     };
-    seal_version(&mut tx, keyring, &value, first).await?;
-    let (granted, _) = grants::replace(&mut tx, ws, id, agents).await?;
+    seal_version(change.conn(), keyring, &value, first).await?;
+    let (granted, _) = grants::replace(change.conn(), ws, id, agents).await?;
     let detail = if granted.is_empty() {
         "version 1".to_string()
     } else {
         format!("version 1; granted to {}", granted.join(", "))
     };
-    audit::record(
-        &mut tx,
-        ws,
-        &actor,
-        "secret.create",
-        Some((id, &name)),
-        &detail,
-    )
-    .await?;
-    tx.commit().await?;
+    change
+        .commit("secret.create", Some((id, &name)), &detail)
+        .await?;
     tracing::info!(workspace_id = ws, secret = %name, "secret created");
     Ok(name)
 }
@@ -157,10 +151,10 @@ pub async fn update_description(
     description: &str,
 ) -> Result<(), DomainError> {
     let description = check_description(description).map_err(|e| invalid(vec![e]))?;
-    let ws = who.workspace().id;
-    let actor = actor_label(who.admin().actor());
-    let mut tx = crate::domain::db::begin_write(pool).await?;
-    let (id, _) = live(&mut tx, ws, name).await?;
+    let mut change = Change::begin_secrets(pool, who).await?;
+    let ws = change.workspace_id();
+    let (id, _) = live(change.conn(), ws, name).await?;
+    let actor = change.actor().to_string();
     sqlx::query(
         "UPDATE secrets SET description = $1, updated_at = $2, updated_by = $3 WHERE id = $4",
     )
@@ -168,19 +162,11 @@ pub async fn update_description(
     .bind(now())
     .bind(&actor)
     .bind(id)
-    .execute(&mut *tx)
+    .execute(change.conn())
     .await?;
-    audit::record(
-        &mut tx,
-        ws,
-        &actor,
-        "secret.describe",
-        Some((id, name)),
-        "description changed",
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    change
+        .commit("secret.describe", Some((id, name)), "description changed")
+        .await
 }
 
 /// Stores `value` as the next version, unless someone else changed the secret since
@@ -193,10 +179,10 @@ async fn add_version(
     value: &SecretValue,
     (note, action): (&str, &str),
 ) -> Result<i64, DomainError> {
-    let ws = who.workspace().id;
-    let actor = actor_label(who.admin().actor());
-    let mut tx = crate::domain::db::begin_write(pool).await?;
-    let (id, current) = live(&mut tx, ws, name).await?;
+    let mut change = Change::begin_secrets(pool, who).await?;
+    let ws = change.workspace_id();
+    let actor = change.actor().to_string();
+    let (id, current) = live(change.conn(), ws, name).await?;
     let next = base_version + 1;
     let updated = sqlx::query(
         "UPDATE secrets SET current_version = $1, kind = $2, key_names = $3, updated_at = $4, updated_by = $5 \
@@ -209,7 +195,7 @@ async fn add_version(
     .bind(&actor)
     .bind(id)
     .bind(base_version)
-    .execute(&mut *tx)
+    .execute(change.conn())
     .await?;
     if updated.rows_affected() == 0 {
         return Err(DomainError::Conflict {
@@ -226,17 +212,10 @@ async fn add_version(
         actor: &actor,
         note,
     };
-    seal_version(&mut tx, keyring, value, new).await?;
-    audit::record(
-        &mut tx,
-        ws,
-        &actor,
-        action,
-        Some((id, name)),
-        &format!("version {next}; {note}"),
-    )
-    .await?;
-    tx.commit().await?;
+    seal_version(change.conn(), keyring, value, new).await?;
+    change
+        .commit(action, Some((id, name)), &format!("version {next}; {note}"))
+        .await?;
     Ok(next)
 }
 
@@ -277,13 +256,13 @@ pub async fn set_access(
     name: &str,
     agents: &[i64],
 ) -> Result<(Vec<String>, Vec<String>), DomainError> {
-    let ws = who.workspace().id;
-    let actor = actor_label(who.admin().actor());
-    let mut tx = crate::domain::db::begin_write(pool).await?;
-    let (id, _) = live(&mut tx, ws, name).await?;
-    let (granted, revoked) = grants::replace(&mut tx, ws, id, agents).await?;
+    let mut change = Change::begin_secrets(pool, who).await?;
+    let ws = change.workspace_id();
+    let (id, _) = live(change.conn(), ws, name).await?;
+    let (granted, revoked) = grants::replace(change.conn(), ws, id, agents).await?;
+    let actor = change.actor().to_string();
     grants::audit_changes(
-        &mut tx,
+        change.conn(),
         ws,
         &actor,
         (id, name),
@@ -291,35 +270,27 @@ pub async fn set_access(
         "secret page",
     )
     .await?;
-    tx.commit().await?;
+    change.commit_recorded().await?;
     Ok((granted, revoked))
 }
 
 /// Moves a secret to the trash: agents lose access at once; restorable for 30 days.
 pub async fn delete(pool: &Pool, who: &SecretsAdmin, name: &str) -> Result<(), DomainError> {
-    let ws = who.workspace().id;
-    let actor = actor_label(who.admin().actor());
-    let mut tx = crate::domain::db::begin_write(pool).await?;
-    let (id, _) = live(&mut tx, ws, name).await?;
+    let mut change = Change::begin_secrets(pool, who).await?;
+    let ws = change.workspace_id();
+    let (id, _) = live(change.conn(), ws, name).await?;
+    let actor = change.actor().to_string();
     sqlx::query(
-        "UPDATE secrets SET deleted_at = $1, updated_at = $1, updated_by = $2 WHERE id = $3",
+        "UPDATE secrets SET deleted_at = $1, updated_at = $1, updated_by = $2 WHERE id = $3 AND deleted_at IS NULL",
     )
     .bind(now())
     .bind(&actor)
     .bind(id)
-    .execute(&mut *tx)
+    .execute(change.conn())
     .await?;
-    audit::record(
-        &mut tx,
-        ws,
-        &actor,
-        "secret.delete",
-        Some((id, name)),
-        "moved to trash",
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    change
+        .commit("secret.delete", Some((id, name)), "moved to trash")
+        .await
 }
 
 async fn trashed(
@@ -337,79 +308,100 @@ async fn trashed(
     .ok_or(DomainError::NotFound("secret"))
 }
 
+/// Brings a trashed secret back. Guarded by `deleted_at IS NOT NULL` in the statement
+/// itself, so a purge that got there first leaves nothing to restore (not found).
 pub async fn restore(pool: &Pool, who: &SecretsAdmin, name: &str) -> Result<(), DomainError> {
-    let ws = who.workspace().id;
-    let actor = actor_label(who.admin().actor());
-    let mut tx = crate::domain::db::begin_write(pool).await?;
-    let id = trashed(&mut tx, ws, name).await?;
-    sqlx::query(
-        "UPDATE secrets SET deleted_at = NULL, updated_at = $1, updated_by = $2 WHERE id = $3",
+    let mut change = Change::begin_secrets(pool, who).await?;
+    let ws = change.workspace_id();
+    let id = trashed(change.conn(), ws, name).await?;
+    let actor = change.actor().to_string();
+    let restored = sqlx::query(
+        "UPDATE secrets SET deleted_at = NULL, updated_at = $1, updated_by = $2 WHERE id = $3 AND deleted_at IS NOT NULL",
     )
     .bind(now())
     .bind(&actor)
     .bind(id)
-    .execute(&mut *tx)
+    .execute(change.conn())
     .await?;
-    audit::record(
-        &mut tx,
-        ws,
-        &actor,
-        "secret.restore",
-        Some((id, name)),
-        "restored from trash",
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    if restored.rows_affected() == 0 {
+        return Err(DomainError::NotFound("secret"));
+    }
+    change
+        .commit("secret.restore", Some((id, name)), "restored from trash")
+        .await
 }
 
 /// Deletes a trashed secret and all its versions for good.
 pub async fn purge(pool: &Pool, who: &SecretsAdmin, name: &str) -> Result<(), DomainError> {
-    let ws = who.workspace().id;
-    let actor = actor_label(who.admin().actor());
+    let mut change = Change::begin_secrets(pool, who).await?;
+    let ws = change.workspace_id();
+    let id = trashed(change.conn(), ws, name).await?;
+    if !delete_trashed(change.conn(), id, i64::MAX).await? {
+        return Err(DomainError::NotFound("secret"));
+    }
+    change
+        .commit("secret.purge", Some((id, name)), "deleted forever")
+        .await
+}
+
+/// Deletes secret `id` only if it is still in the trash, since before `cutoff`. The
+/// condition lives in the statement, so a restore committed meanwhile wins, and of two
+/// server instances purging the same secret exactly one deletes it.
+async fn delete_trashed(
+    conn: &mut AnyConnection,
+    id: i64,
+    cutoff: i64,
+) -> Result<bool, DomainError> {
+    let done = sqlx::query(
+        "DELETE FROM secrets WHERE id = $1 AND deleted_at IS NOT NULL AND deleted_at < $2",
+    )
+    .bind(id)
+    .bind(cutoff)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A secret in the trash for more than 30 days: (id, workspace, name).
+pub type Expired = (i64, i64, String);
+
+/// Secrets that have been in the trash for more than 30 days.
+pub async fn expired(pool: &Pool) -> Result<Vec<Expired>, DomainError> {
+    Ok(sqlx::query_as(
+        "SELECT id, workspace_id, name FROM secrets WHERE deleted_at IS NOT NULL AND deleted_at < $1",
+    )
+    .bind(now() - TRASH_SECONDS)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Purges one expired secret, unless it was restored (or purged by another instance) since
+/// it was listed. Returns whether this call purged it; only then is a purge event written.
+pub async fn purge_expired_one(pool: &Pool, (id, ws, name): &Expired) -> Result<bool, DomainError> {
     let mut tx = crate::domain::db::begin_write(pool).await?;
-    let id = trashed(&mut tx, ws, name).await?;
-    sqlx::query("DELETE FROM secrets WHERE id = $1")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    if !delete_trashed(&mut tx, *id, now() - TRASH_SECONDS).await? {
+        return Ok(false);
+    }
     audit::record(
         &mut tx,
-        ws,
-        &actor,
+        *ws,
+        "system",
         "secret.purge",
-        Some((id, name)),
-        "deleted forever",
+        Some((*id, name)),
+        "30 days in trash",
     )
     .await?;
     tx.commit().await?;
-    Ok(())
+    Ok(true)
 }
 
 /// Deletes secrets that have been in the trash for more than 30 days. Returns how many.
 pub async fn purge_expired(pool: &Pool) -> Result<usize, DomainError> {
-    let cutoff = now() - TRASH_SECONDS;
-    let expired: Vec<(i64, i64, String)> =
-        sqlx::query_as("SELECT id, workspace_id, name FROM secrets WHERE deleted_at IS NOT NULL AND deleted_at < $1")
-            .bind(cutoff)
-            .fetch_all(pool)
-            .await?;
-    for (id, ws, name) in &expired {
-        let mut tx = crate::domain::db::begin_write(pool).await?;
-        sqlx::query("DELETE FROM secrets WHERE id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        audit::record(
-            &mut tx,
-            *ws,
-            "system",
-            "secret.purge",
-            Some((*id, name)),
-            "30 days in trash",
-        )
-        .await?;
-        tx.commit().await?;
+    let mut purged = 0;
+    for candidate in expired(pool).await? {
+        if purge_expired_one(pool, &candidate).await? {
+            purged += 1;
+        }
     }
-    Ok(expired.len())
+    Ok(purged)
 }

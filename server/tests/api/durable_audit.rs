@@ -1,0 +1,159 @@
+//! Nothing acknowledged is lost: a runtime read is answered only after its audit event is
+//! committed, so a server killed with SIGKILL under load has audited every read it answered.
+//! Repeated refusals of one token collapse into one row with a count.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use reqwest::{Client, StatusCode};
+use secrecy::ExposeSecret;
+
+use app::domain::master_key::MasterKey;
+use app::domain::{access, demo, secrets::store, tokens, users};
+use app::model::secrets::ValueInput;
+
+use crate::helpers::{spawn_app_with, PgDatabase};
+use crate::instance::Instance;
+
+/// A database (PostgreSQL when configured, else a SQLite file) with the demo data, a secret
+/// `kill_test` granted to `billing-worker`, and a token for it.
+async fn prepared(dir: &std::path::Path, pg: &Option<PgDatabase>) -> (String, String) {
+    let url = match pg {
+        Some(db) => db.url(),
+        None => format!("sqlite://{}?mode=rwc", dir.join("vault.db").display()),
+    };
+    let key = dir.join("shared.key");
+    let (master, _) = MasterKey::read_or_create_file(&key).unwrap();
+    let keyring = app::domain::crypto::Keyring::new(master, vec![]);
+    let pool = app::domain::db::connect(&url, 2).await.unwrap();
+    app::domain::db::migrate(&pool, &url).await.unwrap();
+    demo::seed(&pool).await.unwrap();
+    let admin = users::find_by_email(&pool, demo::ADMIN.email)
+        .await
+        .unwrap()
+        .unwrap();
+    let who = access::signed_in(&pool, Some(admin.id)).await.unwrap();
+    let gate = access::require_secrets_admin(&pool, &who, "acme")
+        .await
+        .unwrap();
+    let agent: i64 = sqlx::query_scalar("SELECT id FROM agents WHERE name = 'billing-worker'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let value = ValueInput {
+        kind: "single".into(),
+        value: "kill-test-value".into(),
+        pairs: vec![],
+    };
+    store::create(&pool, &keyring, &gate, "kill_test", "", &value, &[agent])
+        .await
+        .unwrap();
+    let issued = tokens::issue(&pool, gate.admin(), "billing-worker")
+        .await
+        .unwrap();
+    pool.close().await;
+    (url, issued.token.expose_secret().to_string())
+}
+
+#[tokio::test]
+async fn a_server_killed_under_load_has_audited_every_read_it_answered() {
+    let dir = tempfile::tempdir().unwrap();
+    let pg = PgDatabase::create().await;
+    let (url, token) = prepared(dir.path(), &pg).await;
+    let key = dir.path().join("shared.key");
+    let mut server = Instance::start_with(
+        &url,
+        dir.path(),
+        &key,
+        &[
+            // One token reads as fast as it can: lift its throttle.
+            ("VAULT_RUNTIME_RATE", "10000000/second"),
+            ("VAULT_RUNTIME_BURST", "100000"),
+        ],
+    );
+
+    // Eight agents read as fast as they can; the server is killed once 300 reads have been
+    // answered, however long that takes on this machine.
+    let answered = Arc::new(AtomicU64::new(0));
+    let mut readers = Vec::new();
+    for _ in 0..8 {
+        let (url, token, answered) = (
+            server.url("/v1/secrets/kill_test"),
+            token.clone(),
+            answered.clone(),
+        );
+        readers.push(tokio::spawn(async move {
+            let client = Client::new();
+            for _ in 0..100_000 {
+                match client.get(&url).bearer_auth(&token).send().await {
+                    Ok(res) if res.status() == StatusCode::OK => {
+                        answered.fetch_add(1, Ordering::SeqCst);
+                    }
+                    Ok(res) => panic!("unexpected answer {}", res.status()),
+                    Err(_) => return, // the server is gone
+                }
+            }
+        }));
+    }
+    while answered.load(Ordering::SeqCst) < 300 {
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    }
+    server.kill();
+    for r in readers {
+        r.await.unwrap();
+    }
+    let answered = answered.load(Ordering::SeqCst);
+
+    let pool = app::domain::db::connect(&url, 1).await.unwrap();
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_events WHERE action = 'secret.read' AND secret_name = 'kill_test' AND outcome = 'ok'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    assert!(
+        audited >= answered as i64,
+        "{answered} reads were answered but only {audited} are in the audit log"
+    );
+}
+
+#[tokio::test]
+async fn repeated_refusals_of_one_token_share_one_audit_row_with_a_count() {
+    // A window of an hour: the five refusals fall in it however slow this machine is.
+    let app = spawn_app_with(|c| c.audit_collapse_seconds = 3600).await;
+    let admin = app.signed_in(crate::helpers::ADMIN).await;
+    let body = crate::helpers::expect_status(
+        app.call(
+            &admin,
+            "issue_token",
+            &[("ws", "acme"), ("agent", "billing-worker")],
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    let token = serde_json::from_str::<serde_json::Value>(&body).unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let client = Client::new();
+    for name in ["nope_a", "nope_b", "nope_c", "nope_d", "nope_e"] {
+        let res = client
+            .get(app.url(&format!("/v1/secrets/{name}")))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    }
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT repeat_count, detail FROM audit_events WHERE action = 'secret.read_denied' ORDER BY id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(rows.len(), 1, "one row for five refusals: {rows:?}");
+    assert_eq!(rows[0].0, 5);
+    assert!(rows[0].1.contains("refused 5 times"), "{}", rows[0].1);
+}
