@@ -69,7 +69,7 @@ test("an admin ends a member's sessions from the Users page", async ({ browser, 
   await signIn(page, ADMIN);
   await page.goto('/w/acme/users');
   await hydrated(page);
-  await page.getByRole('button', { name: 'End the sessions of member@acme.test' }).click();
+  await page.getByRole('button', { name: 'End sessions of member@acme.test' }).click();
   await expect(page.getByRole('status')).toHaveText('Their sessions have ended: they must sign in again.');
 
   await memberPage.goto('/w/acme/users');

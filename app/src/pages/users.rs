@@ -90,7 +90,7 @@ fn MemberRow(member: MemberView, ws: String, can_manage: bool, actions: Actions)
     let (ws_end, ws_remove) = (ws.clone(), ws.clone());
     let (id_end, id_remove) = (member.user_id.to_string(), member.user_id.to_string());
     let (end_label, remove_label) = (
-        format!("End the sessions of {}", member.email),
+        format!("End sessions of {}", member.email),
         format!("Remove {} from the workspace", member.email),
     );
     let manage_cell = can_manage.then(move || {
