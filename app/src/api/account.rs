@@ -5,31 +5,50 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 
-/// Wrong passwords one session may type (re-authentication, current password) before it is
-/// ended: a stolen session cookie must not become a way to guess the password.
+/// The bookkeeping of password checks within one session (server only).
 #[cfg(feature = "ssr")]
-const MAX_WRONG_PASSWORDS: i64 = 5;
-#[cfg(feature = "ssr")]
-const WRONG_PASSWORDS_KEY: &str = "wrong_passwords";
+mod ssr {
+    use tower_sessions::Session;
 
-/// Counts a wrong password typed in this session; past the limit the session ends.
-#[cfg(feature = "ssr")]
-async fn wrong_password(session: &tower_sessions::Session, refusal: AppError) -> AppError {
-    use super::ctx;
-    let count = match session.get::<i64>(WRONG_PASSWORDS_KEY).await {
-        Ok(count) => count.unwrap_or(0) + 1,
-        Err(e) => return ctx::session_error(e),
-    };
-    if count >= MAX_WRONG_PASSWORDS {
-        tracing::warn!("too many wrong passwords: session ended");
-        return match session.flush().await {
-            Ok(()) => AppError::NotSignedIn,
-            Err(e) => ctx::session_error(e),
+    use super::super::ctx;
+    use crate::error::AppError;
+
+    /// Wrong passwords one session may type (re-authentication, current password) before it
+    /// is ended: a stolen session cookie must not become a way to guess the password.
+    const MAX_WRONG_PASSWORDS: i64 = 5;
+    const WRONG_PASSWORDS_KEY: &str = "wrong_passwords";
+
+    /// Counts a wrong password typed in this session; past the limit the session ends.
+    pub async fn wrong_password(session: &Session, refusal: AppError) -> AppError {
+        let count = match session.get::<i64>(WRONG_PASSWORDS_KEY).await {
+            Ok(count) => count.unwrap_or(0) + 1,
+            Err(e) => return ctx::session_error(e),
         };
+        if count >= MAX_WRONG_PASSWORDS {
+            tracing::warn!("too many wrong passwords: session ended");
+            return match session.flush().await {
+                Ok(()) => AppError::NotSignedIn,
+                Err(e) => ctx::session_error(e),
+            };
+        }
+        match session.insert(WRONG_PASSWORDS_KEY, count).await {
+            Ok(()) => refusal,
+            Err(e) => ctx::session_error(e),
+        }
     }
-    match session.insert(WRONG_PASSWORDS_KEY, count).await {
-        Ok(()) => refusal,
-        Err(e) => ctx::session_error(e),
+
+    /// The right password was just typed: dangerous actions go through for the next
+    /// `reauth_minutes`, and the count of wrong ones starts again.
+    pub async fn mark_verified(session: &Session) -> Result<(), AppError> {
+        session
+            .insert(ctx::VERIFIED_AT_KEY, crate::domain::now())
+            .await
+            .map_err(ctx::session_error)?;
+        session
+            .remove_value(WRONG_PASSWORDS_KEY)
+            .await
+            .map_err(ctx::session_error)?;
+        Ok(())
     }
 }
 
@@ -58,19 +77,12 @@ pub async fn change_password(
         .map_err(AppError::from);
         match changed {
             Err(e) if e.field_message("current").is_some() => {
-                return Err(wrong_password(&session, e).await)
+                return Err(ssr::wrong_password(&session, e).await)
             }
             other => other?,
         }
         // Typing the current password is a fresh password check too.
-        session
-            .insert(ctx::VERIFIED_AT_KEY, crate::domain::now())
-            .await
-            .map_err(ctx::session_error)?;
-        session
-            .remove_value(WRONG_PASSWORDS_KEY)
-            .await
-            .map_err(ctx::session_error)?;
+        ssr::mark_verified(&session).await?;
         tracing::info!(
             user_id = who.user().id,
             "password changed; other sessions ended"
@@ -97,16 +109,9 @@ pub async fn reauthenticate(password: String) -> Result<(), AppError> {
                 field: "password".into(),
                 message: "The password is incorrect.".into(),
             };
-            return Err(wrong_password(&session, refusal).await);
+            return Err(ssr::wrong_password(&session, refusal).await);
         }
-        session
-            .insert(ctx::VERIFIED_AT_KEY, crate::domain::now())
-            .await
-            .map_err(ctx::session_error)?;
-        session
-            .remove_value(WRONG_PASSWORDS_KEY)
-            .await
-            .map_err(ctx::session_error)?;
+        ssr::mark_verified(&session).await?;
         Ok(())
     })
     .await

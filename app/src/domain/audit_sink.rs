@@ -200,32 +200,24 @@ async fn write(pool: &Pool, batch: &[Pending], collapse: &Collapse) -> Result<Op
 
 const COLUMNS: &str = "workspace_id, actor, action, secret_name, detail, agent_id, agent_name, token_prefix, outcome, created_at, updated_at";
 
+/// Inserts the events with one multi-row statement; returns their row ids in order.
 async fn insert_many(
     tx: &mut sqlx::Transaction<'static, Db>,
     events: &[&ReadEvent],
-) -> Result<(), sqlx::Error> {
-    let mut sql = format!("INSERT INTO audit_events ({COLUMNS}) VALUES ");
-    for i in 0..events.len() {
-        let b = i * 10;
-        if i > 0 {
-            sql.push_str(", ");
-        }
-        sql.push_str(&format!(
-            "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-            b + 1,
-            b + 2,
-            b + 3,
-            b + 4,
-            b + 5,
-            b + 6,
-            b + 7,
-            b + 8,
-            b + 9,
-            b + 10,
-            b + 10
-        ));
-    }
-    let mut query = sqlx::query(&sql);
+) -> Result<Vec<i64>, sqlx::Error> {
+    let rows: Vec<String> = (0..events.len())
+        .map(|i| {
+            let b = i * 10;
+            let p: Vec<String> = (1..=10).map(|k| format!("${}", b + k)).collect();
+            // created_at and updated_at are both the event's time.
+            format!("({}, ${})", p.join(", "), b + 10)
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO audit_events ({COLUMNS}) VALUES {} RETURNING id",
+        rows.join(", ")
+    );
+    let mut query = sqlx::query_scalar(&sql);
     for e in events {
         query = query
             .bind(e.workspace_id)
@@ -239,29 +231,18 @@ async fn insert_many(
             .bind(e.outcome)
             .bind(e.at);
     }
-    query.execute(&mut **tx).await?;
-    Ok(())
+    query.fetch_all(&mut **tx).await
 }
 
 async fn insert_one(
     tx: &mut sqlx::Transaction<'static, Db>,
     e: &ReadEvent,
 ) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(&format!(
-        "INSERT INTO audit_events ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id"
-    ))
-    .bind(e.workspace_id)
-    .bind(format!("agent {}", e.agent_name))
-    .bind(e.action())
-    .bind(e.secret_name.as_str())
-    .bind(e.detail())
-    .bind(e.agent_id)
-    .bind(e.agent_name.as_str())
-    .bind(e.token_prefix.as_str())
-    .bind(e.outcome)
-    .bind(e.at)
-    .fetch_one(&mut **tx)
-    .await
+    insert_many(tx, &[e])
+        .await?
+        .first()
+        .copied()
+        .ok_or(sqlx::Error::RowNotFound)
 }
 
 async fn repeat(

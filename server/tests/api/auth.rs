@@ -1,4 +1,3 @@
-use reqwest::header::COOKIE;
 use reqwest::StatusCode;
 
 use server::rate_limit::Rate;
@@ -77,25 +76,13 @@ async fn the_session_id_changes_at_sign_in_and_the_old_one_dies() {
     assert_ne!(value(&first), value(&second));
 
     // Replaying the first cookie (a fixation or theft attempt) reaches nobody's session.
-    let stale = reqwest::Client::new()
-        .post(app.url("/api/me"))
-        .header(COOKIE, value(&first))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(expect_status(stale, StatusCode::OK).await, "null");
+    assert_eq!(app.me_with_cookie(&value(&first)).await, "null");
 }
 
 #[tokio::test]
 async fn the_session_cookie_is_http_only_and_strict() {
     let app = spawn_app().await;
-    let res = app
-        .call(
-            &app.client(),
-            "login",
-            &[("email", ADMIN.0), ("password", ADMIN.1)],
-        )
-        .await;
+    let res = app.sign_in_response(ADMIN).await;
     let cookie = session_cookie(res.headers()).expect("session cookie");
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Strict"), "{cookie}");

@@ -221,10 +221,9 @@ fn production_mode_refuses_to_serve_without_a_master_key() {
 #[tokio::test]
 async fn rotate_master_key_rewraps_every_data_key_under_the_new_key() {
     use app::domain::crypto::Keyring;
+    use app::domain::demo;
     use app::domain::master_key::MasterKey;
     use app::domain::secrets::{read, store};
-    use app::domain::{access, demo, users};
-    use app::model::secrets::ValueInput;
 
     let dir = tempfile::tempdir().unwrap();
     let config = server::config::Config {
@@ -234,19 +233,8 @@ async fn rotate_master_key_rewraps_every_data_key_under_the_new_key() {
     let (old_ring, _) = config.keyring().unwrap();
     let pool = server::serve::open_database(&config).await.unwrap();
     demo::seed(&pool).await.unwrap();
-    let admin = users::find_by_email(&pool, demo::ADMIN.email)
-        .await
-        .unwrap()
-        .unwrap();
-    let who = access::signed_in(&pool, Some(admin.id)).await.unwrap();
-    let gate = access::require_secrets_admin(&pool, &who, "acme")
-        .await
-        .unwrap();
-    let value = ValueInput {
-        kind: "single".into(),
-        value: "rotate-me".into(),
-        pairs: vec![],
-    };
+    let gate = crate::helpers::demo_admin_gate(&pool, "acme").await;
+    let value = crate::helpers::single_value("rotate-me");
     store::create(&pool, &old_ring, &gate, "api_token", "", &value, &[])
         .await
         .unwrap();

@@ -9,10 +9,9 @@ use reqwest::{Client, StatusCode};
 use secrecy::ExposeSecret;
 
 use app::domain::master_key::MasterKey;
-use app::domain::{access, demo, secrets::store, tokens, users};
-use app::model::secrets::ValueInput;
+use app::domain::{demo, secrets::store, tokens};
 
-use crate::helpers::{spawn_app_with, PgDatabase};
+use crate::helpers::{demo_admin_gate, single_value, spawn_app_with, PgDatabase};
 use crate::instance::Instance;
 
 /// A database (PostgreSQL when configured, else a SQLite file) with the demo data, a secret
@@ -28,23 +27,12 @@ async fn prepared(dir: &std::path::Path, pg: &Option<PgDatabase>) -> (String, St
     let pool = app::domain::db::connect(&url, 2).await.unwrap();
     app::domain::db::migrate(&pool, &url).await.unwrap();
     demo::seed(&pool).await.unwrap();
-    let admin = users::find_by_email(&pool, demo::ADMIN.email)
-        .await
-        .unwrap()
-        .unwrap();
-    let who = access::signed_in(&pool, Some(admin.id)).await.unwrap();
-    let gate = access::require_secrets_admin(&pool, &who, "acme")
-        .await
-        .unwrap();
+    let gate = demo_admin_gate(&pool, "acme").await;
     let agent: i64 = sqlx::query_scalar("SELECT id FROM agents WHERE name = 'billing-worker'")
         .fetch_one(&pool)
         .await
         .unwrap();
-    let value = ValueInput {
-        kind: "single".into(),
-        value: "kill-test-value".into(),
-        pairs: vec![],
-    };
+    let value = single_value("kill-test-value");
     store::create(&pool, &keyring, &gate, "kill_test", "", &value, &[agent])
         .await
         .unwrap();

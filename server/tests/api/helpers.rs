@@ -276,3 +276,57 @@ impl TestApp {
             .await
     }
 }
+
+/// The demo admin's rights proof for `ws`, obtained the way a server function obtains it:
+/// for tests that call domain functions directly.
+pub async fn demo_admin_gate(pool: &Pool, ws: &str) -> app::domain::access::SecretsAdmin {
+    use app::domain::{access, users};
+    let admin = users::find_by_email(pool, demo::ADMIN.email)
+        .await
+        .unwrap()
+        .unwrap();
+    let who = access::signed_in(pool, Some(admin.id)).await.unwrap();
+    access::require_secrets_admin(pool, &who, ws).await.unwrap()
+}
+
+/// A single-value secret as the form sends it.
+pub fn single_value(value: &str) -> app::model::secrets::ValueInput {
+    app::model::secrets::ValueInput {
+        kind: "single".into(),
+        value: value.into(),
+        pairs: vec![],
+    }
+}
+
+impl TestApp {
+    /// The answer to a sign-in from a fresh client, for tests that look at its cookie.
+    pub async fn sign_in_response(&self, who: (&str, &str)) -> Response {
+        self.call(
+            &self.client(),
+            "login",
+            &[("email", who.0), ("password", who.1)],
+        )
+        .await
+    }
+
+    /// Who `/api/me` says a raw `Cookie` header belongs to: `"null"` for nobody.
+    pub async fn me_with_cookie(&self, cookie: &str) -> String {
+        let res = Client::new()
+            .post(self.url("/api/me"))
+            .header(reqwest::header::COOKIE, cookie)
+            .send()
+            .await
+            .expect("request");
+        expect_status(res, StatusCode::OK).await
+    }
+
+    /// `GET path` sent with another `Host` header, as a rebinding page would.
+    pub async fn get_as_host(&self, path: &str, host: &str) -> Response {
+        self.client()
+            .get(self.url(path))
+            .header(reqwest::header::HOST, host)
+            .send()
+            .await
+            .expect("request")
+    }
+}

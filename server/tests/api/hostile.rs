@@ -13,13 +13,7 @@ async fn a_rebinding_page_with_a_foreign_host_gets_421_not_the_sign_in_page() {
     let app = spawn_app().await;
     let port = app.addr.port();
     let evil = format!("evil.example:{port}");
-    let page = app
-        .client()
-        .get(app.url("/login"))
-        .header(HOST, &evil)
-        .send()
-        .await
-        .unwrap();
+    let page = app.get_as_host("/login", &evil).await;
     let body = expect_status(page, StatusCode::MISDIRECTED_REQUEST).await;
     assert!(!body.contains("password"), "{body}");
     let sign_in = app
@@ -32,13 +26,7 @@ async fn a_rebinding_page_with_a_foreign_host_gets_421_not_the_sign_in_page() {
         .await
         .unwrap();
     assert_eq!(sign_in.status(), StatusCode::MISDIRECTED_REQUEST);
-    let runtime = app
-        .client()
-        .get(app.url("/v1/secrets"))
-        .header(HOST, &evil)
-        .send()
-        .await
-        .unwrap();
+    let runtime = app.get_as_host("/v1/secrets", &evil).await;
     assert_eq!(runtime.status(), StatusCode::MISDIRECTED_REQUEST);
 }
 
@@ -51,36 +39,19 @@ async fn loopback_names_on_the_bound_port_are_served_in_development() {
         format!("127.0.0.1:{port}"),
         format!("[::1]:{port}"),
     ] {
-        let res = app
-            .client()
-            .get(app.url("/login"))
-            .header(HOST, &host)
-            .send()
-            .await
-            .unwrap();
+        let res = app.get_as_host("/login", &host).await;
         assert_eq!(res.status(), StatusCode::OK, "{host}");
     }
     // Another port on a loopback name is another origin.
-    let other = app
-        .client()
-        .get(app.url("/login"))
-        .header(HOST, format!("localhost:{}", port.wrapping_add(1)))
-        .send()
-        .await
-        .unwrap();
+    let other_port = format!("localhost:{}", port.wrapping_add(1));
+    let other = app.get_as_host("/login", &other_port).await;
     assert_eq!(other.status(), StatusCode::MISDIRECTED_REQUEST);
 }
 
 #[tokio::test]
 async fn health_checks_answer_whatever_the_host() {
     let app = spawn_app().await;
-    let res = app
-        .client()
-        .get(app.url("/healthz"))
-        .header(HOST, "10.1.2.3")
-        .send()
-        .await
-        .unwrap();
+    let res = app.get_as_host("/healthz", "10.1.2.3").await;
     assert_eq!(expect_status(res, StatusCode::OK).await, "ok");
 }
 
@@ -110,13 +81,7 @@ async fn origin_is_compared_with_our_origins_not_with_the_host_header() {
 #[tokio::test]
 async fn a_public_url_is_the_name_the_server_answers_to() {
     let app = spawn_app_with(|c| c.public_url = Some("https://vault.example.com".into())).await;
-    let page = app
-        .client()
-        .get(app.url("/login"))
-        .header(HOST, "vault.example.com")
-        .send()
-        .await
-        .unwrap();
+    let page = app.get_as_host("/login", "vault.example.com").await;
     assert_eq!(page.status(), StatusCode::OK);
     let sign_in = app
         .client()
@@ -128,13 +93,7 @@ async fn a_public_url_is_the_name_the_server_answers_to() {
         .await
         .unwrap();
     assert!(sign_in.status().is_success() || sign_in.status().is_redirection());
-    let other = app
-        .client()
-        .get(app.url("/login"))
-        .header(HOST, "vault.example.org")
-        .send()
-        .await
-        .unwrap();
+    let other = app.get_as_host("/login", "vault.example.org").await;
     let body = expect_status(other, StatusCode::MISDIRECTED_REQUEST).await;
     assert!(body.contains("https://vault.example.com"), "{body}");
 }

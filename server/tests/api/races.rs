@@ -3,32 +3,30 @@
 
 use reqwest::StatusCode;
 
-use app::domain::access::{self, SecretsAdmin};
+use app::domain::access::SecretsAdmin;
 use app::domain::secrets::store;
 use app::domain::{demo, users, DomainError};
-use app::model::secrets::ValueInput;
 use app::model::Role;
 
-use crate::helpers::{expect_status, spawn_app, TestApp, ADMIN};
+use crate::helpers::{demo_admin_gate, expect_status, single_value, spawn_app, TestApp, ADMIN};
 
-/// The admin's rights proof, obtained the way a server function obtains it.
 async fn gate(app: &TestApp) -> SecretsAdmin {
-    let admin = users::find_by_email(&app.pool, demo::ADMIN.email)
-        .await
-        .unwrap()
-        .unwrap();
-    let who = access::signed_in(&app.pool, Some(admin.id)).await.unwrap();
-    access::require_secrets_admin(&app.pool, &who, "acme")
-        .await
-        .unwrap()
+    demo_admin_gate(&app.pool, "acme").await
 }
 
-fn value() -> ValueInput {
-    ValueInput {
-        kind: "single".into(),
-        value: "race-value".into(),
-        pairs: vec![],
-    }
+/// A write with rights that may have gone stale: returns its error.
+async fn late_create(app: &TestApp, stale: &SecretsAdmin) -> DomainError {
+    store::create(
+        &app.pool,
+        &app.keyring,
+        stale,
+        "late_write",
+        "",
+        &single_value("race-value"),
+        &[],
+    )
+    .await
+    .unwrap_err()
 }
 
 #[tokio::test]
@@ -43,17 +41,7 @@ async fn an_admin_demoted_after_the_check_cannot_complete_a_write() {
     .execute(&app.pool)
     .await
     .unwrap();
-    let err = store::create(
-        &app.pool,
-        &app.keyring,
-        &stale,
-        "late_write",
-        "",
-        &value(),
-        &[],
-    )
-    .await
-    .unwrap_err();
+    let err = late_create(&app, &stale).await;
     assert!(matches!(err, DomainError::Forbidden), "{err:?}");
     let issued = app::domain::tokens::issue(&app.pool, stale.admin(), "billing-worker").await;
     assert!(matches!(issued, Err(DomainError::Forbidden)));
@@ -78,17 +66,7 @@ async fn a_write_just_after_the_flag_is_switched_off_is_refused() {
     app::domain::workspaces::set_secrets_flag(&app.pool, "acme", false)
         .await
         .unwrap();
-    let err = store::create(
-        &app.pool,
-        &app.keyring,
-        &stale,
-        "late_write",
-        "",
-        &value(),
-        &[],
-    )
-    .await
-    .unwrap_err();
+    let err = late_create(&app, &stale).await;
     assert!(matches!(err, DomainError::FeatureDisabled), "{err:?}");
     assert_eq!(app.count("secrets").await, 0);
 }

@@ -6,7 +6,6 @@
 
 use std::str::FromStr;
 
-use reqwest::header::COOKIE;
 use reqwest::{Client, StatusCode};
 use tower_sessions::session::Id;
 
@@ -137,13 +136,7 @@ async fn a_signed_in_session_without_its_sign_in_time_is_signed_out() {
 #[tokio::test]
 async fn the_database_holds_a_hash_of_the_session_id_not_the_id() {
     let app = spawn_app().await;
-    let res = app
-        .call(
-            &app.client(),
-            "login",
-            &[("email", ADMIN.0), ("password", ADMIN.1)],
-        )
-        .await;
+    let res = app.sign_in_response(ADMIN).await;
     let cookie = session_cookie(res.headers()).expect("session cookie");
     let value = cookie
         .split(';')
@@ -160,13 +153,8 @@ async fn the_database_holds_a_hash_of_the_session_id_not_the_id() {
     assert!(!id.contains(&value) && !data.contains(&value));
     assert_eq!(id, &storage_key(&Id::from_str(&value).unwrap()));
     // The stored hash, used as a cookie, reaches nobody's session.
-    let forged = Client::new()
-        .post(app.url("/api/me"))
-        .header(COOKIE, format!("vault_session={id}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(expect_status(forged, StatusCode::OK).await, "null");
+    let forged = format!("vault_session={id}");
+    assert_eq!(app.me_with_cookie(&forged).await, "null");
 }
 
 #[tokio::test]
