@@ -31,6 +31,9 @@ pub enum AppError {
     /// The request itself is malformed (a missing or unreadable argument): 400.
     #[error("Bad request: {0}")]
     BadRequest(String),
+    /// Too many attempts (sign-in throttling): the message says how long to wait.
+    #[error("{0}")]
+    Throttled(String),
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
     #[error("Could not reach the server: {0}")]
@@ -47,6 +50,7 @@ impl AppError {
             AppError::Conflict { .. } => 409,
             AppError::Validation { .. } | AppError::Invalid(_) => 422,
             AppError::BadRequest(_) => 400,
+            AppError::Throttled(_) => 429,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }

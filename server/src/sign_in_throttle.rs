@@ -12,9 +12,12 @@ use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+use app::error::AppError;
 
 use crate::client_addr::ClientAddr;
-use crate::rate_limit::{Rate, Throttle};
+use crate::rate_limit::{Rate, Throttle, Wait};
 
 const SIGN_IN_PATH: &str = "/api/login";
 /// An email and a password fit many times over; a bigger body is not a sign-in.
@@ -57,6 +60,17 @@ fn account_key(form: &[u8]) -> Option<String> {
         .map(|email| email.chars().take(MAX_EMAIL_KEY).collect())
 }
 
+/// A `429` that the sign-in form shows as it is: the server function's own error type, with
+/// how long to wait.
+fn refused(wait: Wait, what: &str) -> Response {
+    let minutes = wait.seconds().div_ceil(60);
+    let message = format!(
+        "{what} Try again in {minutes} minute{}.",
+        if minutes == 1 { "" } else { "s" }
+    );
+    wait.response(Json(AppError::Throttled(message)))
+}
+
 pub async fn throttle_sign_in(
     State(throttle): State<SignInThrottle>,
     req: Request,
@@ -71,7 +85,7 @@ pub async fn throttle_sign_in(
     };
     if let Err(wait) = throttle.per_address.check(&client) {
         tracing::warn!(client = %client, "sign-in throttled for this address");
-        return wait.response("Too many sign-in attempts. Wait a minute and try again.");
+        return refused(wait, "Too many sign-in attempts from your network.");
     }
     let (parts, body) = req.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_SIGN_IN_BODY).await else {
@@ -84,9 +98,7 @@ pub async fn throttle_sign_in(
     if let Some(account) = account_key(&bytes) {
         if let Err(wait) = throttle.per_account.check(&account) {
             tracing::warn!(client = %client, "sign-in throttled for this account");
-            return wait.response(
-                "Too many sign-in attempts for this account. Wait a while and try again.",
-            );
+            return refused(wait, "Too many sign-in attempts for this account.");
         }
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))

@@ -181,6 +181,17 @@ async fn password_guessing_is_throttled_per_client() {
         .parse()
         .unwrap();
     assert!(wait > 60, "Retry-After {wait}");
+    // The form gets its own error type back, saying how long to wait (about an hour; the
+    // exact minutes depend on how long the ten guesses took).
+    let refusal: app::error::AppError = serde_json::from_str(&res.text().await.unwrap()).unwrap();
+    let app::error::AppError::Throttled(message) = refusal else {
+        panic!("not a throttling error: {refusal:?}");
+    };
+    assert!(
+        message.starts_with("Too many sign-in attempts from your network. Try again in ")
+            && message.ends_with(" minutes."),
+        "{message}"
+    );
     // While throttled, even the right password is refused without being checked.
     let res = app
         .call(
