@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 use crate::api::account::Reauthenticate;
-use crate::components::field::{last_error, FieldError, FormError};
+use crate::components::field::{last_error, FormError, PasswordField};
 use crate::error::AppError;
 
 /// A callback that sends `action` again with the input it was last dispatched with.
@@ -49,13 +49,8 @@ pub fn ReauthPrompt(error: Signal<Option<AppError>>, retry: Callback<()>) -> imp
                 <p id="reauth-title"><strong>"Confirm your password"</strong></p>
                 <p class="hint">"This action is sensitive and your sign-in is not recent."</p>
                 <ActionForm action=reauth>
-                    <div class="field">
-                        <label for="reauth-password">"Password"</label>
-                        <input id="reauth-password" name="password" type="password"
-                            autocomplete="current-password" required autofocus
-                            aria-describedby="reauth-password-error"/>
-                        <FieldError error=reauth_error field="password" id="reauth-password-error"/>
-                    </div>
+                    <PasswordField id="reauth-password" name="password" label="Password"
+                        autocomplete="current-password" error=reauth_error autofocus=true/>
                     <FormError error=reauth_error fields=&["password"]/>
                     <button type="submit" class="btn btn-primary">"Confirm and continue"</button>
                 </ActionForm>

@@ -7,7 +7,7 @@ use leptos_router::components::Redirect;
 use crate::api::account::{ChangePassword, LogoutEverywhere};
 use crate::api::auth::current_user;
 use crate::components::error_panel::ErrorPanel;
-use crate::components::field::{last_error, FieldError, FormError};
+use crate::components::field::{last_error, FormError, PasswordField};
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -49,25 +49,12 @@ fn ChangePasswordForm() -> impl IntoView {
         <div class="card form-card">
             <h2>"Change your password"</h2>
             <ActionForm action=change>
-                <div class="field">
-                    <label for="current">"Current password"</label>
-                    <input id="current" name="current" type="password" autocomplete="current-password"
-                        required aria-describedby="current-error"/>
-                    <FieldError error field="current" id="current-error"/>
-                </div>
-                <div class="field">
-                    <label for="new-password">"New password"</label>
-                    <input id="new-password" name="password" type="password" autocomplete="new-password"
-                        required aria-describedby="new-password-hint new-password-error"/>
-                    <p class="hint" id="new-password-hint">"At least 12 characters."</p>
-                    <FieldError error field="password" id="new-password-error"/>
-                </div>
-                <div class="field">
-                    <label for="confirm">"Repeat the new password"</label>
-                    <input id="confirm" name="confirm" type="password" autocomplete="new-password"
-                        required aria-describedby="confirm-error"/>
-                    <FieldError error field="confirm" id="confirm-error"/>
-                </div>
+                <PasswordField id="current" name="current" label="Current password"
+                    autocomplete="current-password" error/>
+                <PasswordField id="new-password" name="password" label="New password"
+                    autocomplete="new-password" error hint="At least 12 characters."/>
+                <PasswordField id="confirm" name="confirm" label="Repeat the new password"
+                    autocomplete="new-password" error/>
                 <FormError error fields=&["current", "password", "confirm"]/>
                 <button type="submit" class="btn btn-primary" disabled=move || pending.get()>
                     "Change password"

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::account::Reauthenticate;
-use crate::components::field::{last_error, FieldError, FormError};
+use crate::components::field::{last_error, FormError, PasswordField};
 
 /// Only a path on this site: `/x`, never `//host` or `/\host`.
 fn local_path(next: Option<String>) -> String {
@@ -38,13 +38,8 @@ pub fn ReauthPage() -> impl IntoView {
                     when=done
                     fallback=move || view! {
                         <ActionForm action=reauth>
-                            <div class="field">
-                                <label for="reauth-password">"Password"</label>
-                                <input id="reauth-password" name="password" type="password"
-                                    autocomplete="current-password" required autofocus
-                                    aria-describedby="reauth-password-error"/>
-                                <FieldError error field="password" id="reauth-password-error"/>
-                            </div>
+                            <PasswordField id="reauth-password" name="password" label="Password"
+                                autocomplete="current-password" error autofocus=true/>
                             <FormError error fields=&["password"]/>
                             <button type="submit" class="btn btn-primary btn-block">"Confirm"</button>
                         </ActionForm>
