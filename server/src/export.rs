@@ -7,10 +7,10 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use app::api::ctx::{recently_verified_with, signed_in_with};
 use app::domain::{access, audit_log};
 use app::error::AppError;
 use app::model::AuditFilter;
+use app::session;
 use app::state::AppState;
 
 #[derive(Deserialize)]
@@ -44,9 +44,9 @@ pub async fn audit(
     Query(q): Query<ExportQuery>,
 ) -> Response {
     let result = async {
-        let who = signed_in_with(&state, &session).await?;
+        let who = session::signed_in(&state, &session).await?;
         let gate = access::require_secrets_admin(&state.pool, &who, &ws).await?;
-        recently_verified_with(&state, &session).await?;
+        session::recently_verified(&state, &session).await?;
         Ok::<_, AppError>(
             audit_log::export(&state.pool, &gate, &q.filter, export_format(&q.format)).await?,
         )

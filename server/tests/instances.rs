@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use app::domain::crypto::Keyring;
 use app::domain::master_key::MasterKey;
-use app::domain::secrets::read;
+use app::domain::secrets::sealing;
 
 use helpers::{expect_status, PgDatabase, ADMIN};
 use instance::Instance;
@@ -295,7 +295,7 @@ async fn a_server_killed_mid_burst_loses_no_acknowledged_write_and_leaves_nothin
         .unwrap();
     let keyring = Keyring::new(MasterKey::read_file(&c.key()).unwrap(), vec![]);
     for name in &acknowledged {
-        let (version, _) = read::current_value(&pool, &keyring, ws, name)
+        let (version, _) = sealing::current_value(&pool, &keyring, ws, name)
             .await
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(version, 1);

@@ -41,7 +41,7 @@ mod ssr {
     /// `reauth_minutes`, and the count of wrong ones starts again.
     pub async fn mark_verified(session: &Session) -> Result<(), AppError> {
         session
-            .insert(ctx::VERIFIED_AT_KEY, crate::domain::now())
+            .insert(crate::session::VERIFIED_AT_KEY, crate::domain::now())
             .await
             .map_err(ctx::session_error)?;
         session

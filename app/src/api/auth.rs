@@ -21,7 +21,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
                     return Err(e.into());
                 }
             };
-        ctx::begin_session(&session, user.id).await?;
+        crate::session::begin(&session, user.id).await?;
         tracing::info!(user_id = user.id, "signed in");
         leptos_axum::redirect("/");
         Ok(())

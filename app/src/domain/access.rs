@@ -2,22 +2,12 @@
 //! values; domain functions that change a workspace take `&Admin`, so forgetting the check
 //! does not compile. Fields are private: the only constructors are the checks below.
 
+use super::audit::Actor;
 use super::db::Pool;
 use super::users::{self, User};
 use super::workspaces::{self, Workspace};
-use super::{memberships, DomainError};
+use super::DomainError;
 use crate::model::Role;
-
-/// Who performed a change, for the audit trail.
-#[derive(Debug, Clone)]
-pub enum Actor {
-    User {
-        id: i64,
-        email: String,
-    },
-    /// The operator, through the server's CLI.
-    Operator,
-}
 
 /// A signed-in user whose account still exists.
 #[derive(Debug, Clone)]
@@ -109,7 +99,7 @@ pub async fn require_member(
     let workspace = workspaces::find_by_slug(pool, slug)
         .await?
         .ok_or(DomainError::NotFound("workspace"))?;
-    let role = memberships::role_of(pool, workspace.id, who.user.id)
+    let role = role_of(pool, workspace.id, who.user.id)
         .await?
         .ok_or(DomainError::NotFound("workspace"))?;
     Ok(Member {
@@ -149,4 +139,19 @@ pub async fn require_secrets_admin(
         return Err(DomainError::FeatureDisabled);
     }
     Ok(SecretsAdmin { admin })
+}
+
+/// The role of a user in a workspace, if they belong to it.
+pub async fn role_of(
+    pool: &Pool,
+    workspace_id: i64,
+    user_id: i64,
+) -> Result<Option<Role>, DomainError> {
+    let role: Option<String> =
+        sqlx::query_scalar("SELECT role FROM memberships WHERE workspace_id = $1 AND user_id = $2")
+            .bind(workspace_id)
+            .bind(user_id)
+            .fetch_optional(pool)
+            .await?;
+    Ok(role.as_deref().and_then(Role::parse))
 }

@@ -2,9 +2,19 @@
 
 use sqlx::AnyConnection;
 
-use super::access::Actor;
 use super::db::Pool;
 use super::{now, DomainError};
+
+/// Who performed a change, for the audit trail.
+#[derive(Debug, Clone)]
+pub enum Actor {
+    User {
+        id: i64,
+        email: String,
+    },
+    /// The operator, through the server's CLI.
+    Operator,
+}
 
 /// How the audit trail names the operator acting through the server's CLI.
 pub const OPERATOR: &str = "operator (CLI)";

@@ -9,8 +9,8 @@
 
 use sqlx::AnyConnection;
 
-use super::access::{Actor, Admin, SecretsAdmin};
-use super::audit::{self, actor_label};
+use super::access::{Admin, SecretsAdmin};
+use super::audit::{self, actor_label, Actor};
 use super::db::{self, Db, Pool};
 use super::DomainError;
 

@@ -33,20 +33,6 @@ pub async fn add(
     Ok(())
 }
 
-pub async fn role_of(
-    pool: &Pool,
-    workspace_id: i64,
-    user_id: i64,
-) -> Result<Option<Role>, DomainError> {
-    let role: Option<String> =
-        sqlx::query_scalar("SELECT role FROM memberships WHERE workspace_id = $1 AND user_id = $2")
-            .bind(workspace_id)
-            .bind(user_id)
-            .fetch_optional(pool)
-            .await?;
-    Ok(role.as_deref().and_then(Role::parse))
-}
-
 pub async fn list(pool: &Pool, workspace_id: i64) -> Result<Vec<MemberView>, DomainError> {
     let rows: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
         "SELECT u.id, u.email, u.name, m.role, m.created_at FROM memberships m \

@@ -3,9 +3,10 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use super::crypto::{self, DataKey, Keyring, SecretAad};
+use super::crypto::{DataKey, Keyring, SecretAad};
 use super::db::Pool;
 use super::keys;
+use super::secrets::sealing;
 use super::secrets::value::SecretValue;
 use super::tokens::AgentIdentity;
 use super::DomainError;
@@ -144,14 +145,12 @@ async fn open(
     sealed: &[u8],
 ) -> Result<(i64, SecretValue), ReadError> {
     let dek = cache.get(pool, keyring, workspace_id, key_id).await?;
-    let aad = SecretAad {
+    let at = SecretAad {
         workspace_id,
         secret_id,
         version,
     };
-    let plain = crypto::open(&dek, sealed, aad)
-        .map_err(|e| DomainError::Internal(format!("secret {secret_id} v{version}: {e}")))?;
-    Ok((version, SecretValue::from_plaintext(&plain)?))
+    Ok((version, sealing::open(&dek, sealed, at)?))
 }
 
 /// Names of the live secrets the agent may read.

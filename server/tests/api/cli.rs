@@ -223,7 +223,7 @@ async fn rotate_master_key_rewraps_every_data_key_under_the_new_key() {
     use app::domain::crypto::Keyring;
     use app::domain::demo;
     use app::domain::master_key::MasterKey;
-    use app::domain::secrets::{read, store};
+    use app::domain::secrets::{sealing, store};
 
     let dir = tempfile::tempdir().unwrap();
     let config = server::config::Config {
@@ -288,10 +288,10 @@ async fn rotate_master_key_rewraps_every_data_key_under_the_new_key() {
         .unwrap()
         .id;
     let new_only = Keyring::new(MasterKey::read_file(&new_path).unwrap(), vec![]);
-    assert!(read::current_value(&pool, &new_only, ws, "api_token")
+    assert!(sealing::current_value(&pool, &new_only, ws, "api_token")
         .await
         .is_ok());
-    assert!(read::current_value(&pool, &old_ring, ws, "api_token")
+    assert!(sealing::current_value(&pool, &old_ring, ws, "api_token")
         .await
         .is_err());
 }

@@ -9,7 +9,7 @@ use sqlx::Acquire;
 use app::domain::crypto::Keyring;
 use app::domain::keys;
 use app::domain::master_key::MasterKey;
-use app::domain::secrets::read;
+use app::domain::secrets::sealing;
 
 use crate::helpers::{expect_status, spawn_app, ADMIN};
 
@@ -60,7 +60,7 @@ async fn rotating_the_master_key_never_fails_a_read_and_keeps_every_secret_reada
         tokio::spawn(async move {
             while !stop.load(Ordering::Relaxed) {
                 for i in 0..20 {
-                    read::current_value(&pool, &during, ws, &format!("s_{i}"))
+                    sealing::current_value(&pool, &during, ws, &format!("s_{i}"))
                         .await
                         .expect("a read failed during rotation");
                     reads.fetch_add(1, Ordering::Relaxed);
@@ -91,13 +91,13 @@ async fn rotating_the_master_key_never_fails_a_read_and_keeps_every_secret_reada
     // After rotation the new key alone opens everything; the old key alone opens nothing.
     let new_only = Keyring::new(MasterKey::read_file(&new_path).unwrap(), vec![]);
     for i in 0..20 {
-        let (_, value) = read::current_value(&app.pool, &new_only, ws, &format!("s_{i}"))
+        let (_, value) = sealing::current_value(&app.pool, &new_only, ws, &format!("s_{i}"))
             .await
             .unwrap();
         assert!(format!("{value:?}").starts_with("SecretValue(Single"));
     }
     let old_only = Keyring::new(MasterKey::read_file(&old_path).unwrap(), vec![]);
-    assert!(read::current_value(&app.pool, &old_only, ws, "s_0")
+    assert!(sealing::current_value(&app.pool, &old_only, ws, "s_0")
         .await
         .is_err());
 }

@@ -3,14 +3,14 @@
 use reqwest::StatusCode;
 use secrecy::ExposeSecret;
 
-use app::domain::secrets::read;
+use app::domain::secrets::sealing;
 use app::domain::secrets::value::SecretValue;
 
 use crate::helpers::{expect_status, spawn_app, TestApp, ADMIN};
 
 async fn current_single(app: &TestApp, name: &str) -> (i64, String) {
     let ws = app.workspace_id("acme").await;
-    let (version, value) = read::current_value(&app.pool, &app.keyring, ws, name)
+    let (version, value) = sealing::current_value(&app.pool, &app.keyring, ws, name)
         .await
         .unwrap();
     match value {
@@ -237,7 +237,7 @@ async fn replacing_and_rolling_back_make_new_versions_and_stale_edits_conflict()
     assert_eq!(detail["versions"][0]["note"], "rolled back to version 1");
     // The old versions stay decryptable.
     let ws = app.workspace_id("acme").await;
-    let old = read::version_value(&app.pool, &app.keyring, ws, "db_password", 2)
+    let old = sealing::version_value(&app.pool, &app.keyring, ws, "db_password", 2)
         .await
         .unwrap();
     assert!(matches!(old, SecretValue::Single(v) if v.expose_secret() == "second"));

@@ -116,14 +116,7 @@ pub async fn apply(
     let actor = tx.actor().to_string();
     let (mut added, mut removed) = (0, 0);
     for change in changes {
-        let secret: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM secrets WHERE workspace_id = $1 AND name = $2 AND deleted_at IS NULL",
-        )
-        .bind(ws)
-        .bind(&change.secret)
-        .fetch_optional(tx.conn())
-        .await?;
-        let secret = secret.ok_or(DomainError::NotFound("secret"))?;
+        let (secret, _) = super::find(tx.conn(), ws, &change.secret, super::Stage::Live).await?;
         let mut wanted: Vec<i64> =
             sqlx::query_scalar("SELECT agent_id FROM secret_grants WHERE secret_id = $1")
                 .bind(secret)

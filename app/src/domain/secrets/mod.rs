@@ -4,9 +4,42 @@
 pub mod grants;
 pub mod matrix;
 pub mod query;
-pub mod read;
+pub mod sealing;
 pub mod store;
 pub mod value;
+
+use sqlx::AnyConnection;
+
+use crate::domain::DomainError;
+
+/// Where in its life a secret is looked up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stage {
+    Live,
+    Trashed,
+}
+
+/// The one lookup of a secret by name: (id, current version). A secret of another
+/// workspace, or in the other stage, is simply not found.
+pub(crate) async fn find(
+    conn: &mut AnyConnection,
+    workspace_id: i64,
+    name: &str,
+    stage: Stage,
+) -> Result<(i64, i64), DomainError> {
+    let deleted = match stage {
+        Stage::Live => "IS NULL",
+        Stage::Trashed => "IS NOT NULL",
+    };
+    sqlx::query_as(&format!(
+        "SELECT id, current_version FROM secrets WHERE workspace_id = $1 AND name = $2 AND deleted_at {deleted}"
+    ))
+    .bind(workspace_id)
+    .bind(name)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(DomainError::NotFound("secret"))
+}
 
 /// Deleted secrets stay restorable (and their names reserved) this long.
 pub const TRASH_SECONDS: i64 = 30 * 24 * 3600;

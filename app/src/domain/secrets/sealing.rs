@@ -1,11 +1,29 @@
-//! Decrypting stored values: for rollback now, for agents' runtime reads later.
+//! The one place a secret version is sealed and opened: the associated data that binds it
+//! to its workspace, secret and version, the cipher, and the conversion to and from
+//! `SecretValue`. The store seals with it; rollback, the runtime API and tests open with it.
 
-use crate::domain::crypto::{self, Keyring, SecretAad};
+use crate::domain::crypto::{self, DataKey, Keyring, SecretAad};
 use crate::domain::db::Pool;
 use crate::domain::keys;
 use crate::domain::DomainError;
 
 use super::value::SecretValue;
+use super::Stage;
+
+/// Seals `value` under `dek` as version `at.version` of secret `at.secret_id`.
+pub fn seal(dek: &DataKey, value: &SecretValue, at: SecretAad) -> Result<Vec<u8>, DomainError> {
+    crypto::seal(dek, &value.to_plaintext()?, at)
+        .map_err(|e| DomainError::Internal(format!("secret encryption failed: {e}")))
+}
+
+/// Opens a sealed version; a blob moved to another row, secret, version or workspace, or
+/// changed in any bit, fails.
+pub fn open(dek: &DataKey, sealed: &[u8], at: SecretAad) -> Result<SecretValue, DomainError> {
+    let plain = crypto::open(dek, sealed, at).map_err(|e| {
+        DomainError::Internal(format!("secret {} v{}: {e}", at.secret_id, at.version))
+    })?;
+    SecretValue::from_plaintext(&plain)
+}
 
 async fn open_version(
     pool: &Pool,
@@ -24,14 +42,12 @@ async fn open_version(
     .await?
     .ok_or(DomainError::NotFound("version"))?;
     let dek = keys::for_decryption(&mut conn, keyring, workspace_id, key_id).await?;
-    let aad = SecretAad {
+    let at = SecretAad {
         workspace_id,
         secret_id,
         version,
     };
-    let plain = crypto::open(&dek, &sealed, aad)
-        .map_err(|e| DomainError::Internal(format!("secret {secret_id} v{version}: {e}")))?;
-    SecretValue::from_plaintext(&plain)
+    open(&dek, &sealed, at)
 }
 
 /// A given version of a live secret.
@@ -42,14 +58,9 @@ pub async fn version_value(
     name: &str,
     version: i64,
 ) -> Result<SecretValue, DomainError> {
-    let id: i64 = sqlx::query_scalar(
-        "SELECT id FROM secrets WHERE workspace_id = $1 AND name = $2 AND deleted_at IS NULL",
-    )
-    .bind(workspace_id)
-    .bind(name)
-    .fetch_optional(pool)
-    .await?
-    .ok_or(DomainError::NotFound("secret"))?;
+    let mut conn = pool.acquire().await?;
+    let (id, _) = super::find(&mut conn, workspace_id, name, Stage::Live).await?;
+    drop(conn);
     open_version(pool, keyring, workspace_id, id, version).await
 }
 
@@ -60,14 +71,9 @@ pub async fn current_value(
     workspace_id: i64,
     name: &str,
 ) -> Result<(i64, SecretValue), DomainError> {
-    let (id, version): (i64, i64) = sqlx::query_as(
-        "SELECT id, current_version FROM secrets WHERE workspace_id = $1 AND name = $2 AND deleted_at IS NULL",
-    )
-    .bind(workspace_id)
-    .bind(name)
-    .fetch_optional(pool)
-    .await?
-    .ok_or(DomainError::NotFound("secret"))?;
+    let mut conn = pool.acquire().await?;
+    let (id, version) = super::find(&mut conn, workspace_id, name, Stage::Live).await?;
+    drop(conn);
     Ok((
         version,
         open_version(pool, keyring, workspace_id, id, version).await?,

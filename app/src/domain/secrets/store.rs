@@ -4,19 +4,15 @@
 use sqlx::AnyConnection;
 
 use super::value::{check_description, check_name, invalid, SecretValue};
-use super::{grants, join_keys, TRASH_SECONDS};
+use super::{grants, join_keys, sealing, Stage, TRASH_SECONDS};
 use crate::domain::access::SecretsAdmin;
 use crate::domain::audit;
 use crate::domain::change::Change;
-use crate::domain::crypto::{self, Keyring, SecretAad};
+use crate::domain::crypto::{Keyring, SecretAad};
 use crate::domain::db::Pool;
 use crate::domain::keys::{self, MAX_ENCRYPTIONS_PER_KEY};
 use crate::domain::{now, DomainError};
 use crate::model::secrets::ValueInput;
-
-fn crypto_err(e: crypto::CryptoError) -> DomainError {
-    DomainError::Internal(format!("secret encryption failed: {e}"))
-}
 
 /// Which version of which secret is being written, by whom and why.
 struct NewVersion<'a> {
@@ -43,12 +39,12 @@ async fn seal_version(
     } = v;
     let (key_id, dek) =
         keys::for_encryption(conn, keyring, workspace_id, MAX_ENCRYPTIONS_PER_KEY).await?;
-    let aad = SecretAad {
+    let at = SecretAad {
         workspace_id,
         secret_id,
         version,
     };
-    let sealed = crypto::seal(&dek, &value.to_plaintext()?, aad).map_err(crypto_err)?;
+    let sealed = sealing::seal(&dek, value, at)?;
     let at = now();
     sqlx::query(
         "INSERT INTO secret_versions (secret_id, version, key_id, sealed, kind, key_names, created_by, note, created_at, updated_at) \
@@ -68,19 +64,13 @@ async fn seal_version(
     Ok(())
 }
 
-/// A live (not deleted) secret of the workspace: (id, current version). Secrets of other
-/// workspaces are simply not found.
+/// A live (not deleted) secret of the workspace: (id, current version).
 async fn live(
     conn: &mut AnyConnection,
     workspace_id: i64,
     name: &str,
 ) -> Result<(i64, i64), DomainError> {
-    sqlx::query_as("SELECT id, current_version FROM secrets WHERE workspace_id = $1 AND name = $2 AND deleted_at IS NULL")
-        .bind(workspace_id)
-        .bind(name)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(DomainError::NotFound("secret"))
+    super::find(conn, workspace_id, name, Stage::Live).await
 }
 
 pub async fn create(
@@ -243,7 +233,7 @@ pub async fn roll_back(
     base_version: i64,
 ) -> Result<i64, DomainError> {
     let ws = who.workspace().id;
-    let value = super::read::version_value(pool, keyring, ws, name, target).await?;
+    let value = super::sealing::version_value(pool, keyring, ws, name, target).await?;
     let note = format!("rolled back to version {target}");
     let change = (note.as_str(), "secret.rollback");
     add_version(pool, keyring, who, (name, base_version), &value, change).await
@@ -298,14 +288,9 @@ async fn trashed(
     workspace_id: i64,
     name: &str,
 ) -> Result<i64, DomainError> {
-    sqlx::query_scalar(
-        "SELECT id FROM secrets WHERE workspace_id = $1 AND name = $2 AND deleted_at IS NOT NULL",
-    )
-    .bind(workspace_id)
-    .bind(name)
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or(DomainError::NotFound("secret"))
+    Ok(super::find(conn, workspace_id, name, Stage::Trashed)
+        .await?
+        .0)
 }
 
 /// Brings a trashed secret back. Guarded by `deleted_at IS NOT NULL` in the statement

@@ -1,0 +1,77 @@
+//! Dashboard sessions: the keys a signed-in session holds and the rules that keep it alive
+//! (idle, absolute, re-authentication). Shared by server functions (through `api::ctx`) and
+//! plain axum handlers (the audit export), so both apply the same checks.
+
+use tower_sessions::Session;
+
+use crate::domain::access::{self, SignedIn};
+use crate::domain::now;
+use crate::domain::session_policy::Standing;
+use crate::error::AppError;
+use crate::state::AppState;
+
+pub use crate::domain::session_store::USER_ID_KEY;
+/// When the user signed in (the absolute limit counts from here).
+pub const AUTH_AT_KEY: &str = "auth_at";
+/// The last renewal of an active session (the idle limit counts from here).
+pub const SEEN_AT_KEY: &str = "seen_at";
+/// The last password check (sign-in or re-authentication) for dangerous actions.
+pub const VERIFIED_AT_KEY: &str = "verified_at";
+
+pub fn session_error(e: tower_sessions::session::Error) -> AppError {
+    tracing::error!(error = %e, "session store error");
+    AppError::Internal
+}
+
+/// The signed-in user of this session, or `NotSignedIn`. Ends the session past its idle
+/// or absolute limit, or when a timestamp is missing (fail closed); renews it at most once
+/// per renewal interval otherwise.
+pub async fn signed_in(state: &AppState, session: &Session) -> Result<SignedIn, AppError> {
+    let user_id: Option<i64> = session.get(USER_ID_KEY).await.map_err(session_error)?;
+    if user_id.is_none() {
+        return Err(AppError::NotSignedIn);
+    }
+    let auth_at: Option<i64> = session.get(AUTH_AT_KEY).await.map_err(session_error)?;
+    let seen_at: Option<i64> = session.get(SEEN_AT_KEY).await.map_err(session_error)?;
+    let at = now();
+    match state.sessions.standing(at, auth_at, seen_at) {
+        Standing::Current => {}
+        Standing::Renew => session
+            .insert(SEEN_AT_KEY, at)
+            .await
+            .map_err(session_error)?,
+        Standing::Expired => {
+            session.flush().await.map_err(session_error)?;
+            return Err(AppError::NotSignedIn);
+        }
+    }
+    Ok(access::signed_in(&state.pool, user_id).await?)
+}
+
+/// Starts a signed-in session for `user_id`: a new session id, all timestamps now.
+pub async fn begin(session: &Session, user_id: i64) -> Result<(), AppError> {
+    session.clear().await;
+    session.cycle_id().await.map_err(session_error)?;
+    let at = now();
+    for (key, value) in [
+        (USER_ID_KEY, user_id),
+        (AUTH_AT_KEY, at),
+        (SEEN_AT_KEY, at),
+        (VERIFIED_AT_KEY, at),
+    ] {
+        session.insert(key, value).await.map_err(session_error)?;
+    }
+    Ok(())
+}
+
+/// The gate of dangerous actions (purge, token issue, role change, audit export): the
+/// password was checked within `reauth_minutes`, or `ReauthRequired`. Call it after the
+/// rights check, so that only someone allowed to act is asked for a password.
+pub async fn recently_verified(state: &AppState, session: &Session) -> Result<(), AppError> {
+    let verified_at: Option<i64> = session.get(VERIFIED_AT_KEY).await.map_err(session_error)?;
+    if state.sessions.recently_verified(now(), verified_at) {
+        Ok(())
+    } else {
+        Err(AppError::ReauthRequired)
+    }
+}
