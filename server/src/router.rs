@@ -47,10 +47,9 @@ pub fn build(state: AppState, secure_cookies: bool, guards: Guards) -> Router {
             guards.hosts,
             hosts::refuse_unknown_host,
         ))
-        .layer(middleware::from_fn(security::security_headers))
         .layer(middleware::from_fn_with_state(
             secure_cookies,
-            session_cookie::strict_transport_security,
+            security::security_headers,
         ))
         .with_state(state)
 }

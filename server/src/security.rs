@@ -11,11 +11,12 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use crate::hosts::AllowedHosts;
+use crate::session_cookie::HSTS;
+
 fn is_safe(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
-
-use crate::hosts::AllowedHosts;
 
 /// Whether a browser says this request comes from another site.
 fn is_cross_site(headers: &HeaderMap, allowed: &AllowedHosts) -> bool {
@@ -44,10 +45,22 @@ pub async fn refuse_cross_site(
     next.run(req).await
 }
 
-pub async fn security_headers(req: Request<Body>, next: Next) -> Response {
+/// Headers on every response. `https` (the `Secure` cookie setting: the site is served over
+/// HTTPS) adds `Strict-Transport-Security`, so browsers stop trying plain HTTP.
+pub async fn security_headers(
+    State(https): State<bool>,
+    req: Request<Body>,
+    next: Next,
+) -> Response {
     let static_asset = req.uri().path().starts_with("/pkg/");
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    if https {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
+    }
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

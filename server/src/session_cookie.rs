@@ -3,15 +3,11 @@
 //! With `Secure` cookies (production's default) the cookie is named `__Host-vault_session`:
 //! browsers then accept it only with `Secure`, `Path=/` and no `Domain`, so a sibling
 //! subdomain cannot plant or overwrite it; and every response carries
-//! `Strict-Transport-Security`, so browsers stop trying plain HTTP. Without `Secure`
+//! `Strict-Transport-Security` (added with the other security headers, security.rs), so
+//! browsers stop trying plain HTTP. Without `Secure`
 //! (development, or production with `--insecure-cookies`) it is plain `vault_session`:
 //! browsers reject a `__Host-` cookie that is not `Secure`.
 
-use axum::extract::{Request, State};
-use axum::http::header::STRICT_TRANSPORT_SECURITY;
-use axum::http::HeaderValue;
-use axum::middleware::Next;
-use axum::response::Response;
 use tower_sessions::cookie::time::Duration;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -22,6 +18,7 @@ use app::state::SessionPolicy;
 
 pub const SESSION_COOKIE: &str = "vault_session";
 pub const SECURE_SESSION_COOKIE: &str = "__Host-vault_session";
+/// `Strict-Transport-Security` whenever cookies are `Secure`: two years, subdomains too.
 pub const HSTS: &str = "max-age=63072000; includeSubDomains";
 
 pub fn cookie_name(secure: bool) -> &'static str {
@@ -50,25 +47,11 @@ pub fn layer(
         )))
 }
 
-/// Adds `Strict-Transport-Security` to every response when the site is served over HTTPS
-/// (`secure` is the `Secure` cookie setting).
-pub async fn strict_transport_security(
-    State(secure): State<bool>,
-    req: Request,
-    next: Next,
-) -> Response {
-    let mut res = next.run(req).await;
-    if secure {
-        res.headers_mut()
-            .insert(STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS));
-    }
-    res
-}
-
 #[cfg(test)]
 mod tests {
     use axum::body::Body;
-    use axum::http::header::SET_COOKIE;
+    use axum::http::header::{SET_COOKIE, STRICT_TRANSPORT_SECURITY};
+    use axum::response::Response;
     use axum::routing::get;
     use axum::Router;
     use tower::ServiceExt;
@@ -76,7 +59,8 @@ mod tests {
 
     use super::*;
 
-    /// A router with only the session layer and HSTS, and a handler that signs in.
+    /// A router with only the session layer and the security headers, and a handler that
+    /// signs in.
     async fn respond(secure: bool) -> Response {
         let url = "sqlite::memory:";
         let pool = app::domain::db::connect(url, 1).await.unwrap();
@@ -93,7 +77,7 @@ mod tests {
             .layer(layer(pool, &policy, secure))
             .layer(axum::middleware::from_fn_with_state(
                 secure,
-                strict_transport_security,
+                crate::security::security_headers,
             ));
         let req = axum::http::Request::builder()
             .uri("/")

@@ -7,7 +7,6 @@
 //! ([`super::sessions`]).
 
 use async_trait::async_trait;
-use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
@@ -40,10 +39,7 @@ impl DbSessionStore {
 
 /// The row key of a session: hex SHA-256 of the id as the cookie carries it.
 pub fn storage_key(id: &Id) -> String {
-    Sha256::digest(id.to_string().as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    super::crypto::sha256_hex(id.to_string().as_bytes())
 }
 
 fn backend(e: sqlx::Error) -> session_store::Error {

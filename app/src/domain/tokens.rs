@@ -6,7 +6,6 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use rand::RngCore;
 use secrecy::{ExposeSecret, SecretString};
-use sha2::{Digest, Sha256};
 
 use super::access::Admin;
 use super::change::Change;
@@ -43,10 +42,7 @@ pub fn looks_like_token(token: &str) -> bool {
 }
 
 pub fn hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    super::crypto::sha256_hex(token.as_bytes())
 }
 
 /// A new token: `svt_` + 43 base64url characters (32 random bytes).
