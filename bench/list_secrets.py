@@ -43,7 +43,7 @@ def timed(label, fn, runs=200):
     print(f"{label:<44} p50 {p50:7.2f} ms   p99 {p99:7.2f} ms   ({runs} runs)")
 
 
-post("/api/login", {"email": "admin@acme.test", "password": "admin-demo-password"})
+post("/api/auth/login", {"email": "admin@acme.test", "password": "admin-demo-password"})
 existing = int(post("/api/secrets/list", {"ws": "acme", "q": "bench_"}).split(b'"total":')[1].split(b",")[0])
 start = time.perf_counter()
 for i in range(existing, COUNT):

@@ -38,10 +38,10 @@ for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && b
 
 JAR="$DATA/cookies"
 api() { curl -sf -b "$JAR" -c "$JAR" "$@"; }
-api -o /dev/null -d "email=admin@acme.test&password=admin-demo-password" "http://127.0.0.1:$PORT/api/login"
-AGENT=$(api -d "ws=acme" "http://127.0.0.1:$PORT/api/agents" | python3 -c 'import json,sys; print([a["id"] for a in json.load(sys.stdin)["agents"] if a["name"]=="billing-worker"][0])')
+api -o /dev/null -d "email=admin@acme.test&password=admin-demo-password" "http://127.0.0.1:$PORT/api/auth/login"
+AGENT=$(api -d "ws=acme" "http://127.0.0.1:$PORT/api/agents/list" | python3 -c 'import json,sys; print([a["id"] for a in json.load(sys.stdin)["agents"] if a["name"]=="billing-worker"][0])')
 api -o /dev/null --data-urlencode "ws=acme" -d "name=stripe_api_key&kind=single&value=sk_live_benchmark_value_0123456789&agents[0]=$AGENT" "http://127.0.0.1:$PORT/api/secrets/create"
-TOKEN=$(api -d "ws=acme&agent=billing-worker" "http://127.0.0.1:$PORT/api/issue_token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+TOKEN=$(api -d "ws=acme&agent=billing-worker" "http://127.0.0.1:$PORT/api/agents/issue_token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 curl -sf -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/v1/secrets/stripe_api_key" >/dev/null
 
 echo "== GET /healthz (trivial handler), 16 connections, ${DURATION}s"

@@ -4,13 +4,13 @@
 
 use tower_sessions::Session;
 
-use crate::domain::access::{self, SignedIn};
+use crate::domain::identity::access::{self, SignedIn};
+use crate::domain::identity::session_policy::Standing;
 use crate::domain::now;
-use crate::domain::session_policy::Standing;
 use crate::error::AppError;
 use crate::state::AppState;
 
-pub use crate::domain::session_store::USER_ID_KEY;
+pub use crate::domain::identity::session_store::USER_ID_KEY;
 /// When the user signed in (the absolute limit counts from here).
 pub const AUTH_AT_KEY: &str = "auth_at";
 /// The last renewal of an active session (the idle limit counts from here).

@@ -6,11 +6,11 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 
-use crate::domain::audit_sink::AuditSink;
-use crate::domain::crypto::Keyring;
+use crate::domain::audit::writer::AuditSink;
 use crate::domain::db::Pool;
-use crate::domain::runtime::DataKeyCache;
-pub use crate::domain::session_policy::SessionPolicy;
+pub use crate::domain::identity::session_policy::SessionPolicy;
+use crate::domain::keys::crypto::Keyring;
+use crate::domain::runtime::key_cache::DataKeyCache;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {

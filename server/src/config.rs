@@ -9,8 +9,8 @@ use figment::Figment;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-use app::domain::crypto::Keyring;
-use app::domain::master_key::{MasterKey, MasterKeyError};
+use app::domain::keys::crypto::Keyring;
+use app::domain::keys::master_key::{MasterKey, MasterKeyError};
 
 use crate::hosts::{PublicUrl, PublicUrlError};
 use crate::rate_limit::Rate;
@@ -106,7 +106,7 @@ impl Default for Config {
             runtime_rate: Rate::per_second(100),
             runtime_burst: 200,
             max_concurrent_password_checks: None,
-            audit_collapse_seconds: app::domain::audit_sink::COLLAPSE_SECONDS,
+            audit_collapse_seconds: app::domain::audit::writer::COLLAPSE_SECONDS,
         }
     }
 }

@@ -28,8 +28,8 @@ impl From<DomainError> for CliError {
     }
 }
 
-impl From<app::domain::master_key::MasterKeyError> for CliError {
-    fn from(err: app::domain::master_key::MasterKeyError) -> Self {
+impl From<app::domain::keys::master_key::MasterKeyError> for CliError {
+    fn from(err: app::domain::keys::master_key::MasterKeyError) -> Self {
         CliError::Config(ConfigError::MasterKey(err))
     }
 }

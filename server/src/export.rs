@@ -7,7 +7,8 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use app::domain::{access, audit_log};
+use app::domain::audit;
+use app::domain::identity::access;
 use app::error::AppError;
 use app::model::AuditFilter;
 use app::session;
@@ -48,7 +49,7 @@ pub async fn audit(
         let gate = access::require_secrets_admin(&state.pool, &who, &ws).await?;
         session::recently_verified(&state, &session).await?;
         Ok::<_, AppError>(
-            audit_log::export(&state.pool, &gate, &q.filter, export_format(&q.format)).await?,
+            audit::log::export(&state.pool, &gate, &q.filter, export_format(&q.format)).await?,
         )
     }
     .await;
@@ -80,7 +81,7 @@ pub async fn audit(
                     format!("attachment; filename=\"{name}.csv\""),
                 ),
             ],
-            audit_log::to_csv(&events),
+            audit::log::to_csv(&events),
         )
             .into_response()
     }

@@ -11,10 +11,10 @@ use secrecy::ExposeSecret;
 use serde_json::{json, Map, Value};
 use tower_http::limit::RequestBodyLimitLayer;
 
-use app::domain::audit_sink::event;
-use app::domain::runtime::{self, ReadError};
+use app::domain::admin::tokens::{self, AgentIdentity};
+use app::domain::audit::writer::event;
+use app::domain::runtime::read::{self as runtime, ReadError};
 use app::domain::secrets::value::{self, SecretValue};
-use app::domain::tokens::{self, AgentIdentity};
 use app::state::AppState;
 
 use crate::rate_limit::Wait;

@@ -17,7 +17,7 @@ use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use app::domain::tokens;
+use app::domain::admin::tokens;
 
 use crate::client_addr::ClientAddr;
 use crate::rate_limit::{Rate, Throttle, Wait};

@@ -6,12 +6,12 @@ use std::time::Duration;
 use leptos::config::{Env, LeptosOptions};
 use tokio::net::TcpListener;
 
-use app::domain::audit_sink::AuditSink;
+use app::domain::audit::writer::AuditSink;
 use app::domain::db::{self, Pool};
-use app::domain::runtime::DataKeyCache;
-use app::domain::secrets::store;
-use app::domain::session_store::DbSessionStore;
-use app::domain::{demo, passwords};
+use app::domain::identity::session_store::DbSessionStore;
+use app::domain::runtime::key_cache::DataKeyCache;
+use app::domain::secrets::trash;
+use app::domain::{demo, identity::passwords};
 use app::state::{AppState, SessionPolicy};
 
 use crate::config::{Config, KeySource, Mode};
@@ -47,7 +47,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, CliError> {
         KeySource::Environment => tracing::info!("master key loaded from the environment"),
     }
     let pool = open_database(config).await?;
-    match app::domain::keys::not_under_current(&pool, &keyring).await {
+    match app::domain::keys::data_keys::not_under_current(&pool, &keyring).await {
         Ok(0) => {}
         Ok(n) => tracing::warn!(
             data_keys = n,
@@ -131,7 +131,7 @@ fn spawn_cleanup(pool: Pool) {
             if let Err(e) = store.delete_expired().await {
                 tracing::warn!(error = %e, "could not delete expired sessions");
             }
-            match store::purge_expired(&pool).await {
+            match trash::purge_expired(&pool).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(purged = n, "secrets purged after 30 days in the trash"),
                 Err(e) => tracing::warn!(error = %e, "could not purge the trash"),

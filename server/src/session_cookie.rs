@@ -13,7 +13,7 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 use app::domain::db::Pool;
-use app::domain::session_store::DbSessionStore;
+use app::domain::identity::session_store::DbSessionStore;
 use app::state::SessionPolicy;
 
 pub const SESSION_COOKIE: &str = "vault_session";

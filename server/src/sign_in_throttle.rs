@@ -19,7 +19,7 @@ use app::error::AppError;
 use crate::client_addr::ClientAddr;
 use crate::rate_limit::{Rate, Throttle, Wait};
 
-const SIGN_IN_PATH: &str = "/api/login";
+const SIGN_IN_PATH: &str = "/api/auth/login";
 /// An email and a password fit many times over; a bigger body is not a sign-in.
 const MAX_SIGN_IN_BODY: usize = 8 * 1024;
 const MAX_EMAIL_KEY: usize = 254;

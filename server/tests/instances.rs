@@ -13,9 +13,8 @@ mod instance;
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
 
-use app::domain::crypto::Keyring;
-use app::domain::master_key::MasterKey;
-use app::domain::secrets::sealing;
+use app::domain::keys::crypto::Keyring;
+use app::domain::keys::master_key::MasterKey;
 
 use helpers::{expect_status, PgDatabase, ADMIN};
 use instance::Instance;
@@ -66,12 +65,12 @@ async fn a_session_from_one_instance_is_valid_on_the_other_and_revocations_apply
     let login =
         c.a.call(
             &admin,
-            "login",
+            "auth/login",
             &[("email", ADMIN.0), ("password", ADMIN.1)],
         )
         .await;
     assert!(login.status().is_success());
-    let me: Value = c.b.call(&admin, "me", &[]).await.json().await.unwrap();
+    let me: Value = c.b.call(&admin, "auth/me", &[]).await.json().await.unwrap();
     assert_eq!(
         me["email"], ADMIN.0,
         "instance B knows the session made on A"
@@ -89,7 +88,7 @@ async fn a_session_from_one_instance_is_valid_on_the_other_and_revocations_apply
     )
     .await;
     let agents: Value =
-        c.b.call(&admin, "agents", &[("ws", "acme")])
+        c.b.call(&admin, "agents/list", &[("ws", "acme")])
             .await
             .json()
             .await
@@ -118,7 +117,7 @@ async fn a_session_from_one_instance_is_valid_on_the_other_and_revocations_apply
     let issued: Value =
         c.a.call(
             &admin,
-            "issue_token",
+            "agents/issue_token",
             &[("ws", "acme"), ("agent", "billing-worker")],
         )
         .await
@@ -154,9 +153,9 @@ async fn a_session_from_one_instance_is_valid_on_the_other_and_revocations_apply
     );
 
     // Signing out on B ends the session on A too.
-    c.b.call(&admin, "logout", &[]).await;
+    c.b.call(&admin, "auth/logout", &[]).await;
     assert_eq!(
-        c.a.call(&admin, "me", &[]).await.text().await.unwrap(),
+        c.a.call(&admin, "auth/me", &[]).await.text().await.unwrap(),
         "null"
     );
 }
@@ -167,7 +166,7 @@ async fn concurrent_edits_from_two_instances_never_lose_a_version() {
     let admin = browser();
     c.a.call(
         &admin,
-        "login",
+        "auth/login",
         &[("email", ADMIN.0), ("password", ADMIN.1)],
     )
     .await;
@@ -244,7 +243,7 @@ async fn a_server_killed_mid_burst_loses_no_acknowledged_write_and_leaves_nothin
     let admin = browser();
     c.a.call(
         &admin,
-        "login",
+        "auth/login",
         &[("email", ADMIN.0), ("password", ADMIN.1)],
     )
     .await;
@@ -295,7 +294,7 @@ async fn a_server_killed_mid_burst_loses_no_acknowledged_write_and_leaves_nothin
         .unwrap();
     let keyring = Keyring::new(MasterKey::read_file(&c.key()).unwrap(), vec![]);
     for name in &acknowledged {
-        let (version, _) = sealing::current_value(&pool, &keyring, ws, name)
+        let (version, _) = helpers::current_value(&pool, &keyring, ws, name)
             .await
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(version, 1);

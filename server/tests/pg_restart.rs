@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
 
-use app::domain::master_key::MasterKey;
+use app::domain::keys::master_key::MasterKey;
 use helpers::{PgDatabase, ADMIN};
 use instance::Instance;
 
@@ -49,7 +49,7 @@ async fn the_server_answers_errors_while_postgres_is_down_and_recovers_by_itself
     server
         .call(
             &admin,
-            "login",
+            "auth/login",
             &[("email", ADMIN.0), ("password", ADMIN.1)],
         )
         .await;
@@ -64,7 +64,7 @@ async fn the_server_answers_errors_while_postgres_is_down_and_recovers_by_itself
         StatusCode::OK
     );
     let agents: Value = server
-        .call(&admin, "agents", &[("ws", "acme")])
+        .call(&admin, "agents/list", &[("ws", "acme")])
         .await
         .json()
         .await
@@ -84,7 +84,7 @@ async fn the_server_answers_errors_while_postgres_is_down_and_recovers_by_itself
     let issued: Value = server
         .call(
             &admin,
-            "issue_token",
+            "agents/issue_token",
             &[
                 ("ws", "acme"),
                 ("agent", agents["agents"][0]["name"].as_str().unwrap()),

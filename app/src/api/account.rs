@@ -53,14 +53,14 @@ mod ssr {
 }
 
 /// Changes the caller's password (current one required) and ends their other sessions.
-#[server(endpoint = "change_password")]
+#[server(endpoint = "account/change_password")]
 pub async fn change_password(
     current: String,
     password: String,
     confirm: String,
 ) -> Result<(), AppError> {
     use super::ctx;
-    use crate::domain::users;
+    use crate::domain::identity::users;
     use secrecy::SecretString;
     ctx::respond(async move {
         let (state, who) = ctx::signed_in().await?;
@@ -94,10 +94,10 @@ pub async fn change_password(
 
 /// Confirms the caller's password so that dangerous actions go through for the next
 /// `reauth_minutes`.
-#[server(endpoint = "reauthenticate")]
+#[server(endpoint = "account/reauthenticate")]
 pub async fn reauthenticate(password: String) -> Result<(), AppError> {
     use super::ctx;
-    use crate::domain::users;
+    use crate::domain::identity::users;
     use secrecy::SecretString;
     ctx::respond(async move {
         let (state, who) = ctx::signed_in().await?;
@@ -118,14 +118,14 @@ pub async fn reauthenticate(password: String) -> Result<(), AppError> {
 }
 
 /// Ends every session of the caller, this one included, and goes to the sign-in page.
-#[server(endpoint = "logout_everywhere")]
+#[server(endpoint = "account/logout_everywhere")]
 pub async fn logout_everywhere() -> Result<(), AppError> {
     use super::ctx;
-    use crate::domain::sessions;
+    use crate::domain::admin::sign_out;
     ctx::respond(async move {
         let (state, who) = ctx::signed_in().await?;
         let session = ctx::session().await?;
-        let ended = sessions::end_for_user(&state.pool, who.user().id, None).await?;
+        let ended = sign_out::end_for_user(&state.pool, who.user().id, None).await?;
         session.flush().await.map_err(ctx::session_error)?;
         tracing::info!(user_id = who.user().id, ended, "signed out everywhere");
         leptos_axum::redirect("/login");

@@ -3,10 +3,10 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::model::{AgentTokensPage, AgentView, AgentsPage, IssuedTokenView};
 
-#[server(endpoint = "agents")]
+#[server(endpoint = "agents/list")]
 pub async fn list_agents(ws: String) -> Result<AgentsPage, AppError> {
     use super::ctx;
-    use crate::domain::{access, agents};
+    use crate::domain::{admin::agents, identity::access};
     use crate::model::Role;
     ctx::respond(async move {
         let (state, who) = ctx::signed_in().await?;
@@ -19,10 +19,10 @@ pub async fn list_agents(ws: String) -> Result<AgentsPage, AppError> {
     .await
 }
 
-#[server(endpoint = "create_agent")]
+#[server(endpoint = "agents/create")]
 pub async fn create_agent(ws: String, name: String) -> Result<AgentView, AppError> {
     use super::ctx;
-    use crate::domain::{access, agents};
+    use crate::domain::{admin::agents, identity::access};
     ctx::respond(async move {
         let (state, who) = ctx::signed_in().await?;
         let admin = access::require_admin(&state.pool, &who, &ws).await?;
@@ -31,10 +31,10 @@ pub async fn create_agent(ws: String, name: String) -> Result<AgentView, AppErro
     .await
 }
 
-#[server(endpoint = "agent_tokens")]
+#[server(endpoint = "agents/tokens")]
 pub async fn agent_tokens(ws: String, agent: String) -> Result<AgentTokensPage, AppError> {
     use super::ctx;
-    use crate::domain::{access, tokens};
+    use crate::domain::{admin::tokens, identity::access};
     ctx::respond(async move {
         let (state, who) = ctx::signed_in().await?;
         let admin = access::require_admin(&state.pool, &who, &ws).await?;
@@ -47,10 +47,10 @@ pub async fn agent_tokens(ws: String, agent: String) -> Result<AgentTokensPage, 
 }
 
 /// Issues a runtime token. The response carries the token's text this once only.
-#[server(endpoint = "issue_token")]
+#[server(endpoint = "agents/issue_token")]
 pub async fn issue_token(ws: String, agent: String) -> Result<IssuedTokenView, AppError> {
     use super::ctx;
-    use crate::domain::{access, tokens};
+    use crate::domain::{admin::tokens, identity::access};
     use secrecy::ExposeSecret;
     ctx::respond(async move {
         let (state, who) = ctx::signed_in().await?;
@@ -65,10 +65,10 @@ pub async fn issue_token(ws: String, agent: String) -> Result<IssuedTokenView, A
     .await
 }
 
-#[server(endpoint = "revoke_token")]
+#[server(endpoint = "agents/revoke_token")]
 pub async fn revoke_token(ws: String, agent: String, token_id: i64) -> Result<(), AppError> {
     use super::ctx;
-    use crate::domain::{access, tokens};
+    use crate::domain::{admin::tokens, identity::access};
     ctx::respond(async move {
         let (state, who) = ctx::signed_in().await?;
         let admin = access::require_admin(&state.pool, &who, &ws).await?;

@@ -4,10 +4,10 @@ use crate::error::AppError;
 use crate::model::Me;
 
 /// Signs in with email and password; the session id is cycled.
-#[server(endpoint = "login")]
+#[server(endpoint = "auth/login")]
 pub async fn login(email: String, password: String) -> Result<(), AppError> {
     use super::ctx;
-    use crate::domain::users;
+    use crate::domain::identity::users;
     use secrecy::SecretString;
 
     ctx::respond(async move {
@@ -29,7 +29,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
     .await
 }
 
-#[server(endpoint = "logout")]
+#[server(endpoint = "auth/logout")]
 pub async fn logout() -> Result<(), AppError> {
     use super::ctx;
     ctx::respond(async move {
@@ -42,10 +42,10 @@ pub async fn logout() -> Result<(), AppError> {
 }
 
 /// The signed-in user and their workspaces, or `None` when signed out.
-#[server(endpoint = "me")]
+#[server(endpoint = "auth/me")]
 pub async fn current_user() -> Result<Option<Me>, AppError> {
     use super::ctx;
-    use crate::domain::workspaces;
+    use crate::domain::identity::workspaces;
     ctx::respond(async move {
         let (state, who) = match ctx::signed_in().await {
             Ok(found) => found,

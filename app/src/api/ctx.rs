@@ -7,7 +7,7 @@ use std::future::Future;
 use leptos::prelude::*;
 use tower_sessions::Session;
 
-use crate::domain::access::{self, SignedIn};
+use crate::domain::identity::access::{self, SignedIn};
 use crate::error::AppError;
 use crate::state::AppState;
 

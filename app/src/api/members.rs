@@ -3,10 +3,10 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::model::MembersPage;
 
-#[server(endpoint = "members")]
+#[server(endpoint = "members/list")]
 pub async fn list_members(ws: String) -> Result<MembersPage, AppError> {
     use super::ctx;
-    use crate::domain::{access, memberships};
+    use crate::domain::{admin::memberships, identity::access};
     use crate::model::Role;
     ctx::respond(async move {
         let (state, who) = ctx::signed_in().await?;
@@ -20,10 +20,10 @@ pub async fn list_members(ws: String) -> Result<MembersPage, AppError> {
     .await
 }
 
-#[server(endpoint = "set_member_role")]
+#[server(endpoint = "members/set_role")]
 pub async fn set_member_role(ws: String, user_id: i64, role: String) -> Result<(), AppError> {
     use super::ctx;
-    use crate::domain::{access, memberships};
+    use crate::domain::{admin::memberships, identity::access};
     use crate::model::Role;
     ctx::respond(async move {
         let (state, who) = ctx::signed_in().await?;
@@ -40,25 +40,25 @@ pub async fn set_member_role(ws: String, user_id: i64, role: String) -> Result<(
 
 /// An admin ends every session of a member of their workspace (their own other ones when
 /// they pick themselves).
-#[server(endpoint = "end_member_sessions")]
+#[server(endpoint = "members/end_sessions")]
 pub async fn end_member_sessions(ws: String, user_id: i64) -> Result<(), AppError> {
     use super::ctx;
-    use crate::domain::{access, sessions};
+    use crate::domain::{admin::sign_out, identity::access};
     ctx::respond(async move {
         let (state, who) = ctx::signed_in().await?;
         let admin = access::require_admin(&state.pool, &who, &ws).await?;
         let session = ctx::session().await?;
-        sessions::end_for_member(&state.pool, &admin, user_id, session.id().as_ref()).await?;
+        sign_out::end_for_member(&state.pool, &admin, user_id, session.id().as_ref()).await?;
         Ok(())
     })
     .await
 }
 
 /// An admin removes a member from their workspace; the member's sessions end with it.
-#[server(endpoint = "remove_member")]
+#[server(endpoint = "members/remove")]
 pub async fn remove_member(ws: String, user_id: i64) -> Result<(), AppError> {
     use super::ctx;
-    use crate::domain::{access, memberships};
+    use crate::domain::{admin::memberships, identity::access};
     ctx::respond(async move {
         let (state, who) = ctx::signed_in().await?;
         let admin = access::require_admin(&state.pool, &who, &ws).await?;

@@ -4,10 +4,12 @@ use crate::error::AppError;
 use crate::model::WorkspaceView;
 
 /// The frame of a workspace page: name, the caller's role, which tabs to show.
-#[server(endpoint = "workspace")]
+#[server(endpoint = "workspace/overview")]
 pub async fn workspace_context(ws: String) -> Result<WorkspaceView, AppError> {
     use super::ctx;
-    use crate::domain::{access, agents, memberships, workspaces};
+    use crate::domain::{
+        admin::agents, admin::memberships, identity::access, identity::workspaces,
+    };
     use crate::model::{Me, Role};
     ctx::respond(async move {
         let (state, who) = ctx::signed_in().await?;

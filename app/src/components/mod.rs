@@ -2,7 +2,9 @@
 
 pub mod error_panel;
 pub mod field;
+pub mod pager;
 pub mod params;
 pub mod reauth;
+pub mod table;
 pub mod url;
 pub mod value_fields;

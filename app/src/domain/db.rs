@@ -4,8 +4,9 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::any::{AnyArguments, AnyConnectOptions, AnyPoolOptions, AnyRow};
 use sqlx::migrate::Migrator;
+use sqlx::query::QueryAs;
 use sqlx::{AnyPool, ConnectOptions, Executor};
 
 pub type Db = sqlx::Any;
@@ -109,6 +110,22 @@ pub fn like_contains(query: &str) -> String {
     }
     pattern.push('%');
     pattern
+}
+
+/// A workspace search: `sql` with `$1` the workspace, `$2` the trimmed search text (empty
+/// matches everything) and `$3` its [`like_contains`] pattern; page bounds bind after.
+pub fn searched<'q, O>(
+    sql: &'q str,
+    workspace_id: i64,
+    query: &'q str,
+) -> QueryAs<'q, Db, O, AnyArguments<'q>>
+where
+    O: for<'r> sqlx::FromRow<'r, AnyRow>,
+{
+    sqlx::query_as(sql)
+        .bind(workspace_id)
+        .bind(query.trim())
+        .bind(like_contains(query))
 }
 
 #[cfg(test)]

@@ -5,9 +5,11 @@
 
 use secrecy::SecretString;
 
-use super::access::Admin;
+use super::admin::{agents, memberships};
 use super::db::Pool;
-use super::{agents, memberships, users, workspaces, DomainError};
+use super::identity::access::Admin;
+use super::identity::{users, workspaces};
+use super::DomainError;
 use crate::model::Role;
 
 pub struct DemoLogin {
@@ -71,7 +73,7 @@ pub async fn seed(pool: &Pool) -> Result<bool, DomainError> {
         return Ok(false);
     }
     let acme = workspaces::create(pool, WORKSPACES[0], "Acme Inc").await?;
-    let acme = workspaces::set_secrets_flag(pool, &acme.slug, true).await?;
+    let acme = crate::domain::admin::flag::set(pool, &acme.slug, true).await?;
     let globex = workspaces::create(pool, WORKSPACES[1], "Globex Corp").await?;
 
     let admin = users::create(

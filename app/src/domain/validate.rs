@@ -1,14 +1,76 @@
 //! Input rules shared by the dashboard and the CLI. Each returns the cleaned value or a
-//! field error that a form can show next to its field.
+//! field error that a form can show next to its field. A form with several fields checks
+//! them all with [`all2`] or [`all3`], so that it shows every error at once.
 
 use super::DomainError;
+
+/// A field whose input broke a rule, and what its form should say next to it.
+pub type FieldError = (&'static str, String);
+
+impl From<FieldError> for DomainError {
+    fn from((field, message): FieldError) -> Self {
+        DomainError::validation(field, message)
+    }
+}
+
+/// One checked input: one field (`Result<T, FieldError>`) or a group of fields that
+/// collects its own errors (`Result<T, Vec<FieldError>>`, like a secret's value).
+pub trait Checked<T> {
+    fn split(self) -> (Option<T>, Vec<FieldError>);
+}
+
+impl<T> Checked<T> for Result<T, FieldError> {
+    fn split(self) -> (Option<T>, Vec<FieldError>) {
+        match self {
+            Ok(v) => (Some(v), Vec::new()),
+            Err(e) => (None, vec![e]),
+        }
+    }
+}
+
+impl<T> Checked<T> for Result<T, Vec<FieldError>> {
+    fn split(self) -> (Option<T>, Vec<FieldError>) {
+        match self {
+            Ok(v) => (Some(v), Vec::new()),
+            Err(e) => (None, e),
+        }
+    }
+}
+
+/// Both inputs' cleaned values, or every field error of both.
+pub fn all2<A, B>(a: impl Checked<A>, b: impl Checked<B>) -> Result<(A, B), DomainError> {
+    let (a, mut errors) = a.split();
+    let (b, more) = b.split();
+    errors.extend(more);
+    match (a, b) {
+        (Some(a), Some(b)) if errors.is_empty() => Ok((a, b)),
+        _ => Err(DomainError::Invalid(errors)),
+    }
+}
+
+/// All three inputs' cleaned values, or every field error of all three.
+pub fn all3<A, B, C>(
+    a: impl Checked<A>,
+    b: impl Checked<B>,
+    c: impl Checked<C>,
+) -> Result<(A, B, C), DomainError> {
+    let (a, mut errors) = a.split();
+    let (b, more_b) = b.split();
+    let (c, more_c) = c.split();
+    errors.extend(more_b);
+    errors.extend(more_c);
+    match (a, b, c) {
+        (Some(a), Some(b), Some(c)) if errors.is_empty() => Ok((a, b, c)),
+        _ => Err(DomainError::Invalid(errors)),
+    }
+}
 
 pub const MIN_PASSWORD_LEN: usize = 12;
 /// No list is this long; the cap keeps `page * page_size` far from overflowing.
 pub const MAX_PAGE: i64 = 1_000_000;
 const MAX_PASSWORD_LEN: usize = 1024;
 
-pub fn email(raw: &str) -> Result<String, DomainError> {
+pub fn email(raw: &str) -> Result<String, FieldError> {
     let email = raw.trim().to_lowercase();
     let valid = email.len() <= 254
         && email.split_once('@').is_some_and(|(local, domain)| {
@@ -22,39 +84,36 @@ pub fn email(raw: &str) -> Result<String, DomainError> {
     if valid {
         Ok(email)
     } else {
-        Err(DomainError::validation(
+        Err((
             "email",
-            "Enter a valid email address, like ada@example.com.",
+            "Enter a valid email address, like ada@example.com.".into(),
         ))
     }
 }
 
-pub fn password(raw: &str) -> Result<(), DomainError> {
+pub fn password(raw: &str) -> Result<(), FieldError> {
     let len = raw.chars().count();
     if len < MIN_PASSWORD_LEN {
-        return Err(DomainError::validation(
+        return Err((
             "password",
             format!("The password is too weak: use at least {MIN_PASSWORD_LEN} characters."),
         ));
     }
     if raw.len() > MAX_PASSWORD_LEN {
-        return Err(DomainError::validation(
-            "password",
-            "The password is too long.",
-        ));
+        return Err(("password", "The password is too long.".into()));
     }
     let first = raw.chars().next();
     if raw.chars().all(|c| Some(c) == first) {
-        return Err(DomainError::validation(
+        return Err((
             "password",
-            "The password is too weak: do not repeat one character.",
+            "The password is too weak: do not repeat one character.".into(),
         ));
     }
     Ok(())
 }
 
 /// Workspace slugs appear in URLs: `acme`, `globex-labs`.
-pub fn slug(raw: &str) -> Result<String, DomainError> {
+pub fn slug(raw: &str) -> Result<String, FieldError> {
     let slug = raw.trim();
     let ok = (2..=40).contains(&slug.len())
         && slug.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
@@ -64,15 +123,15 @@ pub fn slug(raw: &str) -> Result<String, DomainError> {
     if ok {
         Ok(slug.to_string())
     } else {
-        Err(DomainError::validation(
+        Err((
             "slug",
-            "A workspace slug is 2 to 40 lowercase letters, digits or hyphens.",
+            "A workspace slug is 2 to 40 lowercase letters, digits or hyphens.".into(),
         ))
     }
 }
 
 /// Agent names: `billing-worker`, `etl_runner`.
-pub fn agent_name(raw: &str) -> Result<String, DomainError> {
+pub fn agent_name(raw: &str) -> Result<String, FieldError> {
     let name = raw.trim();
     let ok = (1..=64).contains(&name.len())
         && name.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
@@ -82,21 +141,18 @@ pub fn agent_name(raw: &str) -> Result<String, DomainError> {
     if ok {
         Ok(name.to_string())
     } else {
-        Err(DomainError::validation(
+        Err((
             "name",
-            "An agent name is 1 to 64 lowercase letters, digits, hyphens or underscores.",
+            "An agent name is 1 to 64 lowercase letters, digits, hyphens or underscores.".into(),
         ))
     }
 }
 
 /// Display names of people and workspaces.
-pub fn display_name(field: &'static str, raw: &str) -> Result<String, DomainError> {
+pub fn display_name(field: &'static str, raw: &str) -> Result<String, FieldError> {
     let name = raw.trim();
     if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
-        Err(DomainError::validation(
-            field,
-            "Enter a name of 1 to 100 characters.",
-        ))
+        Err((field, "Enter a name of 1 to 100 characters.".into()))
     } else {
         Ok(name.to_string())
     }
@@ -136,6 +192,23 @@ mod tests {
         assert!(password("short").is_err());
         assert!(password("aaaaaaaaaaaaaaaa").is_err());
         assert!(password("correct horse battery").is_ok());
+    }
+
+    #[test]
+    fn a_form_gets_every_field_error_at_once() {
+        let err = all3(email("ada"), display_name("name", ""), password("short")).unwrap_err();
+        let DomainError::Invalid(errors) = err else {
+            panic!("expected every field error, got {err:?}");
+        };
+        let fields: Vec<_> = errors.iter().map(|(f, _)| *f).collect();
+        assert_eq!(fields, ["email", "name", "password"]);
+    }
+
+    #[test]
+    fn a_valid_form_gets_its_cleaned_values() {
+        let (email, name) =
+            all2(email(" Ada@Example.com "), display_name("name", " Ada ")).unwrap();
+        assert_eq!((email.as_str(), name.as_str()), ("ada@example.com", "Ada"));
     }
 
     #[test]

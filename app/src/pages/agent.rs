@@ -7,6 +7,7 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::field::{last_error, FormError};
 use crate::components::params::use_workspace_slug;
 use crate::components::reauth::{retry_last, ReauthPrompt};
+use crate::components::table::Columns;
 use crate::model::TokenView;
 use crate::pages::secrets::refresh_on_success;
 use crate::time_fmt::format_utc;
@@ -74,15 +75,7 @@ fn TokenTable(
 ) -> impl IntoView {
     view! {
         <table class="table" aria-label="Tokens">
-            <thead>
-                <tr>
-                    <th scope="col">"Token"</th>
-                    <th scope="col">"Created"</th>
-                    <th scope="col">"Last used"</th>
-                    <th scope="col">"Status"</th>
-                    <th scope="col"><span class="sr-only">"Actions"</span></th>
-                </tr>
-            </thead>
+            <Columns names=&["Token", "Created", "Last used", "Status"] actions=true/>
             <tbody>
                 {tokens
                     .into_iter()

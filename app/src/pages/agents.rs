@@ -5,6 +5,7 @@ use crate::api::agents::{list_agents, CreateAgent};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::field::{last_error, FieldError, FormError};
 use crate::components::params::use_workspace_slug;
+use crate::components::table::Columns;
 use crate::model::AgentView;
 use crate::time_fmt::format_utc;
 
@@ -87,12 +88,7 @@ fn AgentTable(agents: Vec<AgentView>, ws: String, links: bool) -> impl IntoView 
     }
     view! {
         <table class="table" aria-label="Agents">
-            <thead>
-                <tr>
-                    <th scope="col">"Name"</th>
-                    <th scope="col">"Created"</th>
-                </tr>
-            </thead>
+            <Columns names=&["Name", "Created"]/>
             <tbody>
                 {agents
                     .into_iter()

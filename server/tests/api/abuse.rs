@@ -7,8 +7,8 @@ use reqwest::header::RETRY_AFTER;
 use reqwest::{Client, Response, StatusCode};
 use serde_json::Value;
 
-use app::domain::access::Admin;
-use app::domain::{tokens, workspaces};
+use app::domain::identity::access::Admin;
+use app::domain::{admin::tokens, identity::workspaces};
 use secrecy::ExposeSecret;
 use server::config::Config;
 use server::rate_limit::Rate;
@@ -119,7 +119,7 @@ async fn guessing_with_fresh_unknown_tokens_is_limited_per_address() {
 /// Signs in through a trusted proxy that says the client is `client`.
 async fn sign_in_via_proxy(app: &TestApp, client: &str, who: (&str, &str)) -> StatusCode {
     app.client()
-        .post(app.url("/api/login"))
+        .post(app.url("/api/auth/login"))
         .header("x-forwarded-for", client)
         .form(&[("email", who.0), ("password", who.1)])
         .send()

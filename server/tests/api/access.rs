@@ -1,6 +1,5 @@
 //! The Secrets tab and every admin action are enforced by the server, not by hidden links.
 
-use app::domain::workspaces;
 use reqwest::StatusCode;
 
 use crate::helpers::{expect_status, spawn_app, ADMIN, MEMBER};
@@ -93,7 +92,8 @@ async fn the_secrets_tab_is_shown_only_to_admins_of_flagged_workspaces() {
 
     let frame: serde_json::Value = serde_json::from_str(
         &expect_status(
-            app.call(&member, "workspace", &[("ws", "acme")]).await,
+            app.call(&member, "workspace/overview", &[("ws", "acme")])
+                .await,
             StatusCode::OK,
         )
         .await,
@@ -112,7 +112,7 @@ async fn switching_the_flag_off_closes_the_tab_at_once() {
         StatusCode::OK,
     )
     .await;
-    workspaces::set_secrets_flag(&app.pool, "acme", false)
+    app::domain::admin::flag::set(&app.pool, "acme", false)
         .await
         .unwrap();
     expect_status(
@@ -127,12 +127,13 @@ async fn a_workspace_you_do_not_belong_to_looks_missing() {
     let app = spawn_app().await;
     let other = app.outsider(false).await;
     let missing = expect_status(
-        app.call(&other, "agents", &[("ws", "no-such-ws")]).await,
+        app.call(&other, "agents/list", &[("ws", "no-such-ws")])
+            .await,
         StatusCode::NOT_FOUND,
     )
     .await;
     let foreign = expect_status(
-        app.call(&other, "agents", &[("ws", "acme")]).await,
+        app.call(&other, "agents/list", &[("ws", "acme")]).await,
         StatusCode::NOT_FOUND,
     )
     .await;
@@ -146,7 +147,7 @@ async fn a_cross_site_post_is_refused_and_changes_nothing() {
     let app = spawn_app().await;
     let admin = app.signed_in(ADMIN).await;
     let res = admin
-        .post(app.url("/api/create_agent"))
+        .post(app.url("/api/agents/create"))
         .header("origin", "http://evil.example")
         .form(&[("ws", "acme"), ("name", "planted")])
         .send()
@@ -159,7 +160,7 @@ async fn a_cross_site_post_is_refused_and_changes_nothing() {
         .contains(&"planted".to_string()));
 
     let same_origin = admin
-        .post(app.url("/api/create_agent"))
+        .post(app.url("/api/agents/create"))
         .header("origin", format!("http://{}", app.addr))
         .form(&[("ws", "acme"), ("name", "legit")])
         .send()

@@ -8,7 +8,7 @@ use crate::helpers::{expect_status, session_cookie, spawn_app, spawn_app_with, A
 async fn a_user_signs_in_and_sees_their_workspaces() {
     let app = spawn_app().await;
     let client = app.signed_in(ADMIN).await;
-    let body = expect_status(app.call(&client, "me", &[]).await, StatusCode::OK).await;
+    let body = expect_status(app.call(&client, "auth/me", &[]).await, StatusCode::OK).await;
     let me: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(me["email"], "admin@acme.test");
     let slugs: Vec<&str> = me["workspaces"]
@@ -27,7 +27,7 @@ async fn a_wrong_password_and_an_unknown_email_get_the_same_answer() {
     let wrong = app
         .call(
             &client,
-            "login",
+            "auth/login",
             &[("email", ADMIN.0), ("password", "not-the-password")],
         )
         .await;
@@ -39,7 +39,7 @@ async fn a_wrong_password_and_an_unknown_email_get_the_same_answer() {
     let unknown = app
         .call(
             &client,
-            "login",
+            "auth/login",
             &[
                 ("email", "nobody@acme.test"),
                 ("password", "not-the-password"),
@@ -48,7 +48,7 @@ async fn a_wrong_password_and_an_unknown_email_get_the_same_answer() {
         .await;
     let unknown = expect_status(unknown, StatusCode::UNAUTHORIZED).await;
     assert_eq!(wrong, unknown);
-    let me = expect_status(app.call(&client, "me", &[]).await, StatusCode::OK).await;
+    let me = expect_status(app.call(&client, "auth/me", &[]).await, StatusCode::OK).await;
     assert_eq!(me, "null");
 }
 
@@ -59,7 +59,7 @@ async fn the_session_id_changes_at_sign_in_and_the_old_one_dies() {
     let first = app
         .call(
             &client,
-            "login",
+            "auth/login",
             &[("email", MEMBER.0), ("password", MEMBER.1)],
         )
         .await;
@@ -67,7 +67,7 @@ async fn the_session_id_changes_at_sign_in_and_the_old_one_dies() {
     let second = app
         .call(
             &client,
-            "login",
+            "auth/login",
             &[("email", ADMIN.0), ("password", ADMIN.1)],
         )
         .await;
@@ -96,10 +96,10 @@ async fn the_session_cookie_is_http_only_and_strict() {
 async fn signing_out_ends_the_session() {
     let app = spawn_app().await;
     let client = app.signed_in(ADMIN).await;
-    let out = app.call(&client, "logout", &[]).await;
+    let out = app.call(&client, "auth/logout", &[]).await;
     assert!(out.status().is_success() || out.status().is_redirection());
     assert_eq!(
-        expect_status(app.call(&client, "me", &[]).await, StatusCode::OK).await,
+        expect_status(app.call(&client, "auth/me", &[]).await, StatusCode::OK).await,
         "null"
     );
     let res = app.page(&client, "/w/acme/agents").await;
@@ -141,7 +141,7 @@ async fn a_session_past_its_absolute_lifetime_is_signed_out() {
         .await
         .unwrap();
     assert_eq!(
-        expect_status(app.call(&client, "me", &[]).await, StatusCode::OK).await,
+        expect_status(app.call(&client, "auth/me", &[]).await, StatusCode::OK).await,
         "null"
     );
 }
@@ -161,7 +161,7 @@ async fn password_guessing_is_throttled_per_client() {
         let res = app
             .call(
                 &client,
-                "login",
+                "auth/login",
                 &[("email", ADMIN.0), ("password", "guess-guess-guess")],
             )
             .await;
@@ -170,7 +170,7 @@ async fn password_guessing_is_throttled_per_client() {
     let res = app
         .call(
             &client,
-            "login",
+            "auth/login",
             &[("email", ADMIN.0), ("password", "guess-guess-guess")],
         )
         .await;
@@ -196,7 +196,7 @@ async fn password_guessing_is_throttled_per_client() {
     let res = app
         .call(
             &client,
-            "login",
+            "auth/login",
             &[("email", ADMIN.0), ("password", ADMIN.1)],
         )
         .await;

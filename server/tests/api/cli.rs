@@ -220,10 +220,10 @@ fn production_mode_refuses_to_serve_without_a_master_key() {
 
 #[tokio::test]
 async fn rotate_master_key_rewraps_every_data_key_under_the_new_key() {
-    use app::domain::crypto::Keyring;
     use app::domain::demo;
-    use app::domain::master_key::MasterKey;
-    use app::domain::secrets::{sealing, store};
+    use app::domain::keys::crypto::Keyring;
+    use app::domain::keys::master_key::MasterKey;
+    use app::domain::secrets::store;
 
     let dir = tempfile::tempdir().unwrap();
     let config = server::config::Config {
@@ -283,15 +283,19 @@ async fn rotate_master_key_rewraps_every_data_key_under_the_new_key() {
         "{trail:?}"
     );
 
-    let ws = app::domain::workspaces::get_by_slug(&pool, "acme")
+    let ws = app::domain::identity::workspaces::get_by_slug(&pool, "acme")
         .await
         .unwrap()
         .id;
     let new_only = Keyring::new(MasterKey::read_file(&new_path).unwrap(), vec![]);
-    assert!(sealing::current_value(&pool, &new_only, ws, "api_token")
-        .await
-        .is_ok());
-    assert!(sealing::current_value(&pool, &old_ring, ws, "api_token")
-        .await
-        .is_err());
+    assert!(
+        crate::helpers::current_value(&pool, &new_only, ws, "api_token")
+            .await
+            .is_ok()
+    );
+    assert!(
+        crate::helpers::current_value(&pool, &old_ring, ws, "api_token")
+            .await
+            .is_err()
+    );
 }

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use reqwest::{Client, StatusCode};
 use secrecy::ExposeSecret;
 
-use app::domain::master_key::MasterKey;
-use app::domain::{demo, secrets::store, tokens};
+use app::domain::keys::master_key::MasterKey;
+use app::domain::{admin::tokens, demo, secrets::store};
 
 use crate::helpers::{demo_admin_gate, single_value, spawn_app_with, PgDatabase};
 use crate::instance::Instance;
@@ -23,7 +23,7 @@ async fn prepared(dir: &std::path::Path, pg: &Option<PgDatabase>) -> (String, St
     };
     let key = dir.join("shared.key");
     let (master, _) = MasterKey::read_or_create_file(&key).unwrap();
-    let keyring = app::domain::crypto::Keyring::new(master, vec![]);
+    let keyring = app::domain::keys::crypto::Keyring::new(master, vec![]);
     let pool = app::domain::db::connect(&url, 2).await.unwrap();
     app::domain::db::migrate(&pool, &url).await.unwrap();
     demo::seed(&pool).await.unwrap();
@@ -114,7 +114,7 @@ async fn repeated_refusals_of_one_token_share_one_audit_row_with_a_count() {
     let body = crate::helpers::expect_status(
         app.call(
             &admin,
-            "issue_token",
+            "agents/issue_token",
             &[("ws", "acme"), ("agent", "billing-worker")],
         )
         .await,

@@ -5,9 +5,11 @@ use reqwest::{Client, Response, StatusCode};
 use tempfile::TempDir;
 use tokio::net::TcpListener;
 
-use app::domain::crypto::Keyring;
 use app::domain::db::Pool;
 use app::domain::demo;
+use app::domain::keys::crypto::Keyring;
+use app::domain::secrets::{sealing, value::SecretValue};
+use app::domain::DomainError;
 use server::config::Config;
 use server::serve;
 
@@ -157,7 +159,11 @@ impl TestApp {
     pub async fn signed_in(&self, who: (&str, &str)) -> Client {
         let client = self.client();
         let res = self
-            .call(&client, "login", &[("email", who.0), ("password", who.1)])
+            .call(
+                &client,
+                "auth/login",
+                &[("email", who.0), ("password", who.1)],
+            )
             .await;
         assert!(
             res.status().is_success() || res.status().is_redirection(),
@@ -258,11 +264,11 @@ impl TestApp {
     /// Olive, admin of her own workspace `initech` (secrets flag as given), signed in: an
     /// admin of another workspace.
     pub async fn outsider(&self, secrets_on: bool) -> Client {
-        use app::domain::{memberships, users, workspaces};
+        use app::domain::{admin::memberships, identity::users, identity::workspaces};
         let ws = workspaces::create(&self.pool, "initech", "Initech")
             .await
             .unwrap();
-        workspaces::set_secrets_flag(&self.pool, "initech", secrets_on)
+        app::domain::admin::flag::set(&self.pool, "initech", secrets_on)
             .await
             .unwrap();
         let password = secrecy::SecretString::from("olive-password-1");
@@ -279,8 +285,8 @@ impl TestApp {
 
 /// The demo admin's rights proof for `ws`, obtained the way a server function obtains it:
 /// for tests that call domain functions directly.
-pub async fn demo_admin_gate(pool: &Pool, ws: &str) -> app::domain::access::SecretsAdmin {
-    use app::domain::{access, users};
+pub async fn demo_admin_gate(pool: &Pool, ws: &str) -> app::domain::identity::access::SecretsAdmin {
+    use app::domain::{identity::access, identity::users};
     let admin = users::find_by_email(pool, demo::ADMIN.email)
         .await
         .unwrap()
@@ -303,7 +309,7 @@ impl TestApp {
     pub async fn sign_in_response(&self, who: (&str, &str)) -> Response {
         self.call(
             &self.client(),
-            "login",
+            "auth/login",
             &[("email", who.0), ("password", who.1)],
         )
         .await
@@ -312,7 +318,7 @@ impl TestApp {
     /// Who `/api/me` says a raw `Cookie` header belongs to: `"null"` for nobody.
     pub async fn me_with_cookie(&self, cookie: &str) -> String {
         let res = Client::new()
-            .post(self.url("/api/me"))
+            .post(self.url("/api/auth/me"))
             .header(reqwest::header::COOKIE, cookie)
             .send()
             .await
@@ -329,4 +335,23 @@ impl TestApp {
             .await
             .expect("request")
     }
+}
+
+/// The current value of a live secret and its version, decrypted with `keyring`: what an
+/// agent would read. Tests use it to check what was stored.
+pub async fn current_value(
+    pool: &Pool,
+    keyring: &Keyring,
+    workspace_id: i64,
+    name: &str,
+) -> Result<(i64, SecretValue), DomainError> {
+    let version: i64 = sqlx::query_scalar(
+        "SELECT current_version FROM secrets WHERE workspace_id = $1 AND name = $2 AND deleted_at IS NULL",
+    )
+    .bind(workspace_id)
+    .bind(name)
+    .fetch_one(pool)
+    .await?;
+    let value = sealing::version_value(pool, keyring, workspace_id, name, version).await?;
+    Ok((version, value))
 }

@@ -18,7 +18,7 @@ async fn a_rebinding_page_with_a_foreign_host_gets_421_not_the_sign_in_page() {
     assert!(!body.contains("password"), "{body}");
     let sign_in = app
         .client()
-        .post(app.url("/api/login"))
+        .post(app.url("/api/auth/login"))
         .header(HOST, &evil)
         .header(ORIGIN, format!("http://{evil}"))
         .form(&[("email", ADMIN.0), ("password", ADMIN.1)])
@@ -61,7 +61,7 @@ async fn origin_is_compared_with_our_origins_not_with_the_host_header() {
     let port = app.addr.port();
     let sign_in = |origin: String| {
         app.client()
-            .post(app.url("/api/login"))
+            .post(app.url("/api/auth/login"))
             .header(ORIGIN, origin)
             .form(&[("email", ADMIN.0), ("password", ADMIN.1)])
             .send()
@@ -85,7 +85,7 @@ async fn a_public_url_is_the_name_the_server_answers_to() {
     assert_eq!(page.status(), StatusCode::OK);
     let sign_in = app
         .client()
-        .post(app.url("/api/login"))
+        .post(app.url("/api/auth/login"))
         .header(HOST, "vault.example.com")
         .header(ORIGIN, "https://vault.example.com")
         .form(&[("email", ADMIN.0), ("password", ADMIN.1)])

@@ -6,10 +6,9 @@ use std::sync::Arc;
 use reqwest::StatusCode;
 use sqlx::Acquire;
 
-use app::domain::crypto::Keyring;
-use app::domain::keys;
-use app::domain::master_key::MasterKey;
-use app::domain::secrets::sealing;
+use app::domain::keys::crypto::Keyring;
+use app::domain::keys::data_keys;
+use app::domain::keys::master_key::MasterKey;
 
 use crate::helpers::{expect_status, spawn_app, ADMIN};
 
@@ -60,7 +59,7 @@ async fn rotating_the_master_key_never_fails_a_read_and_keeps_every_secret_reada
         tokio::spawn(async move {
             while !stop.load(Ordering::Relaxed) {
                 for i in 0..20 {
-                    sealing::current_value(&pool, &during, ws, &format!("s_{i}"))
+                    crate::helpers::current_value(&pool, &during, ws, &format!("s_{i}"))
                         .await
                         .expect("a read failed during rotation");
                     reads.fetch_add(1, Ordering::Relaxed);
@@ -80,7 +79,7 @@ async fn rotating_the_master_key_never_fails_a_read_and_keeps_every_secret_reada
         }
     };
     wait_for(20).await;
-    let report = keys::rewrap_all(&app.pool, &during).await.unwrap();
+    let report = data_keys::rewrap_all(&app.pool, &during).await.unwrap();
     let after = reads.load(Ordering::Relaxed) + 40;
     wait_for(after).await;
     stop.store(true, Ordering::Relaxed);
@@ -91,15 +90,17 @@ async fn rotating_the_master_key_never_fails_a_read_and_keeps_every_secret_reada
     // After rotation the new key alone opens everything; the old key alone opens nothing.
     let new_only = Keyring::new(MasterKey::read_file(&new_path).unwrap(), vec![]);
     for i in 0..20 {
-        let (_, value) = sealing::current_value(&app.pool, &new_only, ws, &format!("s_{i}"))
+        let (_, value) = crate::helpers::current_value(&app.pool, &new_only, ws, &format!("s_{i}"))
             .await
             .unwrap();
         assert!(format!("{value:?}").starts_with("SecretValue(Single"));
     }
     let old_only = Keyring::new(MasterKey::read_file(&old_path).unwrap(), vec![]);
-    assert!(sealing::current_value(&app.pool, &old_only, ws, "s_0")
-        .await
-        .is_err());
+    assert!(
+        crate::helpers::current_value(&app.pool, &old_only, ws, "s_0")
+            .await
+            .is_err()
+    );
 }
 
 #[tokio::test]
@@ -108,13 +109,13 @@ async fn a_data_key_is_replaced_when_its_encryption_budget_is_spent() {
     let ws = app.workspace_id("acme").await;
     let mut conn = app.pool.acquire().await.unwrap();
     let conn = conn.acquire().await.unwrap();
-    let (first, _) = keys::for_encryption(conn, &app.keyring, ws, 2)
+    let (first, _) = data_keys::for_encryption(conn, &app.keyring, ws, 2)
         .await
         .unwrap();
-    let (again, _) = keys::for_encryption(conn, &app.keyring, ws, 2)
+    let (again, _) = data_keys::for_encryption(conn, &app.keyring, ws, 2)
         .await
         .unwrap();
-    let (next, _) = keys::for_encryption(conn, &app.keyring, ws, 2)
+    let (next, _) = data_keys::for_encryption(conn, &app.keyring, ws, 2)
         .await
         .unwrap();
     assert_eq!(first, again);
@@ -128,12 +129,12 @@ async fn a_data_key_is_replaced_when_its_encryption_budget_is_spent() {
     .unwrap();
     assert_eq!(versions, [(1, 2), (2, 1)]);
     // The old key still decrypts what it sealed.
-    assert!(keys::for_decryption(conn, &app.keyring, ws, first)
+    assert!(data_keys::for_decryption(conn, &app.keyring, ws, first)
         .await
         .is_ok());
     // A key id of another workspace is refused.
     let globex = app.workspace_id("globex").await;
-    assert!(keys::for_decryption(conn, &app.keyring, globex, first)
+    assert!(data_keys::for_decryption(conn, &app.keyring, globex, first)
         .await
         .is_err());
 }

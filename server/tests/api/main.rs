@@ -15,5 +15,6 @@ mod races;
 mod runtime;
 mod secrets;
 mod secrets_access;
+mod secrets_tab;
 mod sessions;
 mod workspace_admin;

@@ -31,7 +31,7 @@ async fn matrix_changes_apply_all_at_once_or_not_at_all() {
     form.extend(change(1, "alpha", &support, true));
     form.extend(change(2, "beta", &support, true));
     let res = admin
-        .post(app.url("/api/secrets/matrix_apply"))
+        .post(app.url("/api/secrets/apply_matrix"))
         .form(&form)
         .send()
         .await
@@ -54,7 +54,7 @@ async fn matrix_changes_apply_all_at_once_or_not_at_all() {
     form.extend(change(0, "alpha", &billing, false));
     form.extend(change(1, "gamma", &billing, true));
     let res = admin
-        .post(app.url("/api/secrets/matrix_apply"))
+        .post(app.url("/api/secrets/apply_matrix"))
         .form(&form)
         .send()
         .await
@@ -67,7 +67,7 @@ async fn matrix_changes_apply_all_at_once_or_not_at_all() {
     let mut form = vec![("ws".to_string(), "acme".to_string())];
     form.extend(change(0, "alpha", &billing, false));
     let res = member
-        .post(app.url("/api/secrets/matrix_apply"))
+        .post(app.url("/api/secrets/apply_matrix"))
         .form(&form)
         .send()
         .await

@@ -3,9 +3,9 @@
 
 use reqwest::StatusCode;
 
-use app::domain::access::SecretsAdmin;
-use app::domain::secrets::store;
-use app::domain::{demo, users, DomainError};
+use app::domain::identity::access::SecretsAdmin;
+use app::domain::secrets::{store, trash};
+use app::domain::{demo, identity::users, DomainError};
 use app::model::Role;
 
 use crate::helpers::{demo_admin_gate, expect_status, single_value, spawn_app, TestApp, ADMIN};
@@ -43,14 +43,16 @@ async fn an_admin_demoted_after_the_check_cannot_complete_a_write() {
     .unwrap();
     let err = late_create(&app, &stale).await;
     assert!(matches!(err, DomainError::Forbidden), "{err:?}");
-    let issued = app::domain::tokens::issue(&app.pool, stale.admin(), "billing-worker").await;
+    let issued =
+        app::domain::admin::tokens::issue(&app.pool, stale.admin(), "billing-worker").await;
     assert!(matches!(issued, Err(DomainError::Forbidden)));
     let member = users::find_by_email(&app.pool, demo::MEMBER.email)
         .await
         .unwrap()
         .unwrap();
     let promoted =
-        app::domain::memberships::set_role(&app.pool, stale.admin(), member.id, Role::Admin).await;
+        app::domain::admin::memberships::set_role(&app.pool, stale.admin(), member.id, Role::Admin)
+            .await;
     assert!(
         matches!(promoted, Err(DomainError::Forbidden)),
         "{promoted:?}"
@@ -63,7 +65,7 @@ async fn an_admin_demoted_after_the_check_cannot_complete_a_write() {
 async fn a_write_just_after_the_flag_is_switched_off_is_refused() {
     let app = spawn_app().await;
     let stale = gate(&app).await;
-    app::domain::workspaces::set_secrets_flag(&app.pool, "acme", false)
+    app::domain::admin::flag::set(&app.pool, "acme", false)
         .await
         .unwrap();
     let err = late_create(&app, &stale).await;
@@ -97,12 +99,12 @@ async fn a_secret_restored_while_the_purge_runs_is_not_purged() {
     let app = spawn_app().await;
     expired_in_trash(&app, "saved_in_time").await;
     // The purge lists its candidates; then an admin restores the secret.
-    let candidates = store::expired(&app.pool).await.unwrap();
+    let candidates = trash::expired(&app.pool).await.unwrap();
     assert_eq!(candidates.len(), 1);
-    store::restore(&app.pool, &gate(&app).await, "saved_in_time")
+    trash::restore(&app.pool, &gate(&app).await, "saved_in_time")
         .await
         .unwrap();
-    let purged = store::purge_expired_one(&app.pool, &candidates[0])
+    let purged = trash::purge_expired_one(&app.pool, &candidates[0])
         .await
         .unwrap();
     assert!(!purged, "a restored secret must not be purged");
@@ -126,10 +128,10 @@ async fn two_instances_purging_the_same_secret_write_one_purge_event() {
     let app = spawn_app().await;
     expired_in_trash(&app, "purged_once").await;
     // Both instances list the same candidate before either deletes it.
-    let on_a = store::expired(&app.pool).await.unwrap();
-    let on_b = store::expired(&app.pool).await.unwrap();
-    let a = store::purge_expired_one(&app.pool, &on_a[0]).await.unwrap();
-    let b = store::purge_expired_one(&app.pool, &on_b[0]).await.unwrap();
+    let on_a = trash::expired(&app.pool).await.unwrap();
+    let on_b = trash::expired(&app.pool).await.unwrap();
+    let a = trash::purge_expired_one(&app.pool, &on_a[0]).await.unwrap();
+    let b = trash::purge_expired_one(&app.pool, &on_b[0]).await.unwrap();
     assert!(a ^ b, "exactly one instance purges (a={a}, b={b})");
     let purges: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'secret.purge'")
@@ -138,7 +140,7 @@ async fn two_instances_purging_the_same_secret_write_one_purge_event() {
             .unwrap();
     assert_eq!(purges, 1);
     // A restore after the purge finds nothing: not found, not a resurrection.
-    let err = store::restore(&app.pool, &gate(&app).await, "purged_once")
+    let err = trash::restore(&app.pool, &gate(&app).await, "purged_once")
         .await
         .unwrap_err();
     assert!(matches!(err, DomainError::NotFound(_)), "{err:?}");

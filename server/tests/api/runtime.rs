@@ -3,13 +3,11 @@
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
-use app::domain::workspaces;
-
 use crate::helpers::{expect_status, spawn_app, spawn_app_with, TestApp, ADMIN, MEMBER};
 
 async fn issue_token(app: &TestApp, admin: &Client, ws: &str, agent: &str) -> String {
     let body = expect_status(
-        app.call(admin, "issue_token", &[("ws", ws), ("agent", agent)])
+        app.call(admin, "agents/issue_token", &[("ws", ws), ("agent", agent)])
             .await,
         StatusCode::OK,
     )
@@ -179,7 +177,7 @@ async fn a_granted_agent_reads_values_and_every_refusal_has_its_own_error() {
 async fn a_token_reads_only_its_own_workspace_even_for_the_same_name() {
     let app = spawn_app().await;
     let admin = app.signed_in(ADMIN).await;
-    workspaces::set_secrets_flag(&app.pool, "globex", true)
+    app::domain::admin::flag::set(&app.pool, "globex", true)
         .await
         .unwrap();
     expect_status(
@@ -212,7 +210,7 @@ async fn a_token_reads_only_its_own_workspace_even_for_the_same_name() {
     expect_status(
         app.call(
             &admin,
-            "issue_token",
+            "agents/issue_token",
             &[("ws", "acme"), ("agent", "etl-runner")],
         )
         .await,
@@ -245,7 +243,7 @@ async fn revocations_and_the_flag_apply_to_the_very_next_read() {
     assert_eq!(read(&app, &token, "api_key").await.0, StatusCode::OK);
 
     // Switching the flag off denies reads.
-    workspaces::set_secrets_flag(&app.pool, "acme", false)
+    app::domain::admin::flag::set(&app.pool, "acme", false)
         .await
         .unwrap();
     let (status, body) = read(&app, &token, "api_key").await;
@@ -253,7 +251,7 @@ async fn revocations_and_the_flag_apply_to_the_very_next_read() {
         (status, body["error"].as_str().unwrap()),
         (StatusCode::FORBIDDEN, "feature_disabled")
     );
-    workspaces::set_secrets_flag(&app.pool, "acme", true)
+    app::domain::admin::flag::set(&app.pool, "acme", true)
         .await
         .unwrap();
 
@@ -262,7 +260,7 @@ async fn revocations_and_the_flag_apply_to_the_very_next_read() {
         &expect_status(
             app.call(
                 &admin,
-                "agent_tokens",
+                "agents/tokens",
                 &[("ws", "acme"), ("agent", "billing-worker")],
             )
             .await,
@@ -279,7 +277,7 @@ async fn revocations_and_the_flag_apply_to_the_very_next_read() {
     expect_status(
         app.call(
             &admin,
-            "revoke_token",
+            "agents/revoke_token",
             &[
                 ("ws", "acme"),
                 ("agent", "billing-worker"),
@@ -337,7 +335,7 @@ async fn bad_tokens_are_unauthorized_and_members_cannot_issue_tokens() {
     expect_status(
         app.call(
             &member,
-            "issue_token",
+            "agents/issue_token",
             &[("ws", "acme"), ("agent", "billing-worker")],
         )
         .await,
@@ -347,7 +345,7 @@ async fn bad_tokens_are_unauthorized_and_members_cannot_issue_tokens() {
     expect_status(
         app.call(
             &app.client(),
-            "issue_token",
+            "agents/issue_token",
             &[("ws", "acme"), ("agent", "billing-worker")],
         )
         .await,

@@ -6,11 +6,11 @@ use secrecy::ExposeSecret;
 use app::domain::secrets::sealing;
 use app::domain::secrets::value::SecretValue;
 
-use crate::helpers::{expect_status, spawn_app, TestApp, ADMIN};
+use crate::helpers::{current_value, expect_status, spawn_app, TestApp, ADMIN};
 
 async fn current_single(app: &TestApp, name: &str) -> (i64, String) {
     let ws = app.workspace_id("acme").await;
-    let (version, value) = sealing::current_value(&app.pool, &app.keyring, ws, name)
+    let (version, value) = current_value(&app.pool, &app.keyring, ws, name)
         .await
         .unwrap();
     match value {
@@ -27,24 +27,13 @@ fn json(body: &str) -> serde_json::Value {
 async fn a_created_secret_is_stored_encrypted_and_listed_without_its_value() {
     let app = spawn_app().await;
     let admin = app.signed_in(ADMIN).await;
-    expect_status(
-        app.create_secret(&admin, "acme", "stripe_api_key", "sk_live_abc123", &[])
-            .await,
-        StatusCode::OK,
-    )
-    .await;
-    expect_status(
-        app.create_secret(
-            &admin,
-            "acme",
-            "oauth_client",
-            "",
-            &[("client_id", "cid-777"), ("client_secret", "cs-888")],
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
+    let tab = app.secrets_tab(&admin, "acme");
+    tab.create("stripe_api_key", "sk_live_abc123")
+        .await
+        .ok()
+        .await;
+    let pairs = [("client_id", "cid-777"), ("client_secret", "cs-888")];
+    tab.create_pairs("oauth_client", &pairs).await.ok().await;
 
     let sealed: Vec<Vec<u8>> = sqlx::query_scalar("SELECT sealed FROM secret_versions")
         .fetch_all(&app.pool)
@@ -63,13 +52,7 @@ async fn a_created_secret_is_stored_encrypted_and_listed_without_its_value() {
         (1, "sk_live_abc123".to_string())
     );
 
-    let list = json(
-        &expect_status(
-            app.call(&admin, "secrets/list", &[("ws", "acme")]).await,
-            StatusCode::OK,
-        )
-        .await,
-    );
+    let list = tab.list(&[]).await.json().await;
     assert_eq!(list["total"], 2);
     assert_eq!(list["items"][0]["name"], "oauth_client");
     assert_eq!(list["items"][0]["kind"], "pairs");
@@ -84,39 +67,18 @@ async fn a_created_secret_is_stored_encrypted_and_listed_without_its_value() {
 async fn no_page_or_response_ever_contains_a_stored_value() {
     let app = spawn_app().await;
     let admin = app.signed_in(ADMIN).await;
+    let tab = app.secrets_tab(&admin, "acme");
     let values = [
         "sk_live_SENTINEL_1",
         "SENTINEL_pair_value_2",
         "SENTINEL_rotated_3",
     ];
-    expect_status(
-        app.create_secret(&admin, "acme", "single_one", values[0], &[])
-            .await,
-        StatusCode::OK,
-    )
-    .await;
-    expect_status(
-        app.create_secret(&admin, "acme", "pair_one", "", &[("user", values[1])])
-            .await,
-        StatusCode::OK,
-    )
-    .await;
-    expect_status(
-        app.call(
-            &admin,
-            "secrets/replace",
-            &[
-                ("ws", "acme"),
-                ("name", "single_one"),
-                ("base_version", "1"),
-                ("kind", "single"),
-                ("value", values[2]),
-            ],
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
+    tab.create("single_one", values[0]).await.ok().await;
+    tab.create_pairs("pair_one", &[("user", values[1])])
+        .await
+        .ok()
+        .await;
+    tab.replace("single_one", 1, values[2]).await.ok().await;
 
     let mut seen = Vec::new();
     for path in [
@@ -127,18 +89,12 @@ async fn no_page_or_response_ever_contains_a_stored_value() {
     ] {
         seen.push(expect_status(app.page(&admin, path).await, StatusCode::OK).await);
     }
-    for (f, args) in [
-        ("secrets/list", vec![("ws", "acme")]),
-        ("secrets/list", vec![("ws", "acme"), ("q", "sentinel")]),
-        (
-            "secrets/detail",
-            vec![("ws", "acme"), ("name", "single_one")],
-        ),
-        ("secrets/detail", vec![("ws", "acme"), ("name", "pair_one")]),
-        ("secrets/trash", vec![("ws", "acme")]),
-    ] {
-        seen.push(expect_status(app.call(&admin, f, &args).await, StatusCode::OK).await);
-    }
+    seen.push(tab.list(&[]).await.ok().await);
+    let searched = tab.list(&[("q", "sentinel")]).await.ok().await;
+    seen.push(searched.clone());
+    seen.push(tab.detail("single_one").await.ok().await);
+    seen.push(tab.detail("pair_one").await.ok().await);
+    seen.push(tab.trash().await.ok().await);
     let audit: Vec<String> = sqlx::query_scalar(
         "SELECT actor || action || COALESCE(secret_name, '') || detail FROM audit_events",
     )
@@ -152,81 +108,38 @@ async fn no_page_or_response_ever_contains_a_stored_value() {
         }
     }
     // Searching for a value finds nothing: values are not searchable.
-    let found = json(&seen[5]);
-    assert_eq!(found["total"], 0);
+    assert_eq!(json(&searched)["total"], 0);
 }
 
 #[tokio::test]
 async fn replacing_and_rolling_back_make_new_versions_and_stale_edits_conflict() {
     let app = spawn_app().await;
     let admin = app.signed_in(ADMIN).await;
-    expect_status(
-        app.create_secret(&admin, "acme", "db_password", "first", &[])
-            .await,
-        StatusCode::OK,
-    )
-    .await;
-    let replace = |base: &'static str, value: &'static str| {
-        [
-            ("ws", "acme"),
-            ("name", "db_password"),
-            ("base_version", base),
-            ("kind", "single"),
-            ("value", value),
-        ]
-    };
-    let v = expect_status(
-        app.call(&admin, "secrets/replace", &replace("1", "second"))
-            .await,
-        StatusCode::OK,
-    )
-    .await;
-    assert_eq!(v, "2");
-    let stale = expect_status(
-        app.call(&admin, "secrets/replace", &replace("1", "lost"))
-            .await,
-        StatusCode::CONFLICT,
-    )
-    .await;
+    let tab = app.secrets_tab(&admin, "acme");
+    tab.create("db_password", "first").await.ok().await;
+
+    assert_eq!(
+        tab.replace("db_password", 1, "second").await.ok().await,
+        "2"
+    );
+    let stale = tab
+        .replace("db_password", 1, "lost")
+        .await
+        .refused(StatusCode::CONFLICT)
+        .await;
     assert!(stale.contains("changed since you opened it"), "{stale}");
     assert_eq!(
         current_single(&app, "db_password").await,
         (2, "second".to_string())
     );
 
-    let v = expect_status(
-        app.call(
-            &admin,
-            "secrets/rollback",
-            &[
-                ("ws", "acme"),
-                ("name", "db_password"),
-                ("version", "1"),
-                ("base_version", "2"),
-            ],
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
-    assert_eq!(v, "3");
+    assert_eq!(tab.roll_back("db_password", 1, 2).await.ok().await, "3");
     assert_eq!(
         current_single(&app, "db_password").await,
         (3, "first".to_string())
     );
 
-    let detail = json(
-        &expect_status(
-            app.call(
-                &admin,
-                "secrets/detail",
-                &[("ws", "acme"), ("name", "db_password")],
-            )
-            .await,
-            StatusCode::OK,
-        )
-        .await,
-    );
+    let detail = tab.detail("db_password").await.json().await;
     let versions: Vec<i64> = detail["versions"]
         .as_array()
         .unwrap()
@@ -247,60 +160,43 @@ async fn replacing_and_rolling_back_make_new_versions_and_stale_edits_conflict()
 async fn bad_input_names_each_field_and_saves_nothing() {
     let app = spawn_app().await;
     let admin = app.signed_in(ADMIN).await;
-    let body = expect_status(
-        app.create_secret(&admin, "acme", "Bad Name", "", &[]).await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
-    .await;
+    let tab = app.secrets_tab(&admin, "acme");
+    let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
+    let body = tab
+        .create("Bad Name", "")
+        .await
+        .refused(unprocessable)
+        .await;
     assert!(
         body.contains("\"name\"") && body.contains("\"value\""),
         "{body}"
     );
-    let body = expect_status(
-        app.create_secret(&admin, "acme", "dup_keys", "", &[("k", "1"), ("k", "2")])
-            .await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
-    .await;
+    let body = tab
+        .create_pairs("dup_keys", &[("k", "1"), ("k", "2")])
+        .await
+        .refused(unprocessable)
+        .await;
     assert!(body.contains("appears twice"), "{body}");
-    let long = "x".repeat(1001);
-    let body = expect_status(
-        app.call(
-            &admin,
-            "secrets/create",
-            &[
-                ("ws", "acme"),
-                ("name", "ok_name"),
-                ("description", &long),
-                ("kind", "single"),
-                ("value", "v"),
-            ],
-        )
-        .await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
-    .await;
+    let body = tab
+        .create_described("ok_name", &"x".repeat(1001), "v")
+        .await
+        .refused(unprocessable)
+        .await;
     assert!(body.contains("description"), "{body}");
     let too_big = "x".repeat(64 * 1024 + 1);
-    expect_status(
-        app.create_secret(&admin, "acme", "too_big", &too_big, &[])
-            .await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
-    .await;
+    tab.create("too_big", &too_big)
+        .await
+        .refused(unprocessable)
+        .await;
     assert_eq!(app.count("secrets").await, 0);
     assert_eq!(app.count("secret_versions").await, 0);
 
-    expect_status(
-        app.create_secret(&admin, "acme", "taken", "v", &[]).await,
-        StatusCode::OK,
-    )
-    .await;
-    let body = expect_status(
-        app.create_secret(&admin, "acme", "taken", "v2", &[]).await,
-        StatusCode::CONFLICT,
-    )
-    .await;
+    tab.create("taken", "v").await.ok().await;
+    let body = tab
+        .create("taken", "v2")
+        .await
+        .refused(StatusCode::CONFLICT)
+        .await;
     assert!(body.contains("already exists"), "{body}");
     assert_eq!(app.count("secrets").await, 1);
     assert_eq!(app.count("secret_versions").await, 1);
@@ -310,38 +206,26 @@ async fn bad_input_names_each_field_and_saves_nothing() {
 async fn search_covers_names_descriptions_and_key_names_and_pages_hold_25() {
     let app = spawn_app().await;
     let admin = app.signed_in(ADMIN).await;
+    let tab = app.secrets_tab(&admin, "acme");
     for i in 0..30 {
-        expect_status(
-            app.create_secret(&admin, "acme", &format!("key_{i:02}"), "v", &[])
-                .await,
-            StatusCode::OK,
-        )
-        .await;
+        tab.create(&format!("key_{i:02}"), "v").await.ok().await;
     }
-    expect_status(
-        app.create_secret(&admin, "acme", "warehouse", "", &[("snowflake_user", "u")])
-            .await,
-        StatusCode::OK,
-    )
-    .await;
-    let list = |args: Vec<(&'static str, &'static str)>| {
-        let app = &app;
-        let admin = &admin;
-        async move {
-            json(&expect_status(app.call(admin, "secrets/list", &args).await, StatusCode::OK).await)
-        }
-    };
-    let first = list(vec![("ws", "acme")]).await;
+    tab.create_pairs("warehouse", &[("snowflake_user", "u")])
+        .await
+        .ok()
+        .await;
+
+    let first = tab.list(&[]).await.json().await;
     assert_eq!(first["total"], 31);
     assert_eq!(first["items"].as_array().unwrap().len(), 25);
-    let second = list(vec![("ws", "acme"), ("page", "1")]).await;
+    let second = tab.list(&[("page", "1")]).await.json().await;
     assert_eq!(second["items"].as_array().unwrap().len(), 6);
     assert_eq!(second["items"][5]["name"], "warehouse");
-    let by_key = list(vec![("ws", "acme"), ("q", "SNOWFLAKE")]).await;
+    let by_key = tab.list(&[("q", "SNOWFLAKE")]).await.json().await;
     assert_eq!(by_key["total"], 1);
-    let by_description = list(vec![("ws", "acme"), ("q", "key_07 for tests")]).await;
+    let by_description = tab.list(&[("q", "key_07 for tests")]).await.json().await;
     assert_eq!(by_description["total"], 1);
-    let wildcard = list(vec![("ws", "acme"), ("q", "%")]).await;
+    let wildcard = tab.list(&[("q", "%")]).await.json().await;
     assert_eq!(wildcard["total"], 0, "LIKE wildcards are escaped");
 }
 
@@ -349,84 +233,40 @@ async fn search_covers_names_descriptions_and_key_names_and_pages_hold_25() {
 async fn deleted_secrets_go_to_the_trash_keep_their_name_and_can_be_restored_or_purged() {
     let app = spawn_app().await;
     let admin = app.signed_in(ADMIN).await;
-    expect_status(
-        app.create_secret(&admin, "acme", "old_token", "v", &[])
-            .await,
-        StatusCode::OK,
-    )
-    .await;
-    let args = [("ws", "acme"), ("name", "old_token")];
-    expect_status(
-        app.call(&admin, "secrets/delete", &args).await,
-        StatusCode::OK,
-    )
-    .await;
-    let list = json(
-        &expect_status(
-            app.call(&admin, "secrets/list", &[("ws", "acme")]).await,
-            StatusCode::OK,
-        )
-        .await,
-    );
-    assert_eq!(list["total"], 0);
-    expect_status(
-        app.call(&admin, "secrets/detail", &args).await,
-        StatusCode::NOT_FOUND,
-    )
-    .await;
-    let trash = json(
-        &expect_status(
-            app.call(&admin, "secrets/trash", &[("ws", "acme")]).await,
-            StatusCode::OK,
-        )
-        .await,
-    );
+    let tab = app.secrets_tab(&admin, "acme");
+    tab.create("old_token", "v").await.ok().await;
+
+    tab.delete("old_token").await.ok().await;
+    assert_eq!(tab.list(&[]).await.json().await["total"], 0);
+    tab.detail("old_token")
+        .await
+        .refused(StatusCode::NOT_FOUND)
+        .await;
+    let trash = tab.trash().await.json().await;
     assert_eq!(trash[0]["name"], "old_token");
     assert_eq!(
         trash[0]["purge_at"].as_i64().unwrap() - trash[0]["deleted_at"].as_i64().unwrap(),
         30 * 24 * 3600
     );
-    expect_status(
-        app.create_secret(&admin, "acme", "old_token", "v", &[])
-            .await,
-        StatusCode::CONFLICT,
-    )
-    .await;
+    // A trashed secret keeps its name.
+    tab.create("old_token", "v")
+        .await
+        .refused(StatusCode::CONFLICT)
+        .await;
 
-    expect_status(
-        app.call(&admin, "secrets/restore", &args).await,
-        StatusCode::OK,
-    )
-    .await;
-    expect_status(
-        app.call(&admin, "secrets/detail", &args).await,
-        StatusCode::OK,
-    )
-    .await;
-    expect_status(
-        app.call(&admin, "secrets/purge", &args).await,
-        StatusCode::NOT_FOUND,
-    )
-    .await;
+    tab.restore("old_token").await.ok().await;
+    tab.detail("old_token").await.ok().await;
+    // Only a trashed secret can be purged.
+    tab.purge("old_token")
+        .await
+        .refused(StatusCode::NOT_FOUND)
+        .await;
 
-    expect_status(
-        app.call(&admin, "secrets/delete", &args).await,
-        StatusCode::OK,
-    )
-    .await;
-    expect_status(
-        app.call(&admin, "secrets/purge", &args).await,
-        StatusCode::OK,
-    )
-    .await;
+    tab.delete("old_token").await.ok().await;
+    tab.purge("old_token").await.ok().await;
     assert_eq!(app.count("secrets").await, 0);
     assert_eq!(app.count("secret_versions").await, 0);
-    expect_status(
-        app.create_secret(&admin, "acme", "old_token", "new", &[])
-            .await,
-        StatusCode::OK,
-    )
-    .await;
+    tab.create("old_token", "new").await.ok().await;
 
     // (The demo data's own setup events, by the operator, come first and are left out.)
     let actions: Vec<String> = sqlx::query_scalar(
@@ -452,6 +292,7 @@ async fn deleted_secrets_go_to_the_trash_keep_their_name_and_can_be_restored_or_
 async fn access_is_granted_per_secret_and_only_to_agents_of_the_workspace() {
     let app = spawn_app().await;
     let admin = app.signed_in(ADMIN).await;
+    let tab = app.secrets_tab(&admin, "acme");
     let billing = app.agent_id("acme", "billing-worker").await.to_string();
     let support = app.agent_id("acme", "support-bot").await.to_string();
     let foreign = app.agent_id("globex", "etl-runner").await.to_string();
@@ -470,18 +311,7 @@ async fn access_is_granted_per_secret_and_only_to_agents_of_the_workspace() {
         .await
         .unwrap();
     expect_status(res, StatusCode::OK).await;
-    let detail = json(
-        &expect_status(
-            app.call(
-                &admin,
-                "secrets/detail",
-                &[("ws", "acme"), ("name", "shared")],
-            )
-            .await,
-            StatusCode::OK,
-        )
-        .await,
-    );
+    let detail = tab.detail("shared").await.json().await;
     let granted: Vec<&str> = detail["agents"]
         .as_array()
         .unwrap()
@@ -491,29 +321,16 @@ async fn access_is_granted_per_secret_and_only_to_agents_of_the_workspace() {
         .collect();
     assert_eq!(granted, ["billing-worker", "support-bot"]);
 
-    let body = expect_status(
-        app.call(
-            &admin,
-            "secrets/access",
-            &[("ws", "acme"), ("name", "shared"), ("agents[0]", &foreign)],
-        )
-        .await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
-    .await;
+    // An agent of another workspace cannot be granted: nothing changes.
+    let body = tab
+        .set_access("shared", &[&foreign])
+        .await
+        .refused(StatusCode::UNPROCESSABLE_ENTITY)
+        .await;
     assert!(body.contains("agents"), "{body}");
     assert_eq!(app.count("secret_grants").await, 2);
 
-    let changed = expect_status(
-        app.call(
-            &admin,
-            "secrets/access",
-            &[("ws", "acme"), ("name", "shared"), ("agents[0]", &support)],
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
-    assert_eq!(json(&changed), serde_json::json!([[], ["billing-worker"]]));
+    let changed = tab.set_access("shared", &[&support]).await.json().await;
+    assert_eq!(changed, serde_json::json!([[], ["billing-worker"]]));
     assert_eq!(app.count("secret_grants").await, 1);
 }

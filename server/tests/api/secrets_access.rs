@@ -4,8 +4,6 @@
 
 use reqwest::{Client, StatusCode};
 
-use app::domain::workspaces;
-
 use crate::helpers::{expect_status, spawn_app, TestApp, ADMIN, MEMBER};
 
 /// Every Secrets endpoint with arguments aimed at acme's `target` secret.
@@ -157,7 +155,7 @@ async fn an_admin_of_another_workspace_is_denied_and_sees_nothing() {
 #[tokio::test]
 async fn an_admin_of_a_workspace_with_the_flag_off_is_denied_everything() {
     let (app, admin) = setup().await;
-    workspaces::set_secrets_flag(&app.pool, "acme", false)
+    app::domain::admin::flag::set(&app.pool, "acme", false)
         .await
         .unwrap();
     all_denied(

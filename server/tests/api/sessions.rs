@@ -9,7 +9,7 @@ use std::str::FromStr;
 use reqwest::{Client, StatusCode};
 use tower_sessions::session::Id;
 
-use app::domain::session_store::storage_key;
+use app::domain::identity::session_store::storage_key;
 
 use crate::helpers::{
     expect_status, session_cookie, spawn_app, spawn_app_with, TestApp, ADMIN, MEMBER,
@@ -55,7 +55,7 @@ async fn user_id(app: &TestApp, email: &str) -> i64 {
 
 /// The signed-in email, or `None` when the client is signed out.
 async fn who(app: &TestApp, client: &Client) -> Option<String> {
-    let body = expect_status(app.call(client, "me", &[]).await, StatusCode::OK).await;
+    let body = expect_status(app.call(client, "auth/me", &[]).await, StatusCode::OK).await;
     let me: serde_json::Value = serde_json::from_str(&body).unwrap();
     me["email"].as_str().map(str::to_string)
 }
@@ -63,7 +63,7 @@ async fn who(app: &TestApp, client: &Client) -> Option<String> {
 async fn sign_in_status(app: &TestApp, email: &str, password: &str) -> StatusCode {
     app.call(
         &app.client(),
-        "login",
+        "auth/login",
         &[("email", email), ("password", password)],
     )
     .await
@@ -163,7 +163,7 @@ async fn signing_out_everywhere_ends_the_sessions_of_every_client() {
     let laptop = app.signed_in(MEMBER).await;
     let phone = app.signed_in(MEMBER).await;
     let admin = app.signed_in(ADMIN).await;
-    let res = app.call(&laptop, "logout_everywhere", &[]).await;
+    let res = app.call(&laptop, "account/logout_everywhere", &[]).await;
     assert!(res.status().is_success() || res.status().is_redirection());
     assert_eq!(who(&app, &phone).await, None);
     assert_eq!(who(&app, &laptop).await, None);
@@ -182,7 +182,7 @@ async fn an_admin_ends_the_sessions_of_a_member_of_their_workspace_only() {
     expect_status(
         app.call(
             &member,
-            "end_member_sessions",
+            "members/end_sessions",
             &[("ws", "acme"), ("user_id", &admin_id)],
         )
         .await,
@@ -193,7 +193,7 @@ async fn an_admin_ends_the_sessions_of_a_member_of_their_workspace_only() {
     expect_status(
         app.call(
             &olive,
-            "end_member_sessions",
+            "members/end_sessions",
             &[("ws", "initech"), ("user_id", &member_id)],
         )
         .await,
@@ -206,7 +206,7 @@ async fn an_admin_ends_the_sessions_of_a_member_of_their_workspace_only() {
     expect_status(
         app.call(
             &admin,
-            "end_member_sessions",
+            "members/end_sessions",
             &[("ws", "acme"), ("user_id", &member_id)],
         )
         .await,
@@ -229,7 +229,7 @@ async fn removing_a_member_ends_their_membership_and_sessions_and_is_audited() {
     let body = expect_status(
         app.call(
             &admin,
-            "remove_member",
+            "members/remove",
             &[("ws", "acme"), ("user_id", &admin_id)],
         )
         .await,
@@ -241,7 +241,7 @@ async fn removing_a_member_ends_their_membership_and_sessions_and_is_audited() {
     expect_status(
         app.call(
             &member,
-            "remove_member",
+            "members/remove",
             &[("ws", "acme"), ("user_id", &admin_id)],
         )
         .await,
@@ -252,7 +252,7 @@ async fn removing_a_member_ends_their_membership_and_sessions_and_is_audited() {
     expect_status(
         app.call(
             &admin,
-            "remove_member",
+            "members/remove",
             &[("ws", "acme"), ("user_id", &member_id)],
         )
         .await,
@@ -281,7 +281,7 @@ async fn removing_a_member_ends_their_membership_and_sessions_and_is_audited() {
     // Signing in again works, but Acme is no longer theirs.
     let again = app.signed_in(MEMBER).await;
     expect_status(
-        app.call(&again, "members", &[("ws", "acme")]).await,
+        app.call(&again, "members/list", &[("ws", "acme")]).await,
         StatusCode::NOT_FOUND,
     )
     .await;
@@ -295,7 +295,7 @@ async fn changing_the_password_ends_the_other_sessions_and_keeps_this_one() {
     expect_status(
         app.call(
             &here,
-            "change_password",
+            "account/change_password",
             &[
                 ("current", MEMBER.1),
                 ("password", NEW_PASSWORD),
@@ -342,7 +342,7 @@ async fn a_password_change_needs_the_current_password_and_a_strong_new_one() {
         let body = expect_status(
             app.call(
                 &client,
-                "change_password",
+                "account/change_password",
                 &[
                     ("current", current),
                     ("password", new),
@@ -372,14 +372,14 @@ async fn dangerous_actions(app: &TestApp, admin: &Client, member_id: &str) -> Ve
         .status(),
         app.call(
             admin,
-            "issue_token",
+            "agents/issue_token",
             &[("ws", "acme"), ("agent", "billing-worker")],
         )
         .await
         .status(),
         app.call(
             admin,
-            "set_member_role",
+            "members/set_role",
             &[("ws", "acme"), ("user_id", member_id), ("role", "member")],
         )
         .await
@@ -416,7 +416,7 @@ async fn dangerous_actions_ask_for_the_password_again_after_reauth_minutes() {
     let refused = app
         .call(
             &admin,
-            "issue_token",
+            "agents/issue_token",
             &[("ws", "acme"), ("agent", "billing-worker")],
         )
         .await;
@@ -444,7 +444,7 @@ async fn dangerous_actions_ask_for_the_password_again_after_reauth_minutes() {
     expect_status(
         app.call(
             &admin,
-            "reauthenticate",
+            "account/reauthenticate",
             &[("password", "not-the-password")],
         )
         .await,
@@ -457,7 +457,7 @@ async fn dangerous_actions_ask_for_the_password_again_after_reauth_minutes() {
     );
 
     expect_status(
-        app.call(&admin, "reauthenticate", &[("password", ADMIN.1)])
+        app.call(&admin, "account/reauthenticate", &[("password", ADMIN.1)])
             .await,
         StatusCode::OK,
     )
@@ -480,7 +480,7 @@ async fn a_session_that_keeps_typing_wrong_passwords_is_ended() {
         expect_status(
             app.call(
                 &thief,
-                "reauthenticate",
+                "account/reauthenticate",
                 &[("password", "guess-guess-guess")],
             )
             .await,
@@ -494,7 +494,8 @@ async fn a_session_that_keeps_typing_wrong_passwords_is_ended() {
         ("confirm", NEW_PASSWORD),
     ];
     expect_status(
-        app.call(&thief, "change_password", &wrong_current).await,
+        app.call(&thief, "account/change_password", &wrong_current)
+            .await,
         StatusCode::UNAUTHORIZED,
     )
     .await;

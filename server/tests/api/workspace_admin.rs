@@ -10,7 +10,7 @@ async fn members_list_agents_but_cannot_create_them() {
     let member = app.signed_in(MEMBER).await;
     let page: serde_json::Value = serde_json::from_str(
         &expect_status(
-            app.call(&member, "agents", &[("ws", "acme")]).await,
+            app.call(&member, "agents/list", &[("ws", "acme")]).await,
             StatusCode::OK,
         )
         .await,
@@ -22,7 +22,7 @@ async fn members_list_agents_but_cannot_create_them() {
     let body = expect_status(
         app.call(
             &member,
-            "create_agent",
+            "agents/create",
             &[("ws", "acme"), ("name", "sneaky")],
         )
         .await,
@@ -43,7 +43,7 @@ async fn admins_create_agents_with_validated_unique_names() {
     expect_status(
         app.call(
             &admin,
-            "create_agent",
+            "agents/create",
             &[("ws", "acme"), ("name", "report-runner")],
         )
         .await,
@@ -54,7 +54,7 @@ async fn admins_create_agents_with_validated_unique_names() {
     let body = expect_status(
         app.call(
             &admin,
-            "create_agent",
+            "agents/create",
             &[("ws", "acme"), ("name", "report-runner")],
         )
         .await,
@@ -66,7 +66,7 @@ async fn admins_create_agents_with_validated_unique_names() {
     let body = expect_status(
         app.call(
             &admin,
-            "create_agent",
+            "agents/create",
             &[("ws", "acme"), ("name", "Bad Name!")],
         )
         .await,
@@ -82,7 +82,7 @@ async fn admins_create_agents_with_validated_unique_names() {
     expect_status(
         app.call(
             &admin,
-            "create_agent",
+            "agents/create",
             &[("ws", "globex"), ("name", "report-runner")],
         )
         .await,
@@ -98,7 +98,7 @@ async fn admins_change_roles_and_members_cannot() {
     let admin = app.signed_in(ADMIN).await;
     let members: serde_json::Value = serde_json::from_str(
         &expect_status(
-            app.call(&admin, "members", &[("ws", "acme")]).await,
+            app.call(&admin, "members/list", &[("ws", "acme")]).await,
             StatusCode::OK,
         )
         .await,
@@ -121,7 +121,7 @@ async fn admins_change_roles_and_members_cannot() {
     expect_status(
         app.call(
             &member,
-            "set_member_role",
+            "members/set_role",
             &[("ws", "acme"), ("user_id", &member_id), ("role", "admin")],
         )
         .await,
@@ -133,7 +133,7 @@ async fn admins_change_roles_and_members_cannot() {
     let body = expect_status(
         app.call(
             &admin,
-            "set_member_role",
+            "members/set_role",
             &[("ws", "acme"), ("user_id", &admin_id), ("role", "member")],
         )
         .await,
@@ -145,7 +145,7 @@ async fn admins_change_roles_and_members_cannot() {
     expect_status(
         app.call(
             &admin,
-            "set_member_role",
+            "members/set_role",
             &[("ws", "acme"), ("user_id", &member_id), ("role", "admin")],
         )
         .await,
@@ -183,7 +183,7 @@ async fn a_role_change_cannot_reach_a_user_of_another_workspace() {
     expect_status(
         app.call(
             &admin,
-            "set_member_role",
+            "members/set_role",
             &[
                 ("ws", "globex"),
                 ("user_id", &member_id.to_string()),

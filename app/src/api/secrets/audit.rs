@@ -10,10 +10,10 @@ pub async fn audit_log(
     page: Option<i64>,
 ) -> Result<AuditPage, AppError> {
     use crate::api::ctx;
-    use crate::domain::audit_log;
+    use crate::domain::audit;
     ctx::respond(async move {
         let (state, gate) = ctx::secrets_admin(&ws).await?;
-        Ok(audit_log::page(&state.pool, &gate, &filter, page.unwrap_or(0)).await?)
+        Ok(audit::log::page(&state.pool, &gate, &filter, page.unwrap_or(0)).await?)
     })
     .await
 }

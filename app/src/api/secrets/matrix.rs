@@ -30,7 +30,7 @@ pub async fn load_grant_matrix(
 }
 
 /// Applies the matrix's pending changes in one transaction. Returns (granted, revoked) counts.
-#[server(endpoint = "secrets/matrix_apply")]
+#[server(endpoint = "secrets/apply_matrix")]
 pub async fn apply_grants(
     ws: String,
     changes: Option<Vec<GrantChange>>,

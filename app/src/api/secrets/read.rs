@@ -40,7 +40,7 @@ pub async fn load_secret(ws: String, name: String) -> Result<SecretDetail, AppEr
 #[server(endpoint = "secrets/agents")]
 pub async fn grantable_agents(ws: String) -> Result<Vec<AgentView>, AppError> {
     use crate::api::ctx;
-    use crate::domain::agents;
+    use crate::domain::admin::agents;
     ctx::respond(async move {
         let (state, gate) = ctx::secrets_admin(&ws).await?;
         Ok(agents::list(&state.pool, gate.workspace().id).await?)

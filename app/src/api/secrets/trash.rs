@@ -6,10 +6,10 @@ use crate::error::AppError;
 #[server(endpoint = "secrets/delete")]
 pub async fn delete_secret(ws: String, name: String) -> Result<(), AppError> {
     use crate::api::ctx;
-    use crate::domain::secrets::store;
+    use crate::domain::secrets::trash;
     ctx::respond(async move {
         let (state, gate) = ctx::secrets_admin(&ws).await?;
-        store::delete(&state.pool, &gate, &name).await?;
+        trash::delete(&state.pool, &gate, &name).await?;
         leptos_axum::redirect(&format!("/w/{ws}/secrets/trash"));
         Ok(())
     })
@@ -19,10 +19,10 @@ pub async fn delete_secret(ws: String, name: String) -> Result<(), AppError> {
 #[server(endpoint = "secrets/restore")]
 pub async fn restore_secret(ws: String, name: String) -> Result<(), AppError> {
     use crate::api::ctx;
-    use crate::domain::secrets::store;
+    use crate::domain::secrets::trash;
     ctx::respond(async move {
         let (state, gate) = ctx::secrets_admin(&ws).await?;
-        Ok(store::restore(&state.pool, &gate, &name).await?)
+        Ok(trash::restore(&state.pool, &gate, &name).await?)
     })
     .await
 }
@@ -31,11 +31,11 @@ pub async fn restore_secret(ws: String, name: String) -> Result<(), AppError> {
 #[server(endpoint = "secrets/purge")]
 pub async fn purge_secret(ws: String, name: String) -> Result<(), AppError> {
     use crate::api::ctx;
-    use crate::domain::secrets::store;
+    use crate::domain::secrets::trash;
     ctx::respond(async move {
         let (state, gate) = ctx::secrets_admin(&ws).await?;
         ctx::recently_verified(&state).await?;
-        Ok(store::purge(&state.pool, &gate, &name).await?)
+        Ok(trash::purge(&state.pool, &gate, &name).await?)
     })
     .await
 }

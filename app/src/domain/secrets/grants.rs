@@ -2,7 +2,7 @@
 
 use sqlx::AnyConnection;
 
-use crate::domain::audit;
+use crate::domain::audit::events;
 use crate::domain::{now, DomainError};
 
 /// Makes `wanted` the exact set of agents that can read the secret. Agents of other
@@ -84,7 +84,7 @@ pub async fn audit_changes(
     for (action, names) in [("grant.add", granted), ("grant.remove", revoked)] {
         for agent in names {
             let detail = format!("agent {agent} ({via})");
-            audit::record(conn, workspace_id, actor, action, Some(secret), &detail).await?;
+            events::record(conn, workspace_id, actor, action, Some(secret), &detail).await?;
         }
     }
     Ok(())

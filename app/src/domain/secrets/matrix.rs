@@ -2,9 +2,9 @@
 //! transaction.
 
 use super::grants;
-use crate::domain::access::SecretsAdmin;
-use crate::domain::change::Change;
-use crate::domain::db::{like_contains, Pool};
+use crate::domain::audit::change::Change;
+use crate::domain::db::{self, Pool};
+use crate::domain::identity::access::SecretsAdmin;
 use crate::domain::validate::page_number;
 use crate::domain::DomainError;
 use crate::model::secrets::{GrantChange, GrantMatrix};
@@ -17,6 +17,12 @@ const MAX_CHANGES: usize = 5_000;
 const SECRET_PAGE: &str =
     "SELECT id, name FROM secrets WHERE workspace_id = $1 AND deleted_at IS NULL \
      AND ($2 = '' OR name LIKE $3 ESCAPE '\\') ORDER BY name LIMIT $4 OFFSET $5";
+const SECRET_COUNT: &str = "SELECT COUNT(*) FROM secrets WHERE workspace_id = $1 \
+     AND deleted_at IS NULL AND ($2 = '' OR name LIKE $3 ESCAPE '\\')";
+const AGENT_PAGE: &str = "SELECT id, name, created_at FROM agents WHERE workspace_id = $1 \
+     AND ($2 = '' OR name LIKE $3 ESCAPE '\\') ORDER BY name LIMIT $4 OFFSET $5";
+const AGENT_COUNT: &str = "SELECT COUNT(*) FROM agents WHERE workspace_id = $1 \
+     AND ($2 = '' OR name LIKE $3 ESCAPE '\\')";
 
 pub async fn matrix(
     pool: &Pool,
@@ -29,51 +35,25 @@ pub async fn matrix(
     let ws = who.workspace().id;
     let (page, agent_page) = (page_number(page), page_number(agent_page));
     let (sq, aq) = (secrets_q.trim(), agents_q.trim());
-    let secrets: Vec<(i64, String)> = sqlx::query_as(SECRET_PAGE)
-        .bind(ws)
-        .bind(sq)
-        .bind(like_contains(sq))
+    let secrets: Vec<(i64, String)> = db::searched(SECRET_PAGE, ws, sq)
         .bind(SECRETS_PER_PAGE)
         .bind(page * SECRETS_PER_PAGE)
         .fetch_all(pool)
         .await?;
-    let secret_total: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM secrets WHERE workspace_id = $1 AND deleted_at IS NULL AND ($2 = '' OR name LIKE $3 ESCAPE '\\')",
-    )
-    .bind(ws)
-    .bind(sq)
-    .bind(like_contains(sq))
-    .fetch_one(pool)
-    .await?;
-    let agents: Vec<(i64, String, i64)> = sqlx::query_as(
-        "SELECT id, name, created_at FROM agents WHERE workspace_id = $1 AND ($2 = '' OR name LIKE $3 ESCAPE '\\') \
-         ORDER BY name LIMIT $4 OFFSET $5",
-    )
-    .bind(ws)
-    .bind(aq)
-    .bind(like_contains(aq))
-    .bind(AGENTS_PER_PAGE)
-    .bind(agent_page * AGENTS_PER_PAGE)
-    .fetch_all(pool)
-    .await?;
-    let agent_total: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM agents WHERE workspace_id = $1 AND ($2 = '' OR name LIKE $3 ESCAPE '\\')",
-    )
-    .bind(ws)
-    .bind(aq)
-    .bind(like_contains(aq))
-    .fetch_one(pool)
-    .await?;
-    let granted: Vec<(String, i64)> = sqlx::query_as(&format!(
-        "SELECT s.name, g.agent_id FROM secret_grants g JOIN ({SECRET_PAGE}) s ON s.id = g.secret_id"
-    ))
-    .bind(ws)
-    .bind(sq)
-    .bind(like_contains(sq))
-    .bind(SECRETS_PER_PAGE)
-    .bind(page * SECRETS_PER_PAGE)
-    .fetch_all(pool)
-    .await?;
+    let (secret_total,): (i64,) = db::searched(SECRET_COUNT, ws, sq).fetch_one(pool).await?;
+    let agents: Vec<(i64, String, i64)> = db::searched(AGENT_PAGE, ws, aq)
+        .bind(AGENTS_PER_PAGE)
+        .bind(agent_page * AGENTS_PER_PAGE)
+        .fetch_all(pool)
+        .await?;
+    let (agent_total,): (i64,) = db::searched(AGENT_COUNT, ws, aq).fetch_one(pool).await?;
+    let granted_sql =
+        format!("SELECT s.name, g.agent_id FROM secret_grants g JOIN ({SECRET_PAGE}) s ON s.id = g.secret_id");
+    let granted: Vec<(String, i64)> = db::searched(&granted_sql, ws, sq)
+        .bind(SECRETS_PER_PAGE)
+        .bind(page * SECRETS_PER_PAGE)
+        .fetch_all(pool)
+        .await?;
     let agent_ids: Vec<i64> = agents.iter().map(|(id, _, _)| *id).collect();
     Ok(GrantMatrix {
         secrets: secrets.into_iter().map(|(_, name)| name).collect(),

@@ -1,16 +1,22 @@
 //! The secrets store: encrypted, versioned values with descriptions, access grants,
 //! a 30-day trash and an audit trail.
+//!
+//! `store` changes secrets, `query` lists them (metadata only), `sealing` seals and opens
+//! values, `value` validates them, `grants` and `matrix` decide which agents may read which
+//! secret. Imports `keys`, `identity` and `audit`; never `admin` or `runtime`.
 
 pub mod grants;
 pub mod matrix;
 pub mod query;
 pub mod sealing;
 pub mod store;
+pub mod trash;
 pub mod value;
 
 use sqlx::AnyConnection;
 
-use crate::domain::DomainError;
+use crate::domain::audit::change::Change;
+use crate::domain::{now, DomainError};
 
 /// Where in its life a secret is looked up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +45,26 @@ pub(crate) async fn find(
     .fetch_optional(&mut *conn)
     .await?
     .ok_or(DomainError::NotFound("secret"))
+}
+
+/// Changes secret `id` inside `change` and stamps who changed it, and when: `set` holds the
+/// assignments (`$1` is the time, `$4` the optional `text`), `guard` an extra condition on
+/// the row. Returns whether the row changed.
+pub(crate) async fn update(
+    change: &mut Change,
+    id: i64,
+    set: &str,
+    guard: &str,
+    text: Option<&str>,
+) -> Result<bool, DomainError> {
+    let sql =
+        format!("UPDATE secrets SET {set}, updated_at = $1, updated_by = $2 WHERE id = $3{guard}");
+    let actor = change.actor().to_string();
+    let mut query = sqlx::query(&sql).bind(now()).bind(actor).bind(id);
+    if let Some(text) = text {
+        query = query.bind(text.to_string());
+    }
+    Ok(query.execute(change.conn()).await?.rows_affected() > 0)
 }
 
 /// Deleted secrets stay restorable (and their names reserved) this long.

@@ -2,8 +2,8 @@
 //! page, the trash. None of these touch a value.
 
 use super::{split_keys, TRASH_SECONDS};
-use crate::domain::access::SecretsAdmin;
-use crate::domain::db::{like_contains, Pool};
+use crate::domain::db::{self, Pool};
+use crate::domain::identity::access::SecretsAdmin;
 use crate::domain::DomainError;
 use crate::model::secrets::{
     AgentAccess, SecretDetail, SecretKind, SecretList, SecretSummary, TrashItem, VersionInfo,
@@ -51,27 +51,19 @@ pub async fn list(
     page: i64,
 ) -> Result<SecretList, DomainError> {
     let ws = who.workspace().id;
-    let query = query.trim();
-    let pattern = like_contains(query);
     let page = crate::domain::validate::page_number(page);
-    let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
+    let sql = format!(
         "SELECT s.name, s.description, s.kind, s.key_names, s.current_version, s.updated_at, s.updated_by, \
            (SELECT COUNT(*) FROM secret_grants g WHERE g.secret_id = s.id) AS agent_count \
          FROM secrets s WHERE {MATCHES} ORDER BY s.name LIMIT $4 OFFSET $5"
-    ))
-    .bind(ws)
-    .bind(query)
-    .bind(&pattern)
-    .bind(PAGE_SIZE)
-    .bind(page * PAGE_SIZE)
-    .fetch_all(pool)
-    .await?;
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM secrets s WHERE {MATCHES}"))
-        .bind(ws)
-        .bind(query)
-        .bind(&pattern)
-        .fetch_one(pool)
+    );
+    let rows: Vec<SummaryRow> = db::searched(&sql, ws, query)
+        .bind(PAGE_SIZE)
+        .bind(page * PAGE_SIZE)
+        .fetch_all(pool)
         .await?;
+    let sql = format!("SELECT COUNT(*) FROM secrets s WHERE {MATCHES}");
+    let (total,): (i64,) = db::searched(&sql, ws, query).fetch_one(pool).await?;
     let workspace_total: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM secrets WHERE workspace_id = $1 AND deleted_at IS NULL",
     )

@@ -1,10 +1,10 @@
 //! The one place a secret version is sealed and opened: the associated data that binds it
 //! to its workspace, secret and version, the cipher, and the conversion to and from
-//! `SecretValue`. The store seals with it; rollback, the runtime API and tests open with it.
+//! `SecretValue`. The store seals with it; rollback and the runtime API open with it.
 
-use crate::domain::crypto::{self, DataKey, Keyring, SecretAad};
 use crate::domain::db::Pool;
-use crate::domain::keys;
+use crate::domain::keys::crypto::{self, DataKey, Keyring, SecretAad};
+use crate::domain::keys::data_keys;
 use crate::domain::DomainError;
 
 use super::value::SecretValue;
@@ -41,7 +41,7 @@ async fn open_version(
     .fetch_optional(&mut *conn)
     .await?
     .ok_or(DomainError::NotFound("version"))?;
-    let dek = keys::for_decryption(&mut conn, keyring, workspace_id, key_id).await?;
+    let dek = data_keys::for_decryption(&mut conn, keyring, workspace_id, key_id).await?;
     let at = SecretAad {
         workspace_id,
         secret_id,
@@ -62,20 +62,4 @@ pub async fn version_value(
     let (id, _) = super::find(&mut conn, workspace_id, name, Stage::Live).await?;
     drop(conn);
     open_version(pool, keyring, workspace_id, id, version).await
-}
-
-/// The current value of a live secret, with its version number.
-pub async fn current_value(
-    pool: &Pool,
-    keyring: &Keyring,
-    workspace_id: i64,
-    name: &str,
-) -> Result<(i64, SecretValue), DomainError> {
-    let mut conn = pool.acquire().await?;
-    let (id, version) = super::find(&mut conn, workspace_id, name, Stage::Live).await?;
-    drop(conn);
-    Ok((
-        version,
-        open_version(pool, keyring, workspace_id, id, version).await?,
-    ))
 }

@@ -3,15 +3,14 @@
 
 use sqlx::AnyConnection;
 
-use super::value::{check_description, check_name, invalid, SecretValue};
-use super::{grants, join_keys, sealing, Stage, TRASH_SECONDS};
-use crate::domain::access::SecretsAdmin;
-use crate::domain::audit;
-use crate::domain::change::Change;
-use crate::domain::crypto::{Keyring, SecretAad};
+use super::value::{check_description, check_name, SecretValue};
+use super::{grants, join_keys, sealing, Stage};
+use crate::domain::audit::change::Change;
 use crate::domain::db::Pool;
-use crate::domain::keys::{self, MAX_ENCRYPTIONS_PER_KEY};
-use crate::domain::{now, DomainError};
+use crate::domain::identity::access::SecretsAdmin;
+use crate::domain::keys::crypto::{Keyring, SecretAad};
+use crate::domain::keys::data_keys::{self, MAX_ENCRYPTIONS_PER_KEY};
+use crate::domain::{now, validate, DomainError};
 use crate::model::secrets::ValueInput;
 
 /// Which version of which secret is being written, by whom and why.
@@ -38,7 +37,7 @@ async fn seal_version(
         note,
     } = v;
     let (key_id, dek) =
-        keys::for_encryption(conn, keyring, workspace_id, MAX_ENCRYPTIONS_PER_KEY).await?;
+        data_keys::for_encryption(conn, keyring, workspace_id, MAX_ENCRYPTIONS_PER_KEY).await?;
     let at = SecretAad {
         workspace_id,
         secret_id,
@@ -82,17 +81,11 @@ pub async fn create(
     value: &ValueInput,
     agents: &[i64],
 ) -> Result<String, DomainError> {
-    let mut errors = Vec::new();
-    let name = check_name(name).map_err(|e| errors.push(e)).ok();
-    let description = check_description(description)
-        .map_err(|e| errors.push(e))
-        .ok();
-    let value = SecretValue::from_input(value)
-        .map_err(|e| errors.extend(e))
-        .ok();
-    let (Some(name), Some(description), Some(value)) = (name, description, value) else {
-        return Err(invalid(errors));
-    };
+    let (name, description, value) = validate::all3(
+        check_name(name),
+        check_description(description),
+        SecretValue::from_input(value),
+    )?;
     let mut change = Change::begin_secrets(pool, who).await?;
     let ws = change.workspace_id();
     let actor = change.actor().to_string();
@@ -140,20 +133,11 @@ pub async fn update_description(
     name: &str,
     description: &str,
 ) -> Result<(), DomainError> {
-    let description = check_description(description).map_err(|e| invalid(vec![e]))?;
+    let description = check_description(description)?;
     let mut change = Change::begin_secrets(pool, who).await?;
     let ws = change.workspace_id();
     let (id, _) = live(change.conn(), ws, name).await?;
-    let actor = change.actor().to_string();
-    sqlx::query(
-        "UPDATE secrets SET description = $1, updated_at = $2, updated_by = $3 WHERE id = $4",
-    )
-    .bind(&description)
-    .bind(now())
-    .bind(&actor)
-    .bind(id)
-    .execute(change.conn())
-    .await?;
+    super::update(&mut change, id, "description = $4", "", Some(&description)).await?;
     change
         .commit("secret.describe", Some((id, name)), "description changed")
         .await
@@ -218,7 +202,7 @@ pub async fn replace_value(
     base_version: i64,
     value: &ValueInput,
 ) -> Result<i64, DomainError> {
-    let value = SecretValue::from_input(value).map_err(invalid)?;
+    let value = SecretValue::from_input(value).map_err(DomainError::Invalid)?;
     let change = ("value replaced", "secret.rotate");
     add_version(pool, keyring, who, (name, base_version), &value, change).await
 }
@@ -262,131 +246,4 @@ pub async fn set_access(
     .await?;
     change.commit_recorded().await?;
     Ok((granted, revoked))
-}
-
-/// Moves a secret to the trash: agents lose access at once; restorable for 30 days.
-pub async fn delete(pool: &Pool, who: &SecretsAdmin, name: &str) -> Result<(), DomainError> {
-    let mut change = Change::begin_secrets(pool, who).await?;
-    let ws = change.workspace_id();
-    let (id, _) = live(change.conn(), ws, name).await?;
-    let actor = change.actor().to_string();
-    sqlx::query(
-        "UPDATE secrets SET deleted_at = $1, updated_at = $1, updated_by = $2 WHERE id = $3 AND deleted_at IS NULL",
-    )
-    .bind(now())
-    .bind(&actor)
-    .bind(id)
-    .execute(change.conn())
-    .await?;
-    change
-        .commit("secret.delete", Some((id, name)), "moved to trash")
-        .await
-}
-
-async fn trashed(
-    conn: &mut AnyConnection,
-    workspace_id: i64,
-    name: &str,
-) -> Result<i64, DomainError> {
-    Ok(super::find(conn, workspace_id, name, Stage::Trashed)
-        .await?
-        .0)
-}
-
-/// Brings a trashed secret back. Guarded by `deleted_at IS NOT NULL` in the statement
-/// itself, so a purge that got there first leaves nothing to restore (not found).
-pub async fn restore(pool: &Pool, who: &SecretsAdmin, name: &str) -> Result<(), DomainError> {
-    let mut change = Change::begin_secrets(pool, who).await?;
-    let ws = change.workspace_id();
-    let id = trashed(change.conn(), ws, name).await?;
-    let actor = change.actor().to_string();
-    let restored = sqlx::query(
-        "UPDATE secrets SET deleted_at = NULL, updated_at = $1, updated_by = $2 WHERE id = $3 AND deleted_at IS NOT NULL",
-    )
-    .bind(now())
-    .bind(&actor)
-    .bind(id)
-    .execute(change.conn())
-    .await?;
-    if restored.rows_affected() == 0 {
-        return Err(DomainError::NotFound("secret"));
-    }
-    change
-        .commit("secret.restore", Some((id, name)), "restored from trash")
-        .await
-}
-
-/// Deletes a trashed secret and all its versions for good.
-pub async fn purge(pool: &Pool, who: &SecretsAdmin, name: &str) -> Result<(), DomainError> {
-    let mut change = Change::begin_secrets(pool, who).await?;
-    let ws = change.workspace_id();
-    let id = trashed(change.conn(), ws, name).await?;
-    if !delete_trashed(change.conn(), id, i64::MAX).await? {
-        return Err(DomainError::NotFound("secret"));
-    }
-    change
-        .commit("secret.purge", Some((id, name)), "deleted forever")
-        .await
-}
-
-/// Deletes secret `id` only if it is still in the trash, since before `cutoff`. The
-/// condition lives in the statement, so a restore committed meanwhile wins, and of two
-/// server instances purging the same secret exactly one deletes it.
-async fn delete_trashed(
-    conn: &mut AnyConnection,
-    id: i64,
-    cutoff: i64,
-) -> Result<bool, DomainError> {
-    let done = sqlx::query(
-        "DELETE FROM secrets WHERE id = $1 AND deleted_at IS NOT NULL AND deleted_at < $2",
-    )
-    .bind(id)
-    .bind(cutoff)
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
-
-/// A secret in the trash for more than 30 days: (id, workspace, name).
-pub type Expired = (i64, i64, String);
-
-/// Secrets that have been in the trash for more than 30 days.
-pub async fn expired(pool: &Pool) -> Result<Vec<Expired>, DomainError> {
-    Ok(sqlx::query_as(
-        "SELECT id, workspace_id, name FROM secrets WHERE deleted_at IS NOT NULL AND deleted_at < $1",
-    )
-    .bind(now() - TRASH_SECONDS)
-    .fetch_all(pool)
-    .await?)
-}
-
-/// Purges one expired secret, unless it was restored (or purged by another instance) since
-/// it was listed. Returns whether this call purged it; only then is a purge event written.
-pub async fn purge_expired_one(pool: &Pool, (id, ws, name): &Expired) -> Result<bool, DomainError> {
-    let mut tx = crate::domain::db::begin_write(pool).await?;
-    if !delete_trashed(&mut tx, *id, now() - TRASH_SECONDS).await? {
-        return Ok(false);
-    }
-    audit::record(
-        &mut tx,
-        *ws,
-        "system",
-        "secret.purge",
-        Some((*id, name)),
-        "30 days in trash",
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(true)
-}
-
-/// Deletes secrets that have been in the trash for more than 30 days. Returns how many.
-pub async fn purge_expired(pool: &Pool) -> Result<usize, DomainError> {
-    let mut purged = 0;
-    for candidate in expired(pool).await? {
-        if purge_expired_one(pool, &candidate).await? {
-            purged += 1;
-        }
-    }
-    Ok(purged)
 }

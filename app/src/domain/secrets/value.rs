@@ -4,6 +4,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
+use crate::domain::validate::FieldError;
 use crate::domain::DomainError;
 use crate::model::secrets::{SecretKind, ValueInput};
 
@@ -87,7 +88,7 @@ impl SecretValue {
     }
 
     /// Checks a form's value; every problem is reported against its field.
-    pub fn from_input(input: &ValueInput) -> Result<Self, Vec<(&'static str, String)>> {
+    pub fn from_input(input: &ValueInput) -> Result<Self, Vec<FieldError>> {
         let mut errors = Vec::new();
         let value = match SecretKind::parse(&input.kind) {
             Some(SecretKind::Single) => {
@@ -165,7 +166,7 @@ impl SecretValue {
 }
 
 /// `stripe_api_key`: a lowercase letter, then up to 63 lowercase letters, digits or underscores.
-pub fn check_name(raw: &str) -> Result<String, (&'static str, String)> {
+pub fn check_name(raw: &str) -> Result<String, FieldError> {
     let name = raw.trim();
     let mut chars = name.chars();
     let ok = name.len() <= 64
@@ -181,7 +182,7 @@ pub fn check_name(raw: &str) -> Result<String, (&'static str, String)> {
     }
 }
 
-pub fn check_description(raw: &str) -> Result<String, (&'static str, String)> {
+pub fn check_description(raw: &str) -> Result<String, FieldError> {
     let description = raw.trim();
     if description.chars().count() > MAX_DESCRIPTION_CHARS {
         Err((
@@ -191,11 +192,6 @@ pub fn check_description(raw: &str) -> Result<String, (&'static str, String)> {
     } else {
         Ok(description.to_string())
     }
-}
-
-/// Collects field errors into one domain error.
-pub fn invalid(errors: Vec<(&'static str, String)>) -> DomainError {
-    DomainError::Invalid(errors)
 }
 
 #[cfg(test)]

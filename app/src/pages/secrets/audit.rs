@@ -5,7 +5,8 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::secrets::audit::audit_log;
 use crate::components::error_panel::ErrorPanel;
-use crate::components::params::use_workspace_slug;
+use crate::components::pager::{PageSpan, PagedTable};
+use crate::components::params::{use_page_number, use_workspace_slug};
 use crate::components::url::urlencode;
 use crate::model::{AuditFilter, AuditPage};
 use crate::time_fmt::format_utc;
@@ -44,13 +45,7 @@ pub fn AuditPageView() -> impl IntoView {
             to: get("to"),
         }
     });
-    let page = Memo::new(move |_| {
-        query
-            .read()
-            .get("page")
-            .and_then(|p| p.parse::<i64>().ok())
-            .unwrap_or(0)
-    });
+    let page = use_page_number();
     let events = Resource::new(
         move || (ws.get(), filter.get(), page.get()),
         |(ws, f, p)| audit_log(ws, f, Some(p)),
@@ -129,22 +124,10 @@ fn AuditTable(p: AuditPage, ws: String, qs: String) -> impl IntoView {
     if p.events.is_empty() {
         return view! { <p class="empty">"No events match."</p> }.into_any();
     }
-    let first = p.page * p.page_size + 1;
-    let last = first + p.events.len() as i64 - 1;
     let link = move |page: i64| format!("/w/{ws}/secrets/audit?{qs}&page={page}");
+    let span = PageSpan::of(&p, link, ("Newer", "Older"));
     view! {
-        <p class="count" role="status">"Showing " {first} "–" {last} " of " {p.total}</p>
-        <table class="table" aria-label="Audit events">
-            <thead>
-                <tr>
-                    <th scope="col">"Time"</th>
-                    <th scope="col">"Actor"</th>
-                    <th scope="col">"Action"</th>
-                    <th scope="col">"Secret"</th>
-                    <th scope="col">"Detail"</th>
-                </tr>
-            </thead>
-            <tbody>
+        <PagedTable span label="Audit events" columns=&["Time", "Actor", "Action", "Secret", "Detail"]>
                 {p.events.into_iter().map(|e| { let row_action = e.action.clone(); view! {
                     <tr data-action=row_action>
                         <td>{format_utc(e.at)}</td>
@@ -154,12 +137,7 @@ fn AuditTable(p: AuditPage, ws: String, qs: String) -> impl IntoView {
                         <td>{e.detail}</td>
                     </tr>
                 }}).collect_view()}
-            </tbody>
-        </table>
-        <nav class="pager" aria-label="Pages">
-            {(p.page > 0).then(|| view! { <a class="btn" href=link(p.page - 1)>"Newer"</a> })}
-            {(last < p.total).then(|| view! { <a class="btn" href=link(p.page + 1)>"Older"</a> })}
-        </nav>
+        </PagedTable>
     }
     .into_any()
 }

@@ -9,6 +9,7 @@ use crate::api::secrets::edit::{ReplaceValue, RollBack, SetSecretAccess, UpdateD
 use crate::api::secrets::read::load_secret;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::params::use_workspace_slug;
+use crate::components::table::Columns;
 use crate::model::secrets::{read_snippet, SecretDetail};
 use crate::time_fmt::format_utc;
 
@@ -103,16 +104,7 @@ fn Detail(d: SecretDetail, ws: String, actions: DetailActions) -> impl IntoView 
                     </p>
                 </Show>
                 <table class="table" aria-label="Versions">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Version"</th>
-                            <th scope="col">"Type"</th>
-                            <th scope="col">"Created"</th>
-                            <th scope="col">"By"</th>
-                            <th scope="col">"Note"</th>
-                            <th scope="col"><span class="sr-only">"Actions"</span></th>
-                        </tr>
-                    </thead>
+                    <Columns names=&["Version", "Type", "Created", "By", "Note"] actions=true/>
                     <tbody>
                         {d.versions
                             .into_iter()

@@ -19,8 +19,7 @@ pub fn DescriptionForm(
         <section class="card" aria-labelledby="description-title">
             <h2 id="description-title">"Description"</h2>
             <ActionForm action>
-                <input type="hidden" name="ws" value=ws/>
-                <input type="hidden" name="name" value=name/>
+                <SecretTarget ws name/>
                 <div class="field">
                     <label for="edit-description" class="sr-only">"Description"</label>
                     <textarea id="edit-description" name="description" rows="3" maxlength="1000">{description}</textarea>
@@ -49,8 +48,7 @@ pub fn ReplaceValueForm(
             <h2 id="replace-title">"Replace value"</h2>
             <p class="help">"Rotation: the new value becomes the next version. Earlier versions stay available for roll-back."</p>
             <ActionForm action>
-                <input type="hidden" name="ws" value=ws/>
-                <input type="hidden" name="name" value=name/>
+                <SecretTarget ws name/>
                 <input type="hidden" name="base_version" value=version.to_string()/>
                 <ValueFields error prefix="replace" legend="New value"/>
                 <FormError error fields=&["kind", "value", "pairs"]/>
@@ -95,8 +93,7 @@ pub fn AccessForm(
         <section class="card" aria-labelledby="access-title">
             <h2 id="access-title">"Agent access"</h2>
             <ActionForm action>
-                <input type="hidden" name="ws" value=ws/>
-                <input type="hidden" name="name" value=name/>
+                <SecretTarget ws name/>
                 <AgentPicker agents legend="Agents that can read this secret"/>
                 <FormError error fields=&[]/>
                 <button type="submit" class="btn">"Save access"</button>
@@ -116,8 +113,7 @@ pub fn RollbackButton(
 ) -> impl IntoView {
     view! {
         <ActionForm action>
-            <input type="hidden" name="ws" value=ws/>
-            <input type="hidden" name="name" value=name/>
+            <SecretTarget ws name/>
             <input type="hidden" name="version" value=target.to_string()/>
             <input type="hidden" name="base_version" value=current.to_string()/>
             <button type="submit" class="btn btn-small">"Roll back to version " {target}</button>
@@ -148,13 +144,21 @@ pub fn DeleteForm(ws: String, name: String, granted: Vec<String>) -> impl IntoVi
                     <p data-testid="delete-consequence">{consequence}</p>
                     <p class="help">"You can restore it from the trash for 30 days; its name stays reserved until then."</p>
                     <ActionForm action=delete>
-                        <input type="hidden" name="ws" value=ws/>
-                        <input type="hidden" name="name" value=name/>
+                        <SecretTarget ws name/>
                         <FormError error fields=&[]/>
                         <button type="submit" class="btn btn-danger">"Move to trash"</button>
                     </ActionForm>
                 </div>
             </details>
         </section>
+    }
+}
+
+/// Which secret of which workspace a form changes.
+#[component]
+fn SecretTarget(ws: String, name: String) -> impl IntoView {
+    view! {
+        <input type="hidden" name="ws" value=ws/>
+        <input type="hidden" name="name" value=name/>
     }
 }

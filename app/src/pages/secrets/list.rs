@@ -5,7 +5,8 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::secrets::read::list_secrets;
 use crate::components::error_panel::ErrorPanel;
-use crate::components::params::use_workspace_slug;
+use crate::components::pager::{PageSpan, PagedTable};
+use crate::components::params::{use_page_number, use_workspace_slug};
 use crate::components::url::urlencode;
 use crate::model::secrets::{SecretList, SecretSummary};
 use crate::time_fmt::format_utc;
@@ -16,13 +17,7 @@ pub fn SecretsListPage() -> impl IntoView {
     let ws = use_workspace_slug();
     let query = use_query_map();
     let q = Memo::new(move |_| query.read().get("q").unwrap_or_default());
-    let page = Memo::new(move |_| {
-        query
-            .read()
-            .get("page")
-            .and_then(|p| p.parse::<i64>().ok())
-            .unwrap_or(0)
-    });
+    let page = use_page_number();
     let list = Resource::new(
         move || (ws.get(), q.get(), page.get()),
         |(ws, q, page)| list_secrets(ws, Some(q), Some(page)),
@@ -82,9 +77,6 @@ fn SecretTable(list: SecretList, ws: String, q: String) -> impl IntoView {
         return view! { <p class="empty" role="status">"No secrets match “" {q} "”."</p> }
             .into_any();
     }
-    let first = list.page * list.page_size + 1;
-    let last = first + list.items.len() as i64 - 1;
-    let has_next = last < list.total;
     let page_link = {
         let ws = ws.clone();
         let q = q.clone();
@@ -97,28 +89,11 @@ fn SecretTable(list: SecretList, ws: String, q: String) -> impl IntoView {
             url
         }
     };
-    let prev = (list.page > 0).then(|| page_link(list.page - 1));
-    let next = has_next.then(|| page_link(list.page + 1));
+    let span = PageSpan::of(&list, page_link, ("Previous", "Next"));
     view! {
-        <p class="count" role="status">"Showing " {first} "–" {last} " of " {list.total}</p>
-        <table class="table" aria-label="Secrets">
-            <thead>
-                <tr>
-                    <th scope="col">"Name"</th>
-                    <th scope="col">"Description"</th>
-                    <th scope="col">"Type"</th>
-                    <th scope="col">"Agents"</th>
-                    <th scope="col">"Last changed"</th>
-                </tr>
-            </thead>
-            <tbody>
+        <PagedTable span label="Secrets" columns=&["Name", "Description", "Type", "Agents", "Last changed"]>
                 {list.items.into_iter().map(|s| view! { <SecretRow s ws=ws.clone()/> }).collect_view()}
-            </tbody>
-        </table>
-        <nav class="pager" aria-label="Pages">
-            {prev.map(|href| view! { <a class="btn" href=href rel="prev">"Previous"</a> })}
-            {next.map(|href| view! { <a class="btn" href=href rel="next">"Next"</a> })}
-        </nav>
+        </PagedTable>
     }
     .into_any()
 }

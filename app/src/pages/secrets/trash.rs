@@ -8,6 +8,7 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::field::{last_error, FormError};
 use crate::components::params::use_workspace_slug;
 use crate::components::reauth::{retry_last, ReauthPrompt};
+use crate::components::table::Columns;
 use crate::model::secrets::TrashItem;
 use crate::time_fmt::format_utc;
 
@@ -54,14 +55,7 @@ fn TrashTable(
 ) -> impl IntoView {
     view! {
         <table class="table" aria-label="Deleted secrets">
-            <thead>
-                <tr>
-                    <th scope="col">"Name"</th>
-                    <th scope="col">"Deleted"</th>
-                    <th scope="col">"Purged on"</th>
-                    <th scope="col"><span class="sr-only">"Actions"</span></th>
-                </tr>
-            </thead>
+            <Columns names=&["Name", "Deleted", "Purged on"] actions=true/>
             <tbody>
                 {items
                     .into_iter()

@@ -12,7 +12,7 @@ use argon2::Argon2;
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::Semaphore;
 
-use super::DomainError;
+use crate::domain::DomainError;
 
 fn hash_blocking(password: &str) -> Result<String, DomainError> {
     let salt = SaltString::generate(&mut OsRng);

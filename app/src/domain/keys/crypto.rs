@@ -13,7 +13,8 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-use super::master_key::MasterKey;
+use super::digest::hex;
+use crate::domain::keys::master_key::MasterKey;
 
 /// The format of sealed secret values; part of the associated data.
 pub const FORMAT_VERSION: u32 = 1;
@@ -132,22 +133,6 @@ fn kek_cipher(kek: &MasterKey) -> Aes256Gcm {
     Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(kek.bytes()))
 }
 
-/// Lowercase hex of `bytes`, in one allocation.
-pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
-    }
-    out
-}
-
-/// Lowercase hex of the SHA-256 of `data`: how agent tokens and session ids are stored.
-pub fn sha256_hex(data: &[u8]) -> String {
-    hex(&Sha256::digest(data))
-}
-
 /// A short public identifier of a master key, stored next to each wrapped data key.
 pub fn kek_id(kek: &MasterKey) -> String {
     let digest = Sha256::new()
@@ -224,14 +209,6 @@ impl Keyring {
 mod tests {
     use super::*;
 
-    #[test]
-    fn hex_is_lowercase_and_two_digits_a_byte() {
-        assert_eq!(hex(&[0x00, 0x0f, 0xa5, 0xff]), "000fa5ff");
-        assert_eq!(
-            sha256_hex(b"abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
-    }
     use proptest::prelude::*;
 
     const AAD: SecretAad = SecretAad {

@@ -14,8 +14,8 @@ use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
-use super::db::{begin_write, Db, Pool};
-use super::now;
+use crate::domain::db::{begin_write, Db, Pool};
+use crate::domain::now;
 
 const QUEUE: usize = 16_384;
 /// Events committed together at most; a batch is whatever arrived meanwhile, up to this.

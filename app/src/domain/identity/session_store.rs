@@ -4,18 +4,33 @@
 //! Rows are keyed by the SHA-256 of the session id: the cookie holds the id, the database
 //! only its hash, so a copy of the database signs nobody in. Each row also carries the
 //! user it belongs to, so that all sessions of a user can be ended at once
-//! ([`super::sessions`]).
+//! ([`crate::domain::admin::sign_out`]).
 
 use async_trait::async_trait;
 use time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
-use super::db::Pool;
-use super::now;
+use crate::domain::db::Pool;
+use crate::domain::{now, DomainError};
 
 /// The session key holding the signed-in user's id (also copied to `sessions.user_id`).
 pub const USER_ID_KEY: &str = "uid";
+
+/// Deletes every session of `user_id` except `keep`; returns how many ended.
+pub async fn delete_for_user(
+    conn: &mut sqlx::AnyConnection,
+    user_id: i64,
+    keep: Option<&Id>,
+) -> Result<u64, DomainError> {
+    let keep = keep.map(storage_key).unwrap_or_default();
+    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+        .bind(user_id)
+        .bind(keep)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected())
+}
 
 #[derive(Clone, Debug)]
 pub struct DbSessionStore {
@@ -39,7 +54,7 @@ impl DbSessionStore {
 
 /// The row key of a session: hex SHA-256 of the id as the cookie carries it.
 pub fn storage_key(id: &Id) -> String {
-    super::crypto::sha256_hex(id.to_string().as_bytes())
+    crate::domain::keys::digest::sha256_hex(id.to_string().as_bytes())
 }
 
 fn backend(e: sqlx::Error) -> session_store::Error {

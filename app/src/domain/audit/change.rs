@@ -9,10 +9,11 @@
 
 use sqlx::AnyConnection;
 
-use super::access::{Admin, SecretsAdmin};
-use super::audit::{self, actor_label, Actor};
-use super::db::{self, Db, Pool};
-use super::DomainError;
+use crate::domain::audit::events;
+use crate::domain::db::{self, Db, Pool};
+use crate::domain::identity::access::{actor_label, Actor};
+use crate::domain::identity::access::{Admin, SecretsAdmin};
+use crate::domain::DomainError;
 
 pub struct Change {
     tx: sqlx::Transaction<'static, Db>,
@@ -89,7 +90,7 @@ impl Change {
         secret: Option<(i64, &str)>,
         detail: &str,
     ) -> Result<(), DomainError> {
-        audit::record(
+        events::record(
             &mut self.tx,
             self.workspace_id,
             &self.actor,

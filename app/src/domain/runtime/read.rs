@@ -1,15 +1,13 @@
-//! What an agent may read at runtime. The agent's workspace comes from its token only.
+//! What an agent may read at runtime, checked in one query per read. The agent's workspace
+//! comes from its token only.
 
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
-
-use super::crypto::{DataKey, Keyring, SecretAad};
-use super::db::Pool;
-use super::keys;
-use super::secrets::sealing;
-use super::secrets::value::SecretValue;
-use super::tokens::AgentIdentity;
-use super::DomainError;
+use super::key_cache::DataKeyCache;
+use crate::domain::admin::tokens::{identity_columns, AgentIdentity, IdentityRow};
+use crate::domain::db::Pool;
+use crate::domain::keys::crypto::{Keyring, SecretAad};
+use crate::domain::secrets::sealing;
+use crate::domain::secrets::value::SecretValue;
+use crate::domain::DomainError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
@@ -31,44 +29,12 @@ impl From<sqlx::Error> for ReadError {
     }
 }
 
-/// Unwrapped data keys by row id. A data key never changes once created (a master key
-/// rotation re-wraps it, the key itself stays), so entries need no invalidation.
-#[derive(Default)]
-pub struct DataKeyCache {
-    keys: RwLock<HashMap<i64, Arc<DataKey>>>,
-}
-
-impl DataKeyCache {
-    async fn get(
-        &self,
-        pool: &Pool,
-        keyring: &Keyring,
-        workspace_id: i64,
-        key_id: i64,
-    ) -> Result<Arc<DataKey>, DomainError> {
-        if let Some(key) = self.keys.read().ok().and_then(|m| m.get(&key_id).cloned()) {
-            return Ok(key);
-        }
-        let mut conn = pool.acquire().await?;
-        let key = Arc::new(keys::for_decryption(&mut conn, keyring, workspace_id, key_id).await?);
-        if let Ok(mut map) = self.keys.write() {
-            map.insert(key_id, key.clone());
-        }
-        Ok(key)
-    }
-}
-
 /// One row answers a runtime read: the token's agent and workspace, and the named secret's
 /// current version with this agent's grant (absent when there is no such live secret).
 #[derive(sqlx::FromRow)]
 struct ReadRow {
-    token_id: i64,
-    token_prefix: String,
-    agent_id: i64,
-    agent_name: String,
-    workspace_id: i64,
-    secrets_enabled: i64,
-    revoked_at: Option<i64>,
+    #[sqlx(flatten)]
+    identity: IdentityRow,
     secret_id: Option<i64>,
     current_version: Option<i64>,
     key_id: Option<i64>,
@@ -76,13 +42,16 @@ struct ReadRow {
     granted: i64,
 }
 
-const READ: &str = "SELECT t.id AS token_id, t.prefix AS token_prefix, a.id AS agent_id, a.name AS agent_name, \
-       a.workspace_id, w.secrets_enabled, t.revoked_at, s.id AS secret_id, s.current_version, v.key_id, v.sealed, \
+const READ: &str = concat!(
+    "SELECT ",
+    identity_columns!(),
+    ", s.id AS secret_id, s.current_version, v.key_id, v.sealed, \
        (SELECT COUNT(*) FROM secret_grants g WHERE g.secret_id = s.id AND g.agent_id = a.id) AS granted \
      FROM agent_tokens t JOIN agents a ON a.id = t.agent_id JOIN workspaces w ON w.id = a.workspace_id \
      LEFT JOIN secrets s ON s.workspace_id = a.workspace_id AND s.name = $2 AND s.deleted_at IS NULL \
      LEFT JOIN secret_versions v ON v.secret_id = s.id AND v.version = s.current_version \
-     WHERE t.token_hash = $1";
+     WHERE t.token_hash = $1"
+);
 
 /// A runtime read by bearer token, in one query. `None`: the token was never issued.
 /// Otherwise the agent, and the value or the reason for refusal. Token, flag, existence and
@@ -95,24 +64,16 @@ pub async fn read_with_token(
     token: &str,
     name: &str,
 ) -> Result<Option<(AgentIdentity, Result<(i64, SecretValue), ReadError>)>, DomainError> {
-    if !super::tokens::looks_like_token(token) {
+    if !crate::domain::admin::tokens::looks_like_token(token) {
         return Ok(None);
     }
     let row: Option<ReadRow> = sqlx::query_as(READ)
-        .bind(super::tokens::hash(token))
+        .bind(crate::domain::admin::tokens::hash(token))
         .bind(name)
         .fetch_optional(pool)
         .await?;
     let Some(r) = row else { return Ok(None) };
-    let agent = AgentIdentity {
-        token_id: r.token_id,
-        token_prefix: r.token_prefix,
-        agent_id: r.agent_id,
-        agent_name: r.agent_name,
-        workspace_id: r.workspace_id,
-        secrets_enabled: r.secrets_enabled != 0,
-        revoked: r.revoked_at.is_some(),
-    };
+    let agent = AgentIdentity::from(r.identity);
     let outcome = match (r.secret_id, r.current_version, r.key_id, r.sealed) {
         _ if agent.revoked => Err(ReadError::TokenRevoked),
         _ if !agent.secrets_enabled => Err(ReadError::FeatureDisabled),

@@ -1,9 +1,9 @@
 //! Agents: the workloads that read secrets at runtime.
 
-use super::access::Admin;
-use super::change::Change;
-use super::db::Pool;
-use super::{now, validate, DomainError};
+use crate::domain::audit::change::Change;
+use crate::domain::db::Pool;
+use crate::domain::identity::access::Admin;
+use crate::domain::{now, validate, DomainError};
 use crate::model::AgentView;
 
 pub async fn list(pool: &Pool, workspace_id: i64) -> Result<Vec<AgentView>, DomainError> {

@@ -3,9 +3,9 @@
 
 use sqlx::AnyConnection;
 
-use super::crypto::{self, DataKey, Keyring};
-use super::db::Pool;
-use super::{now, DomainError};
+use crate::domain::db::Pool;
+use crate::domain::keys::crypto::{self, DataKey, Keyring};
+use crate::domain::{now, DomainError};
 
 /// Encryptions allowed under one data key before a new key version takes over
 /// (NIST SP 800-38D caps random 96-bit nonces at 2^32 per key; we stop at half).

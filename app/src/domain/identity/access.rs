@@ -2,12 +2,32 @@
 //! values; domain functions that change a workspace take `&Admin`, so forgetting the check
 //! does not compile. Fields are private: the only constructors are the checks below.
 
-use super::audit::Actor;
-use super::db::Pool;
-use super::users::{self, User};
-use super::workspaces::{self, Workspace};
-use super::DomainError;
+use crate::domain::db::Pool;
+use crate::domain::identity::users::{self, User};
+use crate::domain::identity::workspaces::{self, Workspace};
+use crate::domain::DomainError;
 use crate::model::Role;
+
+/// Who performed a change, for the audit trail.
+#[derive(Debug, Clone)]
+pub enum Actor {
+    User {
+        id: i64,
+        email: String,
+    },
+    /// The operator, through the server's CLI.
+    Operator,
+}
+
+/// How the audit trail names the operator acting through the server's CLI.
+pub const OPERATOR: &str = "operator (CLI)";
+
+pub fn actor_label(actor: &Actor) -> String {
+    match actor {
+        Actor::User { email, .. } => email.clone(),
+        Actor::Operator => OPERATOR.to_string(),
+    }
+}
 
 /// A signed-in user whose account still exists.
 #[derive(Debug, Clone)]

@@ -2,29 +2,9 @@
 
 use sqlx::AnyConnection;
 
-use super::db::Pool;
-use super::{now, DomainError};
-
-/// Who performed a change, for the audit trail.
-#[derive(Debug, Clone)]
-pub enum Actor {
-    User {
-        id: i64,
-        email: String,
-    },
-    /// The operator, through the server's CLI.
-    Operator,
-}
-
-/// How the audit trail names the operator acting through the server's CLI.
-pub const OPERATOR: &str = "operator (CLI)";
-
-pub fn actor_label(actor: &Actor) -> String {
-    match actor {
-        Actor::User { email, .. } => email.clone(),
-        Actor::Operator => OPERATOR.to_string(),
-    }
-}
+use crate::domain::db::Pool;
+use crate::domain::identity::access::OPERATOR;
+use crate::domain::{now, DomainError};
 
 /// An operator change made through the CLI: in the workspace's trail when it concerns one,
 /// otherwise (users, master key rotation) in the operator trail.

@@ -1,8 +1,12 @@
 //! Reading the audit trail: filters, pages, exports.
 
-use super::access::SecretsAdmin;
-use super::db::{like_contains, Pool};
-use super::DomainError;
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::query::QueryAs;
+use sqlx::Any;
+
+use crate::domain::db::{like_contains, Pool};
+use crate::domain::identity::access::SecretsAdmin;
+use crate::domain::DomainError;
 use crate::model::{AuditEventView, AuditFilter, AuditPage};
 
 pub const PAGE_SIZE: i64 = 50;
@@ -31,6 +35,27 @@ fn bounds(filter: &AuditFilter) -> Result<(i64, i64), DomainError> {
     Ok((from, to))
 }
 
+/// `sql` (which uses [`WHERE`]) with the filter's parameters bound.
+fn filtered<'q, O>(
+    sql: &'q str,
+    ws: i64,
+    f: &'q AuditFilter,
+) -> Result<QueryAs<'q, Any, O, AnyArguments<'q>>, DomainError>
+where
+    O: for<'r> sqlx::FromRow<'r, AnyRow>,
+{
+    let (from, to) = bounds(f)?;
+    Ok(sqlx::query_as(sql)
+        .bind(ws)
+        .bind(f.secret.trim())
+        .bind(f.agent.trim())
+        .bind(f.actor.trim())
+        .bind(like_contains(&f.actor))
+        .bind(f.action.trim())
+        .bind(from)
+        .bind(to))
+}
+
 type Row = (
     i64,
     i64,
@@ -49,23 +74,15 @@ async fn rows(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<AuditEventView>, DomainError> {
-    let (from, to) = bounds(f)?;
-    let rows: Vec<Row> = sqlx::query_as(&format!(
+    let sql = format!(
         "SELECT id, created_at, actor, action, secret_name, agent_name, outcome, detail FROM audit_events \
          WHERE {WHERE} ORDER BY id DESC LIMIT $9 OFFSET $10"
-    ))
-    .bind(ws)
-    .bind(f.secret.trim())
-    .bind(f.agent.trim())
-    .bind(f.actor.trim())
-    .bind(like_contains(&f.actor))
-    .bind(f.action.trim())
-    .bind(from)
-    .bind(to)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(pool)
-    .await?;
+    );
+    let rows: Vec<Row> = filtered(&sql, ws, f)?
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(pool)
+        .await?;
     Ok(rows
         .into_iter()
         .map(
@@ -92,19 +109,8 @@ pub async fn page(
     let ws = who.workspace().id;
     let page = crate::domain::validate::page_number(page);
     let events = rows(pool, ws, f, PAGE_SIZE, page * PAGE_SIZE).await?;
-    let (from, to) = bounds(f)?;
-    let total: i64 =
-        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM audit_events WHERE {WHERE}"))
-            .bind(ws)
-            .bind(f.secret.trim())
-            .bind(f.agent.trim())
-            .bind(f.actor.trim())
-            .bind(like_contains(&f.actor))
-            .bind(f.action.trim())
-            .bind(from)
-            .bind(to)
-            .fetch_one(pool)
-            .await?;
+    let sql = format!("SELECT COUNT(*) FROM audit_events WHERE {WHERE}");
+    let (total,): (i64,) = filtered(&sql, ws, f)?.fetch_one(pool).await?;
     Ok(AuditPage {
         events,
         total,
@@ -124,10 +130,10 @@ pub async fn export(
 ) -> Result<Vec<AuditEventView>, DomainError> {
     let ws = who.workspace().id;
     let events = rows(pool, ws, f, MAX_EXPORT, 0).await?;
-    let actor = super::audit::actor_label(who.admin().actor());
+    let actor = crate::domain::identity::access::actor_label(who.admin().actor());
     let detail = format!("{} event(s) as {format}", events.len());
     let mut conn = pool.acquire().await?;
-    super::audit::record(&mut conn, ws, &actor, "audit.export", None, &detail).await?;
+    super::events::record(&mut conn, ws, &actor, "audit.export", None, &detail).await?;
     Ok(events)
 }
 

@@ -7,10 +7,10 @@ use base64::Engine;
 use rand::RngCore;
 use secrecy::{ExposeSecret, SecretString};
 
-use super::access::Admin;
-use super::change::Change;
-use super::db::Pool;
-use super::{now, DomainError};
+use crate::domain::audit::change::Change;
+use crate::domain::db::Pool;
+use crate::domain::identity::access::Admin;
+use crate::domain::{now, DomainError};
 use crate::model::TokenView;
 
 const TOKEN_TAG: &str = "svt_";
@@ -24,15 +24,16 @@ struct TokenRow {
     revoked_at: Option<i64>,
 }
 
+/// The columns that say who a token belongs to (`IDENTITY_COLUMNS`), as a row.
 #[derive(sqlx::FromRow)]
-struct IdentityRow {
-    token_id: i64,
-    token_prefix: String,
-    agent_id: i64,
-    agent_name: String,
-    workspace_id: i64,
-    secrets_enabled: i64,
-    revoked_at: Option<i64>,
+pub struct IdentityRow {
+    pub(crate) token_id: i64,
+    pub(crate) token_prefix: String,
+    pub(crate) agent_id: i64,
+    pub(crate) agent_name: String,
+    pub(crate) workspace_id: i64,
+    pub(crate) secrets_enabled: i64,
+    pub(crate) revoked_at: Option<i64>,
 }
 const PREFIX_LEN: usize = 12;
 
@@ -42,7 +43,7 @@ pub fn looks_like_token(token: &str) -> bool {
 }
 
 pub fn hash(token: &str) -> String {
-    super::crypto::sha256_hex(token.as_bytes())
+    crate::domain::keys::digest::sha256_hex(token.as_bytes())
 }
 
 /// A new token: `svt_` + 43 base64url characters (32 random bytes).
@@ -165,6 +166,30 @@ pub async fn revoke(
         .await
 }
 
+/// The select list of an [`IdentityRow`], over `agent_tokens t`, `agents a`, `workspaces w`;
+/// a macro so that queries can `concat!` it into a constant.
+macro_rules! identity_columns {
+    () => {
+        "t.id AS token_id, t.prefix AS token_prefix, a.id AS agent_id, a.name AS agent_name, \
+         a.workspace_id, w.secrets_enabled, t.revoked_at"
+    };
+}
+pub(crate) use identity_columns;
+
+impl From<IdentityRow> for AgentIdentity {
+    fn from(r: IdentityRow) -> Self {
+        AgentIdentity {
+            token_id: r.token_id,
+            token_prefix: r.token_prefix,
+            agent_id: r.agent_id,
+            agent_name: r.agent_name,
+            workspace_id: r.workspace_id,
+            secrets_enabled: r.secrets_enabled != 0,
+            revoked: r.revoked_at.is_some(),
+        }
+    }
+}
+
 /// Who a bearer token belongs to.
 #[derive(Debug, Clone)]
 pub struct AgentIdentity {
@@ -179,8 +204,8 @@ pub struct AgentIdentity {
 
 impl AgentIdentity {
     /// The identity an audit event records.
-    pub fn reader(&self) -> super::audit_sink::Reader<'_> {
-        super::audit_sink::Reader {
+    pub fn reader(&self) -> crate::domain::audit::writer::Reader<'_> {
+        crate::domain::audit::writer::Reader {
             workspace_id: self.workspace_id,
             agent_id: self.agent_id,
             agent_name: &self.agent_name,
@@ -196,34 +221,14 @@ pub async fn authenticate(pool: &Pool, token: &str) -> Result<Option<AgentIdenti
     if !looks_like_token(token) {
         return Ok(None);
     }
-    let row: Option<IdentityRow> = sqlx::query_as(
-        "SELECT t.id AS token_id, t.prefix AS token_prefix, a.id AS agent_id, a.name AS agent_name, \
-           a.workspace_id, w.secrets_enabled, t.revoked_at FROM agent_tokens t \
-         JOIN agents a ON a.id = t.agent_id JOIN workspaces w ON w.id = a.workspace_id \
-         WHERE t.token_hash = $1",
-    )
+    let row: Option<IdentityRow> = sqlx::query_as(concat!(
+        "SELECT ",
+        identity_columns!(),
+        " FROM agent_tokens t JOIN agents a ON a.id = t.agent_id \
+         JOIN workspaces w ON w.id = a.workspace_id WHERE t.token_hash = $1"
+    ))
     .bind(hash(token))
     .fetch_optional(pool)
     .await?;
-    Ok(row.map(
-        |IdentityRow {
-             token_id,
-             token_prefix,
-             agent_id,
-             agent_name,
-             workspace_id,
-             secrets_enabled: flag,
-             revoked_at,
-         }| {
-            AgentIdentity {
-                token_id,
-                token_prefix,
-                agent_id,
-                agent_name,
-                workspace_id,
-                secrets_enabled: flag != 0,
-                revoked: revoked_at.is_some(),
-            }
-        },
-    ))
+    Ok(row.map(AgentIdentity::from))
 }

@@ -2,8 +2,8 @@
 
 use secrecy::SecretString;
 
-use super::db::Pool;
-use super::{now, passwords, validate, DomainError};
+use crate::domain::db::Pool;
+use crate::domain::{identity::passwords, now, validate, DomainError};
 
 /// A user as the domain sees them; the password hash never leaves this module.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -19,12 +19,14 @@ pub async fn create(
     name: &str,
     password: SecretString,
 ) -> Result<User, DomainError> {
-    let email = validate::email(email)?;
-    let name = validate::display_name("name", name)?;
-    {
+    let (email, name, ()) = {
         use secrecy::ExposeSecret;
-        validate::password(password.expose_secret())?;
-    }
+        validate::all3(
+            validate::email(email),
+            validate::display_name("name", name),
+            validate::password(password.expose_secret()),
+        )?
+    };
     let hash = passwords::hash(password).await?;
     let at = now();
     let id: i64 = sqlx::query_scalar(
@@ -106,28 +108,26 @@ pub async fn change_password(
     keep: Option<&tower_sessions::session::Id>,
 ) -> Result<(), DomainError> {
     use secrecy::ExposeSecret;
-    if !verify_password(pool, user_id, current).await? {
-        return Err(DomainError::validation(
-            "current",
-            "The current password is incorrect.",
-        ));
-    }
-    validate::password(new.expose_secret())?;
-    if new.expose_secret() != confirm.expose_secret() {
-        return Err(DomainError::validation(
-            "confirm",
-            "The two new passwords do not match.",
-        ));
-    }
+    let current = if verify_password(pool, user_id, current).await? {
+        Ok(())
+    } else {
+        Err(("current", "The current password is incorrect.".to_string()))
+    };
+    let confirm = if new.expose_secret() == confirm.expose_secret() {
+        Ok(())
+    } else {
+        Err(("confirm", "The two new passwords do not match.".to_string()))
+    };
+    validate::all3(current, validate::password(new.expose_secret()), confirm)?;
     let hash = passwords::hash(new).await?;
-    let mut tx = super::db::begin_write(pool).await?;
+    let mut tx = crate::domain::db::begin_write(pool).await?;
     sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
         .bind(&hash)
         .bind(now())
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
-    super::sessions::end_for_user_in(&mut tx, user_id, keep).await?;
+    crate::domain::identity::session_store::delete_for_user(&mut tx, user_id, keep).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! Workspaces (accounts) and their feature flags.
 
-use super::db::Pool;
-use super::{now, validate, DomainError};
+use crate::domain::db::Pool;
+use crate::domain::{now, validate, DomainError};
 use crate::model::{Role, WorkspaceSummary};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -20,8 +20,7 @@ impl Workspace {
 }
 
 pub async fn create(pool: &Pool, slug: &str, name: &str) -> Result<Workspace, DomainError> {
-    let slug = validate::slug(slug)?;
-    let name = validate::display_name("name", name)?;
+    let (slug, name) = validate::all2(validate::slug(slug), validate::display_name("name", name))?;
     let at = now();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO workspaces (slug, name, secrets_enabled, created_at, updated_at) \
@@ -54,32 +53,6 @@ pub async fn get_by_slug(pool: &Pool, slug: &str) -> Result<Workspace, DomainErr
     find_by_slug(pool, slug)
         .await?
         .ok_or(DomainError::NotFound("workspace"))
-}
-
-/// Operator action: switches the secrets vault feature flag; audited as `workspace.flag`.
-pub async fn set_secrets_flag(pool: &Pool, slug: &str, on: bool) -> Result<Workspace, DomainError> {
-    let mut tx = super::db::begin_write(pool).await?;
-    let id: Option<i64> = sqlx::query_scalar(
-        "UPDATE workspaces SET secrets_enabled = $1, updated_at = $2 WHERE slug = $3 RETURNING id",
-    )
-    .bind(i64::from(on))
-    .bind(now())
-    .bind(slug)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let id = id.ok_or(DomainError::NotFound("workspace"))?;
-    let detail = format!("secrets vault {}", if on { "on" } else { "off" });
-    super::audit::record(
-        &mut tx,
-        id,
-        super::audit::OPERATOR,
-        "workspace.flag",
-        None,
-        &detail,
-    )
-    .await?;
-    tx.commit().await?;
-    get_by_slug(pool, slug).await
 }
 
 /// The workspaces a user belongs to, by name.

@@ -1,9 +1,9 @@
 //! Who belongs to which workspace, and as what.
 
-use super::access::Admin;
-use super::change::Change;
-use super::db::Pool;
-use super::{now, DomainError};
+use crate::domain::audit::change::Change;
+use crate::domain::db::Pool;
+use crate::domain::identity::access::Admin;
+use crate::domain::{now, DomainError};
 use crate::model::{MemberView, Role};
 
 pub async fn add(
@@ -140,7 +140,7 @@ pub async fn remove(
     if removed.rows_affected() == 0 {
         return Err(last_admin());
     }
-    super::sessions::end_for_user_in(change.conn(), user_id, keep).await?;
+    crate::domain::identity::session_store::delete_for_user(change.conn(), user_id, keep).await?;
     let detail = format!("{email} removed from the workspace");
     change.commit("member.remove", None, &detail).await
 }

@@ -1,0 +1,133 @@
+//! The command line as clap parses it.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use app::model::Role;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "vault",
+    version,
+    about = "Secrets Vault: server and operator commands"
+)]
+pub struct Cli {
+    /// A TOML configuration file (default: ./vault.toml if present). VAULT_* variables override it.
+    #[arg(long, global = true, env = "VAULT_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server (applies migrations first).
+    Serve {
+        /// Seed the demo data (if missing) and print the demo logins first. Development only.
+        #[arg(long)]
+        demo: bool,
+        /// Allow `secure_cookies = false` in production (plain HTTP): the session cookie
+        /// can then be read on the network. Without this flag production refuses it.
+        #[arg(long)]
+        insecure_cookies: bool,
+        /// Allow a development server to listen on a non-loopback address (reachable from
+        /// the network, with demo passwords that are public).
+        #[arg(long)]
+        allow_remote: bool,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Seed demo workspaces, users and agents, and print the demo logins. Development only.
+    Demo,
+    /// Manage workspaces.
+    #[command(subcommand)]
+    Workspace(WorkspaceCommand),
+    /// Manage users and memberships.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage agents.
+    #[command(subcommand)]
+    Agent(AgentCommand),
+    /// Re-wrap every workspace data key under the current master key. Configure the new key
+    /// as VAULT_MASTER_KEY_FILE and the old one in VAULT_PREVIOUS_MASTER_KEY_FILES (servers
+    /// too), run this, then drop the old key. Servers keep serving throughout.
+    RotateMasterKey,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WorkspaceCommand {
+    /// Create a workspace.
+    Create {
+        /// URL name: 2-40 lowercase letters, digits or hyphens.
+        slug: String,
+        /// Display name (defaults to the slug).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Switch a feature flag of a workspace.
+    Flag {
+        workspace: String,
+        flag: Flag,
+        state: OnOff,
+    },
+    /// List workspaces.
+    List,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Flag {
+    /// The secrets vault feature.
+    Secrets,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum OnOff {
+    On,
+    Off,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    Admin,
+    Member,
+}
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Self {
+        match r {
+            RoleArg::Admin => Role::Admin,
+            RoleArg::Member => Role::Member,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user. The password is read from standard input (prompted on a terminal).
+    Create {
+        email: String,
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Add a user to a workspace.
+    Add {
+        email: String,
+        workspace: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
+    /// Change a member's role.
+    SetRole {
+        email: String,
+        workspace: String,
+        #[arg(value_enum)]
+        role: RoleArg,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AgentCommand {
+    /// Create an agent in a workspace.
+    Create { workspace: String, name: String },
+}

@@ -1,0 +1,111 @@
+//! The operator CLI: `vault serve`, `vault demo`, `vault workspace ...`, `vault user ...`.
+
+mod args;
+mod operator;
+
+use tokio::net::TcpListener;
+
+use app::domain::admin::agents;
+use app::domain::db::Backend;
+use app::domain::demo;
+use app::domain::identity::access::Admin;
+use app::domain::identity::workspaces;
+
+pub use args::*;
+use operator::{rotate_master_key, user, workspace};
+
+use crate::config::{Config, Mode};
+use crate::error::CliError;
+use crate::serve;
+
+pub async fn run(cli: Cli) -> Result<(), CliError> {
+    let config = Config::load(cli.config.as_deref())?;
+    match cli.command {
+        Command::Serve {
+            demo,
+            insecure_cookies,
+            allow_remote,
+        } => {
+            config.check_cookies(insecure_cookies)?;
+            check_bind(&config, allow_remote)?;
+            if demo {
+                seed_demo(&config).await?;
+            }
+            let listener = TcpListener::bind(config.bind)
+                .await
+                .map_err(|e| CliError::Io(format!("cannot listen on {}: {e}", config.bind)))?;
+            serve::serve(config, listener).await
+        }
+        Command::Migrate => {
+            serve::open_database(&config).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Demo => seed_demo(&config).await,
+        Command::Workspace(cmd) => workspace(&config, cmd).await,
+        Command::User(cmd) => user(&config, cmd).await,
+        Command::RotateMasterKey => {
+            let (keyring, _) = config.keyring()?;
+            let pool = serve::open_database(&config).await?;
+            rotate_master_key(&pool, &keyring).await
+        }
+        Command::Agent(AgentCommand::Create { workspace, name }) => {
+            let pool = serve::open_database(&config).await?;
+            let ws = workspaces::get_by_slug(&pool, &workspace).await?;
+            // Audited as agent.create by the operator, like a change from the dashboard.
+            let agent = agents::create(&pool, &Admin::operator(ws), &name).await?;
+            println!("created agent {} in {workspace}", agent.name);
+            Ok(())
+        }
+    }
+}
+
+/// Development listens on loopback only, unless the operator says otherwise: the demo
+/// passwords are public, and a development server is not hardened for a network.
+fn check_bind(config: &Config, allow_remote: bool) -> Result<(), CliError> {
+    if config.mode == Mode::Development && !config.bind.ip().is_loopback() && !allow_remote {
+        return Err(CliError::Usage(format!(
+            "development mode listens on loopback only, not {}: bind 127.0.0.1, \
+             or pass `vault serve --allow-remote` (and set public_url to the name clients use)",
+            config.bind
+        )));
+    }
+    Ok(())
+}
+
+async fn seed_demo(config: &Config) -> Result<(), CliError> {
+    if config.mode == Mode::Production {
+        return Err(CliError::Usage(
+            "demo data is for development only; refusing in production mode".into(),
+        ));
+    }
+    let pool = serve::open_database(config).await?;
+    let postgres = Backend::from_url(&config.database_url())? == Backend::Postgres;
+    if postgres && demo::holds_other_data(&pool).await? {
+        return Err(CliError::Usage(
+            "this PostgreSQL database holds users or workspaces besides the demo ones; \
+             refusing to add demo accounts with public passwords to it"
+                .into(),
+        ));
+    }
+    let created = demo::seed(&pool).await?;
+    println!();
+    println!(
+        "  Secrets Vault demo data {}",
+        if created {
+            "created"
+        } else {
+            "already present"
+        }
+    );
+    println!("  Open http://{} and sign in as:", config.bind);
+    for login in [demo::ADMIN, demo::MEMBER] {
+        println!(
+            "    {:<18} password: {:<22} ({})",
+            login.email, login.password, login.what
+        );
+    }
+    println!("  These demo passwords are public: never use demo data in production.");
+    println!();
+    Ok(())
+}

@@ -1,0 +1,150 @@
+//! Operator commands on workspaces, users and the master key.
+
+use std::io::{BufRead, IsTerminal};
+
+use secrecy::SecretString;
+
+use app::domain::admin::{flag, memberships};
+use app::domain::audit::events;
+use app::domain::db::Pool;
+use app::domain::identity::access::Admin;
+use app::domain::identity::users;
+use app::domain::identity::workspaces;
+use app::domain::keys::crypto::Keyring;
+use app::domain::keys::data_keys;
+use app::model::Role;
+
+use super::args::{Flag, OnOff, UserCommand, WorkspaceCommand};
+use crate::config::Config;
+use crate::error::CliError;
+use crate::serve;
+
+pub(super) async fn workspace(config: &Config, cmd: WorkspaceCommand) -> Result<(), CliError> {
+    let pool = serve::open_database(config).await?;
+    match cmd {
+        WorkspaceCommand::Create { slug, name } => {
+            let name = name.unwrap_or_else(|| slug.clone());
+            let ws = workspaces::create(&pool, &slug, &name).await?;
+            events::record_operator(&pool, Some(ws.id), "workspace.create", &ws.slug).await?;
+            println!("created workspace {} ({})", ws.slug, ws.name);
+        }
+        WorkspaceCommand::Flag {
+            workspace,
+            flag: Flag::Secrets,
+            state,
+        } => {
+            let ws = flag::set(&pool, &workspace, matches!(state, OnOff::On)).await?;
+            println!(
+                "secrets vault is now {} for {}",
+                if ws.secrets_enabled() { "on" } else { "off" },
+                ws.slug
+            );
+        }
+        WorkspaceCommand::List => {
+            for ws in workspaces::list_all(&pool).await? {
+                println!(
+                    "{:<24} {:<32} secrets {}",
+                    ws.slug,
+                    ws.name,
+                    if ws.secrets_enabled() { "on" } else { "off" }
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+pub(super) async fn user(config: &Config, cmd: UserCommand) -> Result<(), CliError> {
+    match cmd {
+        UserCommand::Create { email, name } => {
+            let password = read_password()?;
+            let pool = serve::open_database(config).await?;
+            let name =
+                name.unwrap_or_else(|| email.split('@').next().unwrap_or(&email).to_string());
+            let user = users::create(&pool, &email, &name, password).await?;
+            events::record_operator(&pool, None, "user.create", &user.email).await?;
+            println!("created user {}", user.email);
+        }
+        UserCommand::Add {
+            email,
+            workspace,
+            role,
+        } => membership(config, &email, &workspace, role.into(), true).await?,
+        UserCommand::SetRole {
+            email,
+            workspace,
+            role,
+        } => membership(config, &email, &workspace, role.into(), false).await?,
+    }
+    Ok(())
+}
+
+/// Adds a user to a workspace (`add`), or changes their role there; audited either way.
+async fn membership(
+    config: &Config,
+    email: &str,
+    workspace: &str,
+    role: Role,
+    add: bool,
+) -> Result<(), CliError> {
+    let pool = serve::open_database(config).await?;
+    let ws = workspaces::get_by_slug(&pool, workspace).await?;
+    let user = users::find_by_email(&pool, email)
+        .await?
+        .ok_or_else(|| CliError::Domain(format!("unknown user {email}")))?;
+    if add {
+        memberships::add(&pool, ws.id, user.id, role).await?;
+        let detail = format!("{} added as {}", user.email, role.as_str());
+        events::record_operator(&pool, Some(ws.id), "member.add", &detail).await?;
+        println!("added {} to {} as {}", user.email, ws.slug, role.as_str());
+    } else {
+        let slug = ws.slug.clone();
+        memberships::set_role(&pool, &Admin::operator(ws), user.id, role).await?;
+        println!("{} is now {} of {slug}", user.email, role.as_str());
+    }
+    Ok(())
+}
+
+/// Re-wraps every data key under the current master key and says how many are still
+/// wrapped under a previous one; the rotation is complete only when none are.
+pub(super) async fn rotate_master_key(pool: &Pool, keyring: &Keyring) -> Result<(), CliError> {
+    let report = data_keys::rewrap_all(pool, keyring).await?;
+    let current = keyring.current().0;
+    let detail = format!(
+        "re-wrapped {} data key(s) under master key {current}; {} still under a previous key",
+        report.rewrapped, report.remaining
+    );
+    events::record_operator(pool, None, "master_key.rotate", &detail).await?;
+    println!(
+        "re-wrapped {} data key(s) under master key {current}",
+        report.rewrapped
+    );
+    if report.remaining > 0 {
+        return Err(CliError::Domain(format!(
+            "rotation NOT complete: {} data key(s) are still wrapped under a previous master key \
+             (unknown to this configuration or changed meanwhile); keep the previous key configured \
+             and run rotate-master-key again",
+            report.remaining
+        )));
+    }
+    println!("rotation complete: every data key is wrapped under the current master key; the previous key may be removed");
+    Ok(())
+}
+
+/// Reads a new password: prompted twice on a terminal, one line from a pipe otherwise.
+fn read_password() -> Result<SecretString, CliError> {
+    let io = |e: std::io::Error| CliError::Io(format!("cannot read the password: {e}"));
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ").map_err(io)?;
+        let second = rpassword::prompt_password("Repeat the password: ").map_err(io)?;
+        if first != second {
+            return Err(CliError::Usage("the passwords do not match".into()));
+        }
+        return Ok(SecretString::from(first));
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).map_err(io)?;
+    Ok(SecretString::from(
+        line.trim_end_matches(['\r', '\n']).to_string(),
+    ))
+}
