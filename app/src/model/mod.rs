@@ -93,13 +93,6 @@ pub struct AgentsPage {
     pub can_manage: bool,
 }
 
-/// The Secrets tab's landing data (the full list arrives with the secrets store).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SecretsOverview {
-    pub workspace_name: String,
-    pub agent_count: i64,
-}
-
 pub mod secrets;
 
 /// An agent credential as listed: never the token itself.
