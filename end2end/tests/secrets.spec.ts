@@ -60,6 +60,11 @@ test('an admin creates, finds, edits, rotates, rolls back, deletes and restores 
   // Edit the description, replace the value, roll back.
   await page.goto('/w/acme/secret/stripe_api_key');
   await hydrated(page);
+  // Both ways to read it at runtime: plain HTTP, and any Vault client.
+  await expect(page.locator('#snippet')).toContainText('/v1/secrets/{name}');
+  await expect(page.locator('#vault-snippet')).toContainText('read_secret_version(');
+  await expect(page.locator('#vault-snippet')).toContainText('path="stripe_api_key"');
+  await expect(page.locator('#vault-snippet')).toContainText('vault kv get -field=value secret/stripe_api_key');
   await page.locator('#edit-description').fill('Rotated quarterly');
   await page.getByRole('button', { name: 'Save description' }).click();
   await expect(page.getByText('Saved.')).toBeVisible();

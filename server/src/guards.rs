@@ -8,7 +8,7 @@ use std::time::Duration;
 use crate::client_addr::TrustedProxies;
 use crate::config::{Config, ConfigError};
 use crate::hosts::AllowedHosts;
-use crate::runtime_throttle::RuntimeThrottle;
+use crate::runtime::throttle::RuntimeThrottle;
 use crate::sign_in_throttle::{SignInLimits, SignInThrottle};
 
 /// Request bodies for pages and server functions: a secret value is at most 64 KiB, and its

@@ -10,7 +10,6 @@ pub mod hosts;
 pub mod rate_limit;
 pub mod router;
 pub mod runtime;
-pub mod runtime_throttle;
 pub mod security;
 pub mod serve;
 pub mod session_cookie;

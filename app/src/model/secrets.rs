@@ -163,6 +163,20 @@ pub fn read_snippet(name: &str) -> String {
     )
 }
 
+/// How a function reads the secret with an existing Vault client (here Python's hvac), and
+/// the same with the Vault CLI. `key_names` picks the field shown: `value` for a single value.
+pub fn vault_snippet(name: &str, key_names: &[String]) -> String {
+    let field = key_names.first().map_or("value", String::as_str);
+    format!(
+        "import hvac  # pip install hvac\n\n\
+         client = hvac.Client()  # reads VAULT_ADDR and VAULT_TOKEN\n\
+         secret = client.secrets.kv.v2.read_secret_version(\n    \
+         path=\"{name}\", raise_on_deleted_version=True)\n\
+         value = secret[\"data\"][\"data\"][\"{field}\"]\n\n\
+         # or in a shell: vault kv get -field={field} secret/{name}\n"
+    )
+}
+
 /// One page of the grant matrix: secrets as rows, agents as columns.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GrantMatrix {
@@ -184,4 +198,21 @@ pub struct GrantChange {
     pub secret: String,
     pub agent_id: i64,
     pub grant: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::vault_snippet;
+
+    #[test]
+    fn the_vault_snippet_reads_the_value_field_or_the_first_key() {
+        let single = vault_snippet("stripe_api_key", &[]);
+        assert!(single.contains("path=\"stripe_api_key\""));
+        assert!(single.contains("[\"data\"][\"data\"][\"value\"]"));
+        let pairs = vault_snippet(
+            "oauth_client",
+            &["client_id".into(), "client_secret".into()],
+        );
+        assert!(pairs.contains("vault kv get -field=client_id secret/oauth_client"));
+    }
 }

@@ -17,4 +17,6 @@ mod secrets;
 mod secrets_access;
 mod secrets_tab;
 mod sessions;
+mod vault;
+mod vault_client;
 mod workspace_admin;

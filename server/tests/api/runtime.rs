@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use crate::helpers::{expect_status, spawn_app, spawn_app_with, TestApp, ADMIN, MEMBER};
 
-async fn issue_token(app: &TestApp, admin: &Client, ws: &str, agent: &str) -> String {
+pub(crate) async fn issue_token(app: &TestApp, admin: &Client, ws: &str, agent: &str) -> String {
     let body = expect_status(
         app.call(admin, "agents/issue_token", &[("ws", ws), ("agent", agent)])
             .await,
@@ -16,7 +16,22 @@ async fn issue_token(app: &TestApp, admin: &Client, ws: &str, agent: &str) -> St
     v["token"].as_str().unwrap().to_string()
 }
 
-async fn grant(app: &TestApp, admin: &Client, ws: &str, secret: &str, agents: &[&str]) {
+/// Revokes the agent's newest token through the dashboard's server functions.
+pub(crate) async fn revoke_newest_token(app: &TestApp, admin: &Client, ws: &str, agent: &str) {
+    let args = [("ws", ws), ("agent", agent)];
+    let body = expect_status(
+        app.call(admin, "agents/tokens", &args).await,
+        StatusCode::OK,
+    )
+    .await;
+    let tokens: Value = serde_json::from_str(&body).unwrap();
+    let id = tokens["tokens"][0]["id"].as_i64().unwrap().to_string();
+    let args = [("ws", ws), ("agent", agent), ("token_id", id.as_str())];
+    let res = app.call(admin, "agents/revoke_token", &args).await;
+    expect_status(res, StatusCode::OK).await;
+}
+
+pub(crate) async fn grant(app: &TestApp, admin: &Client, ws: &str, secret: &str, agents: &[&str]) {
     let mut form = vec![
         ("ws".to_string(), ws.to_string()),
         ("name".to_string(), secret.to_string()),

@@ -79,6 +79,12 @@ impl SecretsTab<'_> {
         self.call("secrets/create", &args).await
     }
 
+    /// Changes the description of a secret.
+    pub async fn describe(&self, name: &str, description: &str) -> Reply {
+        let args = [("name", name), ("description", description)];
+        self.call("secrets/describe", &args).await
+    }
+
     /// Replaces the value of a secret last seen at version `base`; answers the new version.
     pub async fn replace(&self, name: &str, base: i64, value: &str) -> Reply {
         let base = base.to_string();

@@ -204,8 +204,8 @@ pub struct AgentIdentity {
 
 impl AgentIdentity {
     /// The identity an audit event records.
-    pub fn reader(&self) -> crate::domain::audit::writer::Reader<'_> {
-        crate::domain::audit::writer::Reader {
+    pub fn reader(&self) -> crate::domain::audit::read_event::Reader<'_> {
+        crate::domain::audit::read_event::Reader {
             workspace_id: self.workspace_id,
             agent_id: self.agent_id,
             agent_name: &self.agent_name,
@@ -231,4 +231,22 @@ pub async fn authenticate(pool: &Pool, token: &str) -> Result<Option<AgentIdenti
     .fetch_optional(pool)
     .await?;
     Ok(row.map(AgentIdentity::from))
+}
+
+/// When a token was issued, and the slug of its workspace: what a token's own lookup shows.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TokenFacts {
+    pub created_at: i64,
+    pub workspace: String,
+}
+
+pub async fn facts(pool: &Pool, token_id: i64) -> Result<Option<TokenFacts>, DomainError> {
+    Ok(sqlx::query_as(
+        "SELECT t.created_at, w.slug AS workspace FROM agent_tokens t \
+         JOIN agents a ON a.id = t.agent_id JOIN workspaces w ON w.id = a.workspace_id \
+         WHERE t.id = $1",
+    )
+    .bind(token_id)
+    .fetch_optional(pool)
+    .await?)
 }

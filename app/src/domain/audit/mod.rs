@@ -8,4 +8,5 @@
 pub mod change;
 pub mod events;
 pub mod log;
+pub mod read_event;
 pub mod writer;

@@ -14,8 +14,8 @@ use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
+use super::read_event::ReadEvent;
 use crate::domain::db::{begin_write, Db, Pool};
-use crate::domain::now;
 
 const QUEUE: usize = 16_384;
 /// Events committed together at most; a batch is whatever arrived meanwhile, up to this.
@@ -26,44 +26,6 @@ const ROWS_PER_INSERT: usize = 64;
 pub const COLLAPSE_SECONDS: i64 = 60;
 /// Attempts to commit a batch before its readers are told the audit log is unavailable.
 const ATTEMPTS: u32 = 4;
-
-/// One runtime read attempt by an agent.
-#[derive(Debug, Clone)]
-pub struct ReadEvent {
-    pub workspace_id: i64,
-    pub agent_id: i64,
-    pub agent_name: String,
-    pub token_id: i64,
-    pub token_prefix: String,
-    /// The secret name asked for (or `*` for the list).
-    pub secret_name: String,
-    /// `ok`, `missing_access`, `secret_not_found`, `feature_disabled`, `token_revoked`.
-    pub outcome: &'static str,
-    pub at: i64,
-}
-
-impl ReadEvent {
-    fn action(&self) -> &'static str {
-        if self.outcome == "ok" {
-            "secret.read"
-        } else {
-            "secret.read_denied"
-        }
-    }
-
-    fn detail(&self) -> String {
-        format!("{} with token {}…", self.outcome, self.token_prefix)
-    }
-}
-
-/// Who read: the plain identity data an audit event needs.
-pub struct Reader<'a> {
-    pub workspace_id: i64,
-    pub agent_id: i64,
-    pub agent_name: &'a str,
-    pub token_id: i64,
-    pub token_prefix: &'a str,
-}
 
 /// The audit log could not store the event: the read must not be answered.
 #[derive(Debug, thiserror::Error)]
@@ -104,19 +66,6 @@ impl AuditSink {
             Ok(true) => Ok(()),
             _ => Err(AuditUnavailable),
         }
-    }
-}
-
-pub fn event(reader: Reader<'_>, secret_name: &str, outcome: &'static str) -> ReadEvent {
-    ReadEvent {
-        workspace_id: reader.workspace_id,
-        agent_id: reader.agent_id,
-        agent_name: reader.agent_name.to_string(),
-        token_id: reader.token_id,
-        token_prefix: reader.token_prefix.to_string(),
-        secret_name: secret_name.to_string(),
-        outcome,
-        at: now(),
     }
 }
 

@@ -5,4 +5,5 @@
 //! `identity`, `audit`, `admin`, `secrets`); nothing in the domain imports `runtime`.
 
 pub mod key_cache;
+pub mod metadata;
 pub mod read;

@@ -17,6 +17,8 @@ pub enum ReadError {
     FeatureDisabled,
     #[error("no secret with this name")]
     NotFound,
+    #[error("this secret has no such version")]
+    VersionNotFound,
     #[error("this agent has no access to this secret")]
     MissingAccess,
     #[error(transparent)]
@@ -36,82 +38,94 @@ struct ReadRow {
     #[sqlx(flatten)]
     identity: IdentityRow,
     secret_id: Option<i64>,
-    current_version: Option<i64>,
+    description: Option<String>,
+    version: Option<i64>,
+    version_created_at: Option<i64>,
     key_id: Option<i64>,
     sealed: Option<Vec<u8>>,
     granted: i64,
 }
 
+/// A version an agent read.
+pub struct Read {
+    pub version: i64,
+    pub value: SecretValue,
+    /// When this version was stored.
+    pub created_at: i64,
+    /// The secret's description, which says what it is for.
+    pub description: String,
+}
+
 const READ: &str = concat!(
     "SELECT ",
     identity_columns!(),
-    ", s.id AS secret_id, s.current_version, v.key_id, v.sealed, \
+    ", s.id AS secret_id, s.description, v.version, v.created_at AS version_created_at, \
+       v.key_id, v.sealed, \
        (SELECT COUNT(*) FROM secret_grants g WHERE g.secret_id = s.id AND g.agent_id = a.id) AS granted \
      FROM agent_tokens t JOIN agents a ON a.id = t.agent_id JOIN workspaces w ON w.id = a.workspace_id \
      LEFT JOIN secrets s ON s.workspace_id = a.workspace_id AND s.name = $2 AND s.deleted_at IS NULL \
-     LEFT JOIN secret_versions v ON v.secret_id = s.id AND v.version = s.current_version \
+     LEFT JOIN secret_versions v ON v.secret_id = s.id AND v.version = COALESCE($3, s.current_version) \
      WHERE t.token_hash = $1"
 );
 
-/// A runtime read by bearer token, in one query. `None`: the token was never issued.
-/// Otherwise the agent, and the value or the reason for refusal. Token, flag, existence and
-/// grant are checked against the database on every call, so a change applies to the very
-/// next read; a deleted secret is not found.
+/// A runtime read by bearer token, in one query: the current version, or `version` (an
+/// agent with a grant may read earlier ones, for rotation overlap). `None`: the token was
+/// never issued. Otherwise the agent, and the value or the reason for refusal. Token, flag,
+/// existence and grant are checked against the database on every call, so a change applies
+/// to the very next read; a deleted secret is not found.
 pub async fn read_with_token(
     pool: &Pool,
     keyring: &Keyring,
     cache: &DataKeyCache,
     token: &str,
     name: &str,
-) -> Result<Option<(AgentIdentity, Result<(i64, SecretValue), ReadError>)>, DomainError> {
+    version: Option<i64>,
+) -> Result<Option<(AgentIdentity, Result<Read, ReadError>)>, DomainError> {
     if !crate::domain::admin::tokens::looks_like_token(token) {
         return Ok(None);
     }
     let row: Option<ReadRow> = sqlx::query_as(READ)
         .bind(crate::domain::admin::tokens::hash(token))
         .bind(name)
+        .bind(version)
         .fetch_optional(pool)
         .await?;
     let Some(r) = row else { return Ok(None) };
     let agent = AgentIdentity::from(r.identity);
-    let outcome = match (r.secret_id, r.current_version, r.key_id, r.sealed) {
-        _ if agent.revoked => Err(ReadError::TokenRevoked),
-        _ if !agent.secrets_enabled => Err(ReadError::FeatureDisabled),
-        (Some(secret_id), Some(version), Some(key_id), Some(sealed)) => {
-            if r.granted == 0 {
-                Err(ReadError::MissingAccess)
-            } else {
-                open(
-                    pool,
-                    keyring,
-                    cache,
-                    agent.workspace_id,
-                    (secret_id, version, key_id),
-                    &sealed,
-                )
-                .await
+    let outcome = if agent.revoked {
+        Err(ReadError::TokenRevoked)
+    } else if !agent.secrets_enabled {
+        Err(ReadError::FeatureDisabled)
+    } else {
+        match (
+            r.secret_id,
+            r.version,
+            r.version_created_at,
+            r.key_id,
+            r.sealed,
+        ) {
+            (None, ..) => Err(ReadError::NotFound),
+            _ if r.granted == 0 => Err(ReadError::MissingAccess),
+            (Some(secret_id), Some(version), Some(created_at), Some(key_id), Some(sealed)) => {
+                let at = SecretAad {
+                    workspace_id: agent.workspace_id,
+                    secret_id,
+                    version,
+                };
+                let dek = cache.get(pool, keyring, agent.workspace_id, key_id).await?;
+                sealing::open(&dek, &sealed, at)
+                    .map(|value| Read {
+                        version,
+                        value,
+                        created_at,
+                        description: r.description.unwrap_or_default(),
+                    })
+                    .map_err(ReadError::from)
             }
+            _ => Err(ReadError::VersionNotFound),
         }
-        _ => Err(ReadError::NotFound),
     };
     Ok(Some((agent, outcome)))
-}
-
-async fn open(
-    pool: &Pool,
-    keyring: &Keyring,
-    cache: &DataKeyCache,
-    workspace_id: i64,
-    (secret_id, version, key_id): (i64, i64, i64),
-    sealed: &[u8],
-) -> Result<(i64, SecretValue), ReadError> {
-    let dek = cache.get(pool, keyring, workspace_id, key_id).await?;
-    let at = SecretAad {
-        workspace_id,
-        secret_id,
-        version,
-    };
-    Ok((version, sealing::open(&dek, sealed, at)?))
 }
 
 /// Names of the live secrets the agent may read.

@@ -10,7 +10,7 @@ use crate::api::secrets::read::load_secret;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::params::use_workspace_slug;
 use crate::components::table::Columns;
-use crate::model::secrets::{read_snippet, SecretDetail};
+use crate::model::secrets::{read_snippet, vault_snippet, SecretDetail};
 use crate::time_fmt::format_utc;
 
 /// The actions of a secret's page, created once so that their messages survive refetches.
@@ -69,6 +69,7 @@ fn Detail(d: SecretDetail, ws: String, actions: DetailActions) -> impl IntoView 
         .map(|a| a.name.clone())
         .collect();
     let snippet = read_snippet(&d.name);
+    let vault = vault_snippet(&d.name, &d.key_names);
     let current = d.version;
     view! {
         <section class="page">
@@ -89,6 +90,12 @@ fn Detail(d: SecretDetail, ws: String, actions: DetailActions) -> impl IntoView 
                     <p class="help">"With the agent's token in VAULT_AGENT_TOKEN and the vault's address in VAULT_URL:"</p>
                     <pre class="snippet" tabindex="0" aria-label="Code snippet"><code id="snippet">{snippet.clone()}</code></pre>
                     <CopyButton text=snippet/>
+                </section>
+                <section class="card" aria-labelledby="vault-snippet-title">
+                    <h2 id="vault-snippet-title">"Read it with a Vault client"</h2>
+                    <p class="help">"Any HashiCorp Vault client works, with VAULT_ADDR set to the vault's address and VAULT_TOKEN to the agent's token:"</p>
+                    <pre class="snippet" tabindex="0" aria-label="Vault client snippet"><code id="vault-snippet">{vault.clone()}</code></pre>
+                    <CopyButton text=vault/>
                 </section>
             </div>
             <section class="card" aria-labelledby="history-title">

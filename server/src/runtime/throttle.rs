@@ -1,4 +1,4 @@
-//! Throttling of the whole runtime API (`/v1`), before any database lookup.
+//! Throttling of both runtime APIs (`/v1`), before any database lookup.
 //!
 //! A leaked or revoked token must not buy unlimited requests (each refusal costs a query and
 //! an audit row). Requests that carry a well-formed token are limited per token (keyed by its
@@ -19,9 +19,11 @@ use axum::response::{IntoResponse, Response};
 
 use app::domain::admin::tokens;
 
+use super::credentials::agent_token;
+use super::rest::ApiError;
+use super::vault::{self, reply::VaultError};
 use crate::client_addr::ClientAddr;
 use crate::rate_limit::{Rate, Throttle, Wait};
-use crate::runtime::{bearer, ApiError};
 
 /// Set on a response by the runtime handlers when the bearer token matched no token at all.
 #[derive(Debug, Clone, Copy)]
@@ -75,13 +77,16 @@ impl RuntimeThrottle {
 }
 
 fn well_formed_token(req: &Request) -> Option<&str> {
-    bearer(req.headers())
-        .ok()
-        .filter(|t| tokens::looks_like_token(t))
+    agent_token(req.headers()).filter(|t| tokens::looks_like_token(t))
 }
 
-fn rate_limited(wait: Wait) -> Response {
-    ApiError::RateLimited(wait).into_response()
+/// 429 in the words of the API that was called.
+fn rate_limited(wait: Wait, vault: bool) -> Response {
+    if vault {
+        VaultError::RateLimited(wait).into_response()
+    } else {
+        ApiError::RateLimited(wait).into_response()
+    }
 }
 
 pub async fn throttle(
@@ -93,20 +98,21 @@ pub async fn throttle(
         tracing::error!("runtime request without a resolved client address");
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
+    let vault = vault::is_vault_path(req.uri().path());
     if let Some(wait) = throttle.refused_until(client) {
-        return rate_limited(wait);
+        return rate_limited(wait, vault);
     }
     let keyed_by_token = match well_formed_token(&req) {
         Some(token) => {
             if let Err(wait) = throttle.per_token.check(&tokens::hash(token)) {
                 tracing::warn!(client = %client, "runtime API: token over its limit");
-                return rate_limited(wait);
+                return rate_limited(wait, vault);
             }
             true
         }
         None => {
             if let Err(wait) = throttle.per_address.check(&client) {
-                return rate_limited(wait);
+                return rate_limited(wait, vault);
             }
             false
         }
@@ -114,7 +120,7 @@ pub async fn throttle(
     let res = next.run(req).await;
     if keyed_by_token && res.extensions().get::<UnknownToken>().is_some() {
         if let Err(wait) = throttle.charge_unknown(client) {
-            return rate_limited(wait);
+            return rate_limited(wait, vault);
         }
     }
     res

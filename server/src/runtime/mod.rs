@@ -1,0 +1,61 @@
+//! The APIs agents call with their own token, under `/v1`:
+//! - `rest`: our runtime API, `GET /v1/secrets/{name}` and `GET /v1/secrets`;
+//! - `vault`: the read side of HashiCorp Vault's KV version 2 engine at `/v1/secret/`, plus
+//!   the token, health and mount endpoints Vault clients ask first.
+//!
+//! The agent's workspace comes from its token, never from the request. Every read and every
+//! refusal of a known token is audited (`refusal`); values never reach a log. Both APIs sit
+//! behind one throttle (`throttle`) and a small body limit.
+
+pub mod credentials;
+pub mod refusal;
+pub mod rest;
+pub mod throttle;
+pub mod vault;
+
+use axum::Router;
+use secrecy::ExposeSecret;
+use serde_json::{Map, Value};
+use tower_http::limit::RequestBodyLimitLayer;
+
+use app::domain::secrets::value::{self, SecretValue};
+use app::state::AppState;
+
+use throttle::RuntimeThrottle;
+
+/// Agents send no bodies; anything bigger than this is refused with 413 before a handler.
+const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// Every `/v1` route, behind the throttle and a small body limit.
+pub fn routes(throttle: RuntimeThrottle) -> Router<AppState> {
+    Router::new()
+        .merge(rest::routes())
+        .merge(vault::routes())
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            throttle,
+            throttle::throttle,
+        ))
+}
+
+/// The name rule of the dashboard, checked before any query: a name that breaks it names no
+/// secret, and it must not reach the database or the audit log.
+pub(crate) fn check_name(name: &str) -> Result<(), ()> {
+    match value::check_name(name) {
+        Ok(clean) if clean == name => Ok(()),
+        _ => Err(()),
+    }
+}
+
+/// A value as JSON: a string, or an object for key/value pairs.
+pub(crate) fn value_json(value: &SecretValue) -> Value {
+    match value {
+        SecretValue::Single(v) => Value::String(v.expose_secret().to_string()),
+        SecretValue::Pairs(pairs) => Value::Object(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::String(v.expose_secret().to_string())))
+                .collect::<Map<_, _>>(),
+        ),
+    }
+}

@@ -1,0 +1,164 @@
+//! Our own runtime API: `GET /v1/secrets/{name}`, `GET /v1/secrets`, described by
+//! `/v1/openapi.json`. Errors are `{"error": code, "message": ...}` with documented codes.
+
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+use app::domain::audit::read_event::{event, Via};
+use app::domain::runtime::read::{self as runtime};
+use app::state::AppState;
+
+use super::credentials::agent_token;
+use super::refusal::{authenticate, internal, refuse, Refused};
+use super::throttle::UnknownToken;
+use super::{check_name, value_json};
+use crate::rate_limit::Wait;
+
+/// The runtime API's errors, each with a documented code.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("missing, malformed, unknown or revoked agent token")]
+    Unauthorized,
+    /// The same answer as `Unauthorized`; the throttle charges it to the client address.
+    #[error("missing, malformed, unknown or revoked agent token")]
+    UnknownToken,
+    #[error("not a secret name: use 1 to 64 lowercase letters, digits and underscores, starting with a letter")]
+    InvalidName,
+    #[error("too many requests; retry after {} seconds", .0.seconds())]
+    RateLimited(Wait),
+    #[error("the secrets vault feature is not enabled for this workspace")]
+    FeatureDisabled,
+    #[error("this agent has no access to this secret")]
+    MissingAccess,
+    #[error("no secret with this name")]
+    NotFound,
+    #[error("the audit log is unavailable; the read was not answered")]
+    AuditUnavailable,
+    #[error("internal error")]
+    Internal,
+}
+
+impl ApiError {
+    fn code(&self) -> (StatusCode, &'static str) {
+        match self {
+            ApiError::Unauthorized | ApiError::UnknownToken => {
+                (StatusCode::UNAUTHORIZED, "unauthorized")
+            }
+            ApiError::InvalidName => (StatusCode::BAD_REQUEST, "invalid_name"),
+            ApiError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            ApiError::FeatureDisabled => (StatusCode::FORBIDDEN, "feature_disabled"),
+            ApiError::MissingAccess => (StatusCode::FORBIDDEN, "missing_access"),
+            ApiError::NotFound => (StatusCode::NOT_FOUND, "secret_not_found"),
+            ApiError::AuditUnavailable => (StatusCode::SERVICE_UNAVAILABLE, "audit_unavailable"),
+            ApiError::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.code();
+        let unknown_token = matches!(self, ApiError::UnknownToken);
+        let mut res = (
+            status,
+            Json(json!({ "error": code, "message": self.to_string() })),
+        )
+            .into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            res.headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if unknown_token {
+            res.extensions_mut().insert(UnknownToken);
+        }
+        if let ApiError::RateLimited(wait) = self {
+            wait.set_retry_after(&mut res);
+        }
+        res
+    }
+}
+
+impl From<Refused> for ApiError {
+    fn from(refused: Refused) -> Self {
+        match refused {
+            Refused::NoToken | Refused::TokenRevoked => ApiError::Unauthorized,
+            Refused::UnknownToken => ApiError::UnknownToken,
+            Refused::FeatureDisabled => ApiError::FeatureDisabled,
+            Refused::MissingAccess => ApiError::MissingAccess,
+            Refused::NotFound | Refused::VersionNotFound => ApiError::NotFound,
+            Refused::AuditUnavailable => ApiError::AuditUnavailable,
+            Refused::Internal => ApiError::Internal,
+        }
+    }
+}
+
+async fn read_secret(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    check_name(&name).map_err(|_| ApiError::InvalidName)?;
+    let token = agent_token(&headers).ok_or(ApiError::Unauthorized)?;
+    let found = runtime::read_with_token(
+        &state.pool,
+        &state.keyring,
+        &state.data_keys,
+        token,
+        &name,
+        None,
+    )
+    .await
+    .map_err(internal)?;
+    let Some((agent, outcome)) = found else {
+        tracing::info!("runtime request with an unknown agent token");
+        return Err(ApiError::UnknownToken);
+    };
+    match outcome {
+        Ok(read) => {
+            // Answered only once its audit event is committed.
+            let audited = event(agent.reader(), &name, "ok").version(Some(read.version));
+            state
+                .audit
+                .record(audited)
+                .await
+                .map_err(|_| ApiError::AuditUnavailable)?;
+            Ok(Json(
+                json!({ "name": name, "version": read.version, "value": value_json(&read.value) }),
+            ))
+        }
+        Err(e) => Err(refuse(&state, &agent, &name, None, e, Via::RuntimeApi)
+            .await
+            .into()),
+    }
+}
+
+async fn list_secrets(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    let agent = authenticate(&state, &headers, "*", Via::RuntimeApi).await?;
+    match runtime::readable_names(&state.pool, &agent).await {
+        Ok(names) => Ok(Json(json!({ "secrets": names }))),
+        Err(e) => Err(refuse(&state, &agent, "*", None, e, Via::RuntimeApi)
+            .await
+            .into()),
+    }
+}
+
+async fn openapi() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        include_str!("../openapi.json"),
+    )
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/v1/secrets", get(list_secrets))
+        .route("/v1/secrets/{name}", get(read_secret))
+        .route("/v1/openapi.json", get(openapi))
+}

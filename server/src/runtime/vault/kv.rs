@@ -1,0 +1,272 @@
+//! The KV version 2 mount: `data/{name}` (a version's value), `metadata/{name}` (versions and
+//! description) and the list of the names this agent may read (`LIST metadata/` or
+//! `GET metadata/?list=true`). Our names have no folders: listing any folder is "not found".
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, Method};
+use axum::response::Response;
+use serde_json::{json, Map, Value};
+
+use app::domain::audit::read_event::{event, Via};
+use app::domain::runtime::metadata::{self, SecretMetadata};
+use app::domain::runtime::read;
+use app::domain::secrets::value::SecretValue;
+use app::state::AppState;
+
+use super::reply::{envelope, rfc3339, VaultError};
+use crate::runtime::credentials::agent_token;
+use crate::runtime::refusal::{authenticate, internal, refuse};
+use crate::runtime::{check_name, value_json};
+
+/// The query parameters Vault's KV reads take.
+#[derive(Debug, Default, PartialEq)]
+struct Params {
+    /// `None` for the current version (Vault's `version=0` too).
+    version: Option<i64>,
+    list: bool,
+}
+
+fn params(raw: Option<&str>) -> Result<Params, VaultError> {
+    let mut p = Params::default();
+    for (key, value) in form_urlencoded::parse(raw.unwrap_or_default().as_bytes()) {
+        match &*key {
+            "version" => {
+                let n = value
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|n| *n >= 0)
+                    .ok_or_else(|| {
+                        VaultError::InvalidRequest(format!(
+                            "invalid version {value:?}: use a version number"
+                        ))
+                    })?;
+                p.version = (n > 0).then_some(n);
+            }
+            "list" => {
+                p.list = parse_bool(&value).ok_or_else(|| {
+                    VaultError::InvalidRequest(format!("invalid list {value:?}: use true or false"))
+                })?;
+            }
+            _ => {}
+        }
+    }
+    Ok(p)
+}
+
+/// Go's `strconv.ParseBool`, which Vault applies to `list`.
+fn parse_bool(raw: &str) -> Option<bool> {
+    match raw {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+fn is_list(method: &Method, p: &Params) -> bool {
+    method.as_str() == "LIST" || (method == Method::GET && p.list)
+}
+
+fn readable(method: &Method) -> Result<(), VaultError> {
+    if method == Method::GET || method == Method::HEAD {
+        Ok(())
+    } else {
+        Err(VaultError::ReadOnly)
+    }
+}
+
+fn secret_name(path: &str) -> Result<&str, VaultError> {
+    check_name(path).map_err(|()| {
+        VaultError::InvalidRequest(
+            "invalid secret name: use 1 to 64 lowercase letters, digits and underscores, starting with a letter"
+                .into(),
+        )
+    })?;
+    Ok(path)
+}
+
+/// `data.data`: a key/value secret as its object, a single value as `{"value": ...}`.
+fn kv_data(value: &SecretValue) -> Value {
+    match value {
+        SecretValue::Single(_) => json!({ "value": value_json(value) }),
+        SecretValue::Pairs(_) => value_json(value),
+    }
+}
+
+/// The description, which tells an agent what the secret is for; `null` without one.
+fn custom_metadata(description: &str) -> Value {
+    if description.is_empty() {
+        Value::Null
+    } else {
+        json!({ "description": description })
+    }
+}
+
+/// `GET /v1/secret/data/{name}[?version=N]`: audited with the version read.
+pub async fn data(
+    State(state): State<AppState>,
+    method: Method,
+    Path(path): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, VaultError> {
+    readable(&method)?;
+    let p = params(query.as_deref())?;
+    let name = secret_name(&path)?;
+    let token = agent_token(&headers).ok_or(VaultError::InvalidToken { unknown: false })?;
+    let found = read::read_with_token(
+        &state.pool,
+        &state.keyring,
+        &state.data_keys,
+        token,
+        name,
+        p.version,
+    )
+    .await
+    .map_err(internal)?;
+    let Some((agent, outcome)) = found else {
+        tracing::info!("Vault API request with an unknown agent token");
+        return Err(VaultError::InvalidToken { unknown: true });
+    };
+    let read = match outcome {
+        Ok(read) => read,
+        Err(e) => {
+            return Err(refuse(&state, &agent, name, p.version, e, Via::VaultApi)
+                .await
+                .into())
+        }
+    };
+    let audited = event(agent.reader(), name, "ok")
+        .version(Some(read.version))
+        .via(Via::VaultApi);
+    state
+        .audit
+        .record(audited)
+        .await
+        .map_err(|_| VaultError::AuditUnavailable)?;
+    Ok(envelope(
+        json!({
+            "data": kv_data(&read.value),
+            "metadata": {
+                "created_time": rfc3339(read.created_at),
+                "custom_metadata": custom_metadata(&read.description),
+                "deletion_time": "",
+                "destroyed": false,
+                "version": read.version,
+            },
+        }),
+        "kv",
+    ))
+}
+
+fn metadata_json(m: &SecretMetadata) -> Value {
+    let versions: Map<String, Value> = m
+        .versions
+        .iter()
+        .map(|(version, created_at)| {
+            let entry = json!({
+                "created_time": rfc3339(*created_at),
+                "deletion_time": "",
+                "destroyed": false,
+            });
+            (version.to_string(), entry)
+        })
+        .collect();
+    json!({
+        "cas_required": false,
+        "created_time": rfc3339(m.created_at),
+        "current_version": m.current_version,
+        "custom_metadata": custom_metadata(&m.description),
+        "delete_version_after": "0s",
+        "max_versions": 0,
+        "oldest_version": m.versions.first().map_or(0, |(version, _)| *version),
+        "updated_time": rfc3339(m.updated_at),
+        "versions": versions,
+    })
+}
+
+/// `GET /v1/secret/metadata/{name}`, or a list of a folder (there are none).
+pub async fn metadata(
+    State(state): State<AppState>,
+    method: Method,
+    Path(path): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, VaultError> {
+    let p = params(query.as_deref())?;
+    if is_list(&method, &p) {
+        return list(&state, &headers, &path).await;
+    }
+    readable(&method)?;
+    let name = secret_name(&path)?;
+    let agent = authenticate(&state, &headers, name, Via::VaultApi).await?;
+    match metadata::of(&state.pool, &agent, name).await {
+        Ok(m) => Ok(envelope(metadata_json(&m), "kv")),
+        Err(e) => Err(refuse(&state, &agent, name, None, e, Via::VaultApi)
+            .await
+            .into()),
+    }
+}
+
+/// `LIST /v1/secret/metadata/` and `GET /v1/secret/metadata/?list=true`.
+pub async fn metadata_root(
+    State(state): State<AppState>,
+    method: Method,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, VaultError> {
+    let p = params(query.as_deref())?;
+    if is_list(&method, &p) {
+        return list(&state, &headers, "").await;
+    }
+    readable(&method)?;
+    authenticate(&state, &headers, "*", Via::VaultApi).await?;
+    Err(VaultError::NotFound)
+}
+
+/// The names this agent may read. Empty, or any folder, is 404 `{"errors": []}`, as in Vault.
+async fn list(state: &AppState, headers: &HeaderMap, folder: &str) -> Result<Response, VaultError> {
+    let agent = authenticate(state, headers, "*", Via::VaultApi).await?;
+    let names = match read::readable_names(&state.pool, &agent).await {
+        Ok(names) => names,
+        Err(e) => {
+            return Err(refuse(state, &agent, "*", None, e, Via::VaultApi)
+                .await
+                .into())
+        }
+    };
+    if !folder.trim_matches('/').is_empty() || names.is_empty() {
+        return Err(VaultError::NotFound);
+    }
+    Ok(envelope(json!({ "keys": names }), "kv"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_zero_is_the_current_version_and_garbage_is_refused() {
+        assert_eq!(params(None).unwrap(), Params::default());
+        assert_eq!(params(Some("version=3")).unwrap().version, Some(3));
+        assert_eq!(params(Some("version=0")).unwrap().version, None);
+        for bad in ["version=-1", "version=two", "version=", "list=maybe"] {
+            assert!(
+                matches!(params(Some(bad)), Err(VaultError::InvalidRequest(_))),
+                "{bad}"
+            );
+        }
+        assert!(params(Some("list=true")).unwrap().list);
+        assert!(!params(Some("list=0")).unwrap().list);
+    }
+
+    #[test]
+    fn single_values_read_as_a_value_key() {
+        let single = SecretValue::Single("sk_live".to_string().into());
+        assert_eq!(kv_data(&single), json!({ "value": "sk_live" }));
+        assert_eq!(custom_metadata(""), Value::Null);
+        assert_eq!(
+            custom_metadata("Stripe"),
+            json!({ "description": "Stripe" })
+        );
+    }
+}
