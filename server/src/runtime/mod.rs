@@ -5,20 +5,21 @@
 //!
 //! The agent's workspace comes from its token, never from the request. Every read and every
 //! refusal of a known token is audited (`refusal`); values never reach a log. Both APIs sit
-//! behind one throttle (`throttle`) and a small body limit.
+//! behind one throttle (`throttle`) and a small body limit. `/v1/openapi.json` describes
+//! both, generated from the handlers and their body types (`openapi`, `wire`, `vault::wire`).
 
 pub mod credentials;
+pub mod openapi;
 pub mod refusal;
 pub mod rest;
 pub mod throttle;
 pub mod vault;
+pub mod wire;
 
 use axum::Router;
-use secrecy::ExposeSecret;
-use serde_json::{Map, Value};
 use tower_http::limit::RequestBodyLimitLayer;
 
-use app::domain::secrets::value::{self, SecretValue};
+use app::domain::secrets::value;
 use app::state::AppState;
 
 use throttle::RuntimeThrottle;
@@ -44,18 +45,5 @@ pub(crate) fn check_name(name: &str) -> Result<(), ()> {
     match value::check_name(name) {
         Ok(clean) if clean == name => Ok(()),
         _ => Err(()),
-    }
-}
-
-/// A value as JSON: a string, or an object for key/value pairs.
-pub(crate) fn value_json(value: &SecretValue) -> Value {
-    match value {
-        SecretValue::Single(v) => Value::String(v.expose_secret().to_string()),
-        SecretValue::Pairs(pairs) => Value::Object(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.clone(), Value::String(v.expose_secret().to_string())))
-                .collect::<Map<_, _>>(),
-        ),
     }
 }

@@ -1,21 +1,21 @@
-//! Our own runtime API: `GET /v1/secrets/{name}`, `GET /v1/secrets`, described by
-//! `/v1/openapi.json`. Errors are `{"error": code, "message": ...}` with documented codes.
+//! Our own runtime API: `GET /v1/secrets/{name}`, `GET /v1/secrets`. Errors are
+//! `{"error": code, "message": ...}` with documented codes.
 
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use serde_json::{json, Value};
 
 use app::domain::audit::read_event::{event, Via};
 use app::domain::runtime::read::{self as runtime};
 use app::state::AppState;
 
+use super::check_name;
 use super::credentials::agent_token;
 use super::refusal::{authenticate, internal, refuse, Refused};
 use super::throttle::UnknownToken;
-use super::{check_name, value_json};
+use super::wire::{ErrorBody, SecretNames, SecretRead};
 use crate::rate_limit::Wait;
 
 /// The runtime API's errors, each with a documented code.
@@ -63,11 +63,11 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code) = self.code();
         let unknown_token = matches!(self, ApiError::UnknownToken);
-        let mut res = (
-            status,
-            Json(json!({ "error": code, "message": self.to_string() })),
-        )
-            .into_response();
+        let body = ErrorBody {
+            error: code.to_string(),
+            message: self.to_string(),
+        };
+        let mut res = (status, Json(body)).into_response();
         if status == StatusCode::UNAUTHORIZED {
             res.headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
@@ -96,11 +96,28 @@ impl From<Refused> for ApiError {
     }
 }
 
-async fn read_secret(
+/// Reads a secret's current value.
+#[utoipa::path(
+    get,
+    path = "/v1/secrets/{name}",
+    tag = "runtime",
+    params(("name" = String, Path, description = "The secret's name: `^[a-z][a-z0-9_]{0,63}$`.")),
+    security(("agent_token" = [])),
+    responses(
+        (status = 200, description = "The value: a string for a single value, an object for key/value pairs.", body = SecretRead),
+        (status = 400, description = "`invalid_name`: the name breaks the name rule; nothing is looked up or audited.", body = ErrorBody),
+        (status = 401, description = "`unauthorized`: missing, malformed, unknown or revoked token.", body = ErrorBody),
+        (status = 403, description = "`missing_access`: no grant; `feature_disabled`: the workspace's secrets vault is off.", body = ErrorBody),
+        (status = 404, description = "`secret_not_found`: no live secret with this name in the agent's workspace.", body = ErrorBody),
+        (status = 429, description = "`rate_limited`: over the token's limit; `Retry-After` says when to retry.", body = ErrorBody),
+        (status = 503, description = "`audit_unavailable`: the read could not be audited, so it was not answered.", body = ErrorBody),
+    )
+)]
+pub(crate) async fn read_secret(
     State(state): State<AppState>,
     Path(name): Path<String>,
     headers: HeaderMap,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<SecretRead>, ApiError> {
     check_name(&name).map_err(|_| ApiError::InvalidName)?;
     let token = agent_token(&headers).ok_or(ApiError::Unauthorized)?;
     let found = runtime::read_with_token(
@@ -126,9 +143,11 @@ async fn read_secret(
                 .record(audited)
                 .await
                 .map_err(|_| ApiError::AuditUnavailable)?;
-            Ok(Json(
-                json!({ "name": name, "version": read.version, "value": value_json(&read.value) }),
-            ))
+            Ok(Json(SecretRead {
+                version: read.version,
+                value: (&read.value).into(),
+                name,
+            }))
         }
         Err(e) => Err(refuse(&state, &agent, &name, None, e, Via::RuntimeApi)
             .await
@@ -136,29 +155,35 @@ async fn read_secret(
     }
 }
 
-async fn list_secrets(
+/// Lists the names of the live secrets this agent may read.
+#[utoipa::path(
+    get,
+    path = "/v1/secrets",
+    tag = "runtime",
+    security(("agent_token" = [])),
+    responses(
+        (status = 200, description = "The names, in order.", body = SecretNames),
+        (status = 401, description = "`unauthorized`: missing, malformed, unknown or revoked token.", body = ErrorBody),
+        (status = 403, description = "`feature_disabled`: the workspace's secrets vault is off.", body = ErrorBody),
+        (status = 429, description = "`rate_limited`.", body = ErrorBody),
+    )
+)]
+pub(crate) async fn list_secrets(
     State(state): State<AppState>,
     headers: HeaderMap,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<SecretNames>, ApiError> {
     let agent = authenticate(&state, &headers, "*", Via::RuntimeApi).await?;
     match runtime::readable_names(&state.pool, &agent).await {
-        Ok(names) => Ok(Json(json!({ "secrets": names }))),
+        Ok(names) => Ok(Json(SecretNames { secrets: names })),
         Err(e) => Err(refuse(&state, &agent, "*", None, e, Via::RuntimeApi)
             .await
             .into()),
     }
 }
 
-async fn openapi() -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "application/json")],
-        include_str!("../openapi.json"),
-    )
-}
-
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/v1/secrets", get(list_secrets))
         .route("/v1/secrets/{name}", get(read_secret))
-        .route("/v1/openapi.json", get(openapi))
+        .route("/v1/openapi.json", get(super::openapi::serve))
 }

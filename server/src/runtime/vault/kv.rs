@@ -5,7 +5,8 @@
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, Method};
 use axum::response::Response;
-use serde_json::{json, Map, Value};
+use secrecy::ExposeSecret;
+use std::collections::BTreeMap;
 
 use app::domain::audit::read_event::{event, Via};
 use app::domain::runtime::metadata::{self, SecretMetadata};
@@ -13,10 +14,13 @@ use app::domain::runtime::read;
 use app::domain::secrets::value::SecretValue;
 use app::state::AppState;
 
-use super::reply::{envelope, rfc3339, VaultError};
+use super::reply::{envelope, ok, rfc3339, VaultError};
+use super::wire::{
+    Envelope, KeyList, KvMetadata, KvRead, VaultErrors, VersionMetadata, VersionState,
+};
+use crate::runtime::check_name;
 use crate::runtime::credentials::agent_token;
 use crate::runtime::refusal::{authenticate, internal, refuse};
-use crate::runtime::{check_name, value_json};
 
 /// The query parameters Vault's KV reads take.
 #[derive(Debug, Default, PartialEq)]
@@ -85,23 +89,43 @@ fn secret_name(path: &str) -> Result<&str, VaultError> {
 }
 
 /// `data.data`: a key/value secret as its object, a single value as `{"value": ...}`.
-fn kv_data(value: &SecretValue) -> Value {
+fn kv_data(value: &SecretValue) -> BTreeMap<String, String> {
     match value {
-        SecretValue::Single(_) => json!({ "value": value_json(value) }),
-        SecretValue::Pairs(_) => value_json(value),
+        SecretValue::Single(v) => {
+            BTreeMap::from([("value".to_string(), v.expose_secret().to_string())])
+        }
+        SecretValue::Pairs(pairs) => pairs
+            .iter()
+            .map(|(k, v)| (k.clone(), v.expose_secret().to_string()))
+            .collect(),
     }
 }
 
-/// The description, which tells an agent what the secret is for; `null` without one.
-fn custom_metadata(description: &str) -> Value {
-    if description.is_empty() {
-        Value::Null
-    } else {
-        json!({ "description": description })
-    }
+/// The description, which tells an agent what the secret is for; null without one.
+fn custom_metadata(description: &str) -> Option<BTreeMap<String, String>> {
+    (!description.is_empty())
+        .then(|| BTreeMap::from([("description".to_string(), description.to_string())]))
 }
 
-/// `GET /v1/secret/data/{name}[?version=N]`: audited with the version read.
+/// Reads a secret's current value, or an earlier version; audited with the version read.
+#[utoipa::path(
+    get,
+    path = "/v1/secret/data/{name}",
+    tag = "vault",
+    params(
+        ("name" = String, Path, description = "The secret's name."),
+        ("version" = Option<i64>, Query, description = "A version number; 0 or absent for the current one."),
+    ),
+    security(("vault_token" = []), ("agent_token" = [])),
+    responses(
+        (status = 200, description = "The version's value and metadata.", body = Envelope<KvRead>),
+        (status = 400, description = "A malformed name or version.", body = VaultErrors),
+        (status = 403, description = "A missing, unknown or revoked token, a missing grant, or the vault switched off.", body = VaultErrors),
+        (status = 404, description = "No such live secret or version: `{\"errors\": []}`.", body = VaultErrors),
+        (status = 405, description = "Any write: agents only read.", body = VaultErrors),
+        (status = 429, description = "The runtime rate limit.", body = VaultErrors),
+    )
+)]
 pub async fn data(
     State(state): State<AppState>,
     method: Method,
@@ -143,48 +167,61 @@ pub async fn data(
         .record(audited)
         .await
         .map_err(|_| VaultError::AuditUnavailable)?;
-    Ok(envelope(
-        json!({
-            "data": kv_data(&read.value),
-            "metadata": {
-                "created_time": rfc3339(read.created_at),
-                "custom_metadata": custom_metadata(&read.description),
-                "deletion_time": "",
-                "destroyed": false,
-                "version": read.version,
-            },
-        }),
-        "kv",
-    ))
+    let body = KvRead {
+        data: kv_data(&read.value),
+        metadata: VersionMetadata {
+            created_time: rfc3339(read.created_at),
+            custom_metadata: custom_metadata(&read.description),
+            deletion_time: String::new(),
+            destroyed: false,
+            version: read.version,
+        },
+    };
+    Ok(ok(&envelope(body, "kv")))
 }
 
-fn metadata_json(m: &SecretMetadata) -> Value {
-    let versions: Map<String, Value> = m
+fn metadata_body(m: &SecretMetadata) -> KvMetadata {
+    let versions = m
         .versions
         .iter()
         .map(|(version, created_at)| {
-            let entry = json!({
-                "created_time": rfc3339(*created_at),
-                "deletion_time": "",
-                "destroyed": false,
-            });
-            (version.to_string(), entry)
+            let state = VersionState {
+                created_time: rfc3339(*created_at),
+                deletion_time: String::new(),
+                destroyed: false,
+            };
+            (version.to_string(), state)
         })
         .collect();
-    json!({
-        "cas_required": false,
-        "created_time": rfc3339(m.created_at),
-        "current_version": m.current_version,
-        "custom_metadata": custom_metadata(&m.description),
-        "delete_version_after": "0s",
-        "max_versions": 0,
-        "oldest_version": m.versions.first().map_or(0, |(version, _)| *version),
-        "updated_time": rfc3339(m.updated_at),
-        "versions": versions,
-    })
+    KvMetadata {
+        cas_required: false,
+        created_time: rfc3339(m.created_at),
+        current_version: m.current_version,
+        custom_metadata: custom_metadata(&m.description),
+        delete_version_after: "0s".to_string(),
+        max_versions: 0,
+        oldest_version: m.versions.first().map_or(0, |(version, _)| *version),
+        updated_time: rfc3339(m.updated_at),
+        versions,
+    }
 }
 
-/// `GET /v1/secret/metadata/{name}`, or a list of a folder (there are none).
+/// A secret's description and versions (never a value); with `list=true`, a folder's list
+/// (there are no folders: 404).
+#[utoipa::path(
+    get,
+    path = "/v1/secret/metadata/{name}",
+    tag = "vault",
+    params(("name" = String, Path, description = "The secret's name.")),
+    security(("vault_token" = []), ("agent_token" = [])),
+    responses(
+        (status = 200, description = "The metadata.", body = Envelope<KvMetadata>),
+        (status = 400, description = "A malformed name.", body = VaultErrors),
+        (status = 403, description = "A bad token, a missing grant, or the vault switched off.", body = VaultErrors),
+        (status = 404, description = "No such live secret: `{\"errors\": []}`.", body = VaultErrors),
+        (status = 405, description = "Any write.", body = VaultErrors),
+    )
+)]
 pub async fn metadata(
     State(state): State<AppState>,
     method: Method,
@@ -200,14 +237,27 @@ pub async fn metadata(
     let name = secret_name(&path)?;
     let agent = authenticate(&state, &headers, name, Via::VaultApi).await?;
     match metadata::of(&state.pool, &agent, name).await {
-        Ok(m) => Ok(envelope(metadata_json(&m), "kv")),
+        Ok(m) => Ok(ok(&envelope(metadata_body(&m), "kv"))),
         Err(e) => Err(refuse(&state, &agent, name, None, e, Via::VaultApi)
             .await
             .into()),
     }
 }
 
-/// `LIST /v1/secret/metadata/` and `GET /v1/secret/metadata/?list=true`.
+/// The names this agent may read: `LIST /v1/secret/metadata/` (Vault's `LIST` verb) or
+/// `GET /v1/secret/metadata/?list=true`.
+#[utoipa::path(
+    get,
+    path = "/v1/secret/metadata/",
+    tag = "vault",
+    params(("list" = bool, Query, description = "`true`: list (Go's ParseBool forms are accepted).")),
+    security(("vault_token" = []), ("agent_token" = [])),
+    responses(
+        (status = 200, description = "The names, in order.", body = Envelope<KeyList>),
+        (status = 403, description = "A bad token, or the vault switched off.", body = VaultErrors),
+        (status = 404, description = "Nothing to list: `{\"errors\": []}`, as in Vault.", body = VaultErrors),
+    )
+)]
 pub async fn metadata_root(
     State(state): State<AppState>,
     method: Method,
@@ -237,7 +287,7 @@ async fn list(state: &AppState, headers: &HeaderMap, folder: &str) -> Result<Res
     if !folder.trim_matches('/').is_empty() || names.is_empty() {
         return Err(VaultError::NotFound);
     }
-    Ok(envelope(json!({ "keys": names }), "kv"))
+    Ok(ok(&envelope(KeyList { keys: names }, "kv")))
 }
 
 #[cfg(test)]
@@ -262,11 +312,10 @@ mod tests {
     #[test]
     fn single_values_read_as_a_value_key() {
         let single = SecretValue::Single("sk_live".to_string().into());
-        assert_eq!(kv_data(&single), json!({ "value": "sk_live" }));
-        assert_eq!(custom_metadata(""), Value::Null);
-        assert_eq!(
-            custom_metadata("Stripe"),
-            json!({ "description": "Stripe" })
-        );
+        let value = BTreeMap::from([("value".to_string(), "sk_live".to_string())]);
+        assert_eq!(kv_data(&single), value);
+        assert_eq!(custom_metadata(""), None);
+        let described = BTreeMap::from([("description".to_string(), "Stripe".to_string())]);
+        assert_eq!(custom_metadata("Stripe"), Some(described));
     }
 }

@@ -7,9 +7,10 @@
 //! write is 405. Shapes follow Vault's documentation (`api-docs/secret/kv/kv-v2`,
 //! `api-docs/auth/token`, `api-docs/system/health`, `api-docs/system/internal-ui-mounts`).
 
-mod kv;
+pub(crate) mod kv;
 pub mod reply;
-mod sys;
+pub(crate) mod sys;
+pub mod wire;
 
 use axum::routing::{any, get};
 use axum::Router;

@@ -6,10 +6,11 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use rand::RngCore;
-use serde_json::{json, Value};
+use serde::Serialize;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
+use super::wire::{Envelope, VaultErrors};
 use crate::rate_limit::Wait;
 use crate::runtime::refusal::Refused;
 use crate::runtime::throttle::UnknownToken;
@@ -20,35 +21,40 @@ const INVALID_TOKEN: &str = "2 errors occurred:\n\t* permission denied\n\t* inva
 const PERMISSION_DENIED: &str = "1 error occurred:\n\t* permission denied\n\n";
 
 /// A body as Vault sends it.
-pub fn json_body(status: StatusCode, body: &Value) -> Response {
+pub fn json_body(status: StatusCode, body: &impl Serialize) -> Response {
+    let text = serde_json::to_string(body).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "Vault API body did not serialise");
+        r#"{"errors":["internal error"]}"#.to_string()
+    });
     (
         status,
         [(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         )],
-        body.to_string(),
+        text,
     )
         .into_response()
 }
 
-/// Vault's response envelope around `data`, answered with 200. KV reads carry no lease.
-pub fn envelope(data: Value, mount_type: &str) -> Response {
-    json_body(StatusCode::OK, &envelope_value(data, mount_type))
+/// A 200 answer.
+pub fn ok(body: &impl Serialize) -> Response {
+    json_body(StatusCode::OK, body)
 }
 
-pub fn envelope_value(data: Value, mount_type: &str) -> Value {
-    json!({
-            "request_id": request_id(),
-            "lease_id": "",
-            "renewable": false,
-            "lease_duration": 0,
-            "data": data,
-            "wrap_info": null,
-            "warnings": null,
-            "auth": null,
-            "mount_type": mount_type,
-    })
+/// Vault's response envelope around `data`.
+pub fn envelope<T>(data: T, mount_type: &str) -> Envelope<T> {
+    Envelope {
+        request_id: request_id(),
+        lease_id: String::new(),
+        renewable: false,
+        lease_duration: 0,
+        data,
+        wrap_info: None,
+        warnings: None,
+        auth: None,
+        mount_type: mount_type.to_string(),
+    }
 }
 
 /// A random id in UUID form, as Vault gives every response.
@@ -136,7 +142,7 @@ impl VaultError {
 impl IntoResponse for VaultError {
     fn into_response(self) -> Response {
         let (status, errors) = self.parts();
-        let mut res = json_body(status, &json!({ "errors": errors }));
+        let mut res = json_body(status, &VaultErrors { errors });
         match self {
             VaultError::InvalidToken { unknown: true } => {
                 res.extensions_mut().insert(UnknownToken);

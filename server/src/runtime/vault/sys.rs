@@ -2,10 +2,11 @@
 //! used by `is_authenticated` and by External Secrets to validate a store), health, and the
 //! mount description the Vault CLI's `kv` commands fetch first to learn the KV version.
 
+use std::collections::BTreeMap;
+
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
-use serde_json::{json, Value};
 
 use app::domain::admin::tokens::{self, AgentIdentity};
 use app::domain::audit::read_event::Via;
@@ -13,7 +14,10 @@ use app::domain::now;
 use app::domain::runtime::read::ReadError;
 use app::state::AppState;
 
-use super::reply::{envelope, envelope_value, json_body, rfc3339, VaultError};
+use super::reply::{envelope, ok, rfc3339, VaultError};
+use super::wire::{
+    Envelope, Health, Mount, MountConfig, MountOptions, Mounts, TokenLookup, VaultErrors,
+};
 use super::MOUNT;
 use crate::runtime::refusal::{authenticate, internal, refuse};
 
@@ -42,8 +46,18 @@ async fn agent(state: &AppState, headers: &HeaderMap) -> Result<AgentIdentity, V
     Ok(agent)
 }
 
-/// `GET /v1/auth/token/lookup-self`. The accessor is the token's visible prefix; the token
-/// itself (Vault's `id`) is never sent back.
+/// The token's own description. The accessor is the token's visible prefix; the token itself
+/// (Vault's `id`) is never sent back.
+#[utoipa::path(
+    get,
+    path = "/v1/auth/token/lookup-self",
+    tag = "vault",
+    security(("vault_token" = []), ("agent_token" = [])),
+    responses(
+        (status = 200, description = "The token.", body = Envelope<TokenLookup>),
+        (status = 403, description = "A missing, unknown or revoked token, or the vault switched off.", body = VaultErrors),
+    )
+)]
 pub async fn lookup_self(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -53,71 +67,94 @@ pub async fn lookup_self(
         .await
         .map_err(internal)?
         .ok_or(VaultError::InvalidToken { unknown: false })?;
-    Ok(envelope(
-        json!({
-            "accessor": agent.token_prefix,
-            "creation_time": facts.created_at,
-            "creation_ttl": 0,
-            "display_name": agent.agent_name,
-            "entity_id": "",
-            "expire_time": null,
-            "explicit_max_ttl": 0,
-            "id": "",
-            "issue_time": rfc3339(facts.created_at),
-            "meta": { "workspace": facts.workspace, "agent": agent.agent_name },
-            "num_uses": 0,
-            "orphan": true,
-            "path": "auth/token/create",
-            "policies": ["default"],
-            "renewable": false,
-            "ttl": 0,
-            "type": "service",
-        }),
-        "token",
-    ))
+    let meta = BTreeMap::from([
+        ("workspace".to_string(), facts.workspace),
+        ("agent".to_string(), agent.agent_name.clone()),
+    ]);
+    let body = TokenLookup {
+        accessor: agent.token_prefix,
+        creation_time: facts.created_at,
+        creation_ttl: 0,
+        display_name: agent.agent_name,
+        entity_id: String::new(),
+        expire_time: None,
+        explicit_max_ttl: 0,
+        id: String::new(),
+        issue_time: rfc3339(facts.created_at),
+        meta,
+        num_uses: 0,
+        orphan: true,
+        path: "auth/token/create".to_string(),
+        policies: vec!["default".to_string()],
+        renewable: false,
+        ttl: 0,
+        token_type: "service".to_string(),
+    };
+    Ok(ok(&envelope(body, "token")))
 }
 
-/// `GET /v1/sys/health`: bare JSON, no envelope, no token (as in Vault).
+/// Liveness in Vault's shape: bare JSON, no envelope, no token.
+#[utoipa::path(
+    get,
+    path = "/v1/sys/health",
+    tag = "vault",
+    responses((status = 200, description = "Initialised, unsealed, active.", body = Health))
+)]
 pub async fn health() -> Response {
-    json_body(
-        StatusCode::OK,
-        &json!({
-            "initialized": true,
-            "sealed": false,
-            "standby": false,
-            "performance_standby": false,
-            "replication_performance_mode": "disabled",
-            "replication_dr_mode": "disabled",
-            "server_time_utc": now(),
-            "version": env!("CARGO_PKG_VERSION"),
-            "enterprise": false,
-            "cluster_name": "secrets-vault",
-            "clock_skew_ms": 0,
-            "echo_duration_ms": 0,
-        }),
-    )
-}
-
-/// Our one mount as `sys/mounts` describes mounts; `options.version` is the string `"2"`.
-fn mount() -> Value {
-    json!({
-        "accessor": "kv_secrets_vault",
-        "config": { "default_lease_ttl": 0, "force_no_cache": false, "max_lease_ttl": 0 },
-        "description": "Secrets Vault: read-only key/value secrets for agents",
-        "external_entropy_access": false,
-        "local": false,
-        "options": { "version": "2" },
-        "path": format!("{MOUNT}/"),
-        "plugin_version": "",
-        "running_plugin_version": "",
-        "running_sha256": "",
-        "seal_wrap": false,
-        "type": "kv",
-        "uuid": "",
+    ok(&Health {
+        initialized: true,
+        sealed: false,
+        standby: false,
+        performance_standby: false,
+        replication_performance_mode: "disabled".to_string(),
+        replication_dr_mode: "disabled".to_string(),
+        server_time_utc: now(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        enterprise: false,
+        cluster_name: "secrets-vault".to_string(),
+        clock_skew_ms: 0,
+        echo_duration_ms: 0,
     })
 }
 
-/// `GET /v1/sys/internal/ui/mounts/{path}`: the mount holding `path`; ours is the only one.
+/// Our one mount; `options.version` is the string `"2"`.
+fn mount() -> Mount {
+    Mount {
+        accessor: "kv_secrets_vault".to_string(),
+        config: MountConfig {
+            default_lease_ttl: 0,
+            force_no_cache: false,
+            max_lease_ttl: 0,
+        },
+        description: "Secrets Vault: read-only key/value secrets for agents".to_string(),
+        external_entropy_access: false,
+        local: false,
+        options: MountOptions {
+            version: "2".to_string(),
+        },
+        path: format!("{MOUNT}/"),
+        plugin_version: String::new(),
+        running_plugin_version: String::new(),
+        running_sha256: String::new(),
+        seal_wrap: false,
+        mount_type: "kv".to_string(),
+        uuid: String::new(),
+    }
+}
+
+/// The mount holding `path` (ours is the only one): what the Vault CLI's `kv` commands ask
+/// first, to learn the KV version.
+#[utoipa::path(
+    get,
+    path = "/v1/sys/internal/ui/mounts/{path}",
+    tag = "vault",
+    params(("path" = String, Path, description = "A path inside a mount, like `secret/stripe_api_key`.")),
+    security(("vault_token" = []), ("agent_token" = [])),
+    responses(
+        (status = 200, description = "The `secret/` mount, KV version 2.", body = Envelope<Mount>),
+        (status = 403, description = "A bad token, the vault switched off, or a path outside `secret/`.", body = VaultErrors),
+    )
+)]
 pub async fn ui_mount(
     State(state): State<AppState>,
     Path(path): Path<String>,
@@ -128,18 +165,29 @@ pub async fn ui_mount(
     if path.split('/').next() != Some(MOUNT) {
         return Err(VaultError::NoMount(format!("{path}/")));
     }
-    Ok(envelope(mount(), "system"))
+    Ok(ok(&envelope(mount(), "system")))
 }
 
-/// `GET /v1/sys/mounts`, restricted to our mount. Vault copies the mounts to the top level
-/// of this one response too.
+/// The mounts, restricted to ours. Vault copies the mounts to the top level of this one
+/// response too.
+#[utoipa::path(
+    get,
+    path = "/v1/sys/mounts",
+    tag = "vault",
+    security(("vault_token" = []), ("agent_token" = [])),
+    responses(
+        (status = 200, description = "`secret/`, KV version 2.", body = Mounts),
+        (status = 403, description = "A bad token, or the vault switched off.", body = VaultErrors),
+    )
+)]
 pub async fn mounts(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response, VaultError> {
     agent(&state, &headers).await?;
-    let key = format!("{MOUNT}/");
-    let mut body = envelope_value(json!({ key.clone(): mount() }), "system");
-    body[key] = mount();
-    Ok(json_body(StatusCode::OK, &body))
+    let mounts = BTreeMap::from([(format!("{MOUNT}/"), mount())]);
+    Ok(ok(&Mounts {
+        envelope: envelope(mounts, "system"),
+        secret: mount(),
+    }))
 }

@@ -1,0 +1,59 @@
+//! The bodies of our own runtime API. Handlers answer with these types and the OpenAPI
+//! document (`openapi.rs`) is generated from them, so the two cannot drift.
+
+use std::collections::BTreeMap;
+
+use secrecy::ExposeSecret;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use app::domain::secrets::value::SecretValue;
+
+/// A value: a string for a single value, an object for key/value pairs.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum ValueJson {
+    Single(String),
+    Pairs(BTreeMap<String, String>),
+}
+
+impl From<&SecretValue> for ValueJson {
+    fn from(value: &SecretValue) -> Self {
+        match value {
+            SecretValue::Single(v) => ValueJson::Single(v.expose_secret().to_string()),
+            SecretValue::Pairs(pairs) => ValueJson::Pairs(
+                pairs
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.expose_secret().to_string()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// `GET /v1/secrets/{name}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SecretRead {
+    #[schema(example = "stripe_api_key")]
+    pub name: String,
+    /// The current version's number; every value change makes a new version.
+    pub version: i64,
+    pub value: ValueJson,
+}
+
+/// `GET /v1/secrets`: the names of the live secrets this agent may read.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SecretNames {
+    pub secrets: Vec<String>,
+}
+
+/// Every refusal of the runtime API.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// `unauthorized`, `invalid_name`, `missing_access`, `feature_disabled`,
+    /// `secret_not_found`, `rate_limited`, `audit_unavailable` or `internal`.
+    #[schema(example = "missing_access")]
+    pub error: String,
+    /// For people; do not parse it.
+    pub message: String,
+}
