@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runtime read benchmark: wrk against the release server on loopback, 16 connections.
-# Measures GET /v1/secrets/{name} (token check, grant check, decrypt, audit) next to
-# GET /healthz (a trivial handler of the same server) in the same run.
+# Measures GET /v1/secrets/{name} (token check, grant check, decrypt, audit) and the same read
+# through the Vault KV v2-compatible API (GET /v1/secret/data/{name}) next to GET /healthz (a
+# trivial handler of the same server) in the same run.
 #
 # Usage: bench/runtime.sh [duration-seconds] [sqlite|postgres|both]   (needs a release build and wrk)
 # With `postgres`, a scratch database is created on postgres://postgres@127.0.0.1:5432 and dropped.
@@ -43,11 +44,15 @@ AGENT=$(api -d "ws=acme" "http://127.0.0.1:$PORT/api/agents/list" | python3 -c '
 api -o /dev/null --data-urlencode "ws=acme" -d "name=stripe_api_key&kind=single&value=sk_live_benchmark_value_0123456789&agents[0]=$AGENT" "http://127.0.0.1:$PORT/api/secrets/create"
 TOKEN=$(api -d "ws=acme&agent=billing-worker" "http://127.0.0.1:$PORT/api/agents/issue_token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 curl -sf -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/v1/secrets/stripe_api_key" >/dev/null
+curl -sf -H "X-Vault-Token: $TOKEN" "http://127.0.0.1:$PORT/v1/secret/data/stripe_api_key" >/dev/null
 
 echo "== GET /healthz (trivial handler), 16 connections, ${DURATION}s"
 wrk -t2 -c16 -d"${DURATION}s" --latency "http://127.0.0.1:$PORT/healthz" | grep -E "Requests/sec|50%|99%|Non-2xx"
 echo "== GET /v1/secrets/stripe_api_key (audited), 16 connections, ${DURATION}s"
 wrk -t2 -c16 -d"${DURATION}s" --latency -H "Authorization: Bearer $TOKEN" \
   "http://127.0.0.1:$PORT/v1/secrets/stripe_api_key" | grep -E "Requests/sec|50%|99%|Non-2xx"
+echo "== GET /v1/secret/data/stripe_api_key (Vault KV v2 API, audited), 16 connections, ${DURATION}s"
+wrk -t2 -c16 -d"${DURATION}s" --latency -H "X-Vault-Token: $TOKEN" \
+  "http://127.0.0.1:$PORT/v1/secret/data/stripe_api_key" | grep -E "Requests/sec|50%|99%|Non-2xx"
 sleep 1
 echo "audit events stored: $(api -o /dev/null -w '' -d 'ws=acme' "http://127.0.0.1:$PORT/api/secrets/audit" ; api -d 'ws=acme' -d 'filter[action]=secret.read' "http://127.0.0.1:$PORT/api/secrets/audit" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')"
