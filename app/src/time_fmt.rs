@@ -12,6 +12,12 @@ pub fn format_utc(unix_seconds: i64) -> String {
     )
 }
 
+/// `1801353600` -> `2027-01-31`.
+pub fn format_date(unix_seconds: i64) -> String {
+    let (y, m, d) = civil_from_days(unix_seconds.div_euclid(86_400));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
 /// Howard Hinnant's days-to-civil conversion (proleptic Gregorian calendar).
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
@@ -28,12 +34,13 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 
 #[cfg(test)]
 mod tests {
-    use super::format_utc;
+    use super::{format_date, format_utc};
 
     #[test]
     fn formats_known_instants() {
         assert_eq!(format_utc(0), "1970-01-01 00:00 UTC");
         assert_eq!(format_utc(951_782_400), "2000-02-29 00:00 UTC");
         assert_eq!(format_utc(1_795_525_140), "2026-11-24 12:59 UTC");
+        assert_eq!(format_date(1_801_353_600), "2027-01-31");
     }
 }

@@ -80,6 +80,22 @@ test('an admin creates, finds, edits, rotates, rolls back, deletes and restores 
   await expect(page.getByRole('cell', { name: 'rolled back to version 1' })).toBeVisible();
   await expect(page.locator('body')).not.toContainText('sk_live_e2e');
 
+  // A rotation policy: every 90 days; then an expiry date in the past makes it expired,
+  // and the list's status filter finds it.
+  await page.getByLabel('Rotate every').selectOption('90');
+  await page.getByRole('button', { name: 'Save policy' }).click();
+  await expect(page.getByText('Policy saved.')).toBeVisible();
+  await expect(page.getByTestId('rotation-status')).toContainText('Next rotation');
+  await page.getByLabel('Expires on (optional)').fill('2020-01-31');
+  await page.getByRole('button', { name: 'Save policy' }).click();
+  await expect(page.getByTestId('rotation-status')).toHaveText('Expired since 2020-01-31');
+  await page.goto('/w/acme/secrets?status=expired');
+  await expect(page.getByRole('link', { name: 'stripe_api_key' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'oauth_client' })).toHaveCount(0);
+  await expect(page.getByLabel('Rotation status')).toHaveValue('expired');
+  await page.goto('/w/acme/secret/stripe_api_key');
+  await hydrated(page);
+
   // Delete names the agents that lose access; restore from the trash.
   await page.getByText('Delete this secret…').click();
   await expect(page.getByTestId('delete-consequence')).toHaveText('These agents will lose access at once: billing-worker.');

@@ -93,6 +93,7 @@ pub struct AgentsPage {
     pub can_manage: bool,
 }
 
+pub mod lifecycle;
 pub mod secrets;
 
 /// An agent credential as listed: never the token itself.

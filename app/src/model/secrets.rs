@@ -6,6 +6,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::lifecycle::Rotation;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SecretKind {
@@ -47,6 +49,7 @@ pub struct SecretSummary {
     pub version: i64,
     pub updated_at: i64,
     pub updated_by: String,
+    pub rotation: Rotation,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -86,6 +89,7 @@ pub struct SecretDetail {
     pub created_at: i64,
     pub updated_at: i64,
     pub updated_by: String,
+    pub rotation: Rotation,
     pub agents: Vec<AgentAccess>,
     pub versions: Vec<VersionInfo>,
 }

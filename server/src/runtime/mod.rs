@@ -47,3 +47,18 @@ pub(crate) fn check_name(name: &str) -> Result<(), ()> {
         _ => Err(()),
     }
 }
+
+/// What an expired secret's read says, in the answer's `Warning` header (and in a Vault
+/// answer's `warnings`): the value is still served, so that production does not break at
+/// midnight, but the caller is told.
+pub(crate) fn expired_warning(name: &str, expired_at: i64) -> String {
+    let day = time::OffsetDateTime::from_unix_timestamp(expired_at)
+        .map(|t| t.date().to_string())
+        .unwrap_or_default();
+    format!("secret {name} expired on {day}; replace it")
+}
+
+/// `Warning: 299 - "..."` (RFC 7234's miscellaneous persistent warning).
+pub(crate) fn warning_header(text: &str) -> Option<axum::http::HeaderValue> {
+    axum::http::HeaderValue::from_str(&format!("299 - \"{text}\"")).ok()
+}

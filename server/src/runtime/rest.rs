@@ -11,11 +11,11 @@ use app::domain::audit::read_event::{event, Via};
 use app::domain::runtime::read::{self as runtime};
 use app::state::AppState;
 
-use super::check_name;
 use super::credentials::agent_token;
 use super::refusal::{authenticate, internal, refuse, Refused};
 use super::throttle::UnknownToken;
 use super::wire::{ErrorBody, SecretNames, SecretRead};
+use super::{check_name, expired_warning, warning_header};
 use crate::rate_limit::Wait;
 
 /// The runtime API's errors, each with a documented code.
@@ -104,7 +104,7 @@ impl From<Refused> for ApiError {
     params(("name" = String, Path, description = "The secret's name: `^[a-z][a-z0-9_]{0,63}$`.")),
     security(("agent_token" = [])),
     responses(
-        (status = 200, description = "The value: a string for a single value, an object for key/value pairs.", body = SecretRead),
+        (status = 200, description = "The value: a string for a single value, an object for key/value pairs. A secret past its expiry date is still answered, with a `Warning` header.", body = SecretRead),
         (status = 400, description = "`invalid_name`: the name breaks the name rule; nothing is looked up or audited.", body = ErrorBody),
         (status = 401, description = "`unauthorized`: missing, malformed, unknown or revoked token.", body = ErrorBody),
         (status = 403, description = "`missing_access`: no grant; `feature_disabled`: the workspace's secrets vault is off.", body = ErrorBody),
@@ -117,7 +117,7 @@ pub(crate) async fn read_secret(
     State(state): State<AppState>,
     Path(name): Path<String>,
     headers: HeaderMap,
-) -> Result<Json<SecretRead>, ApiError> {
+) -> Result<Response, ApiError> {
     check_name(&name).map_err(|_| ApiError::InvalidName)?;
     let token = agent_token(&headers).ok_or(ApiError::Unauthorized)?;
     let found = runtime::read_with_token(
@@ -137,17 +137,27 @@ pub(crate) async fn read_secret(
     match outcome {
         Ok(read) => {
             // Answered only once its audit event is committed.
-            let audited = event(agent.reader(), &name, "ok").version(Some(read.version));
+            let audited = event(agent.reader(), &name, "ok")
+                .version(Some(read.version))
+                .expired(read.expired_at.is_some());
             state
                 .audit
                 .record(audited)
                 .await
                 .map_err(|_| ApiError::AuditUnavailable)?;
-            Ok(Json(SecretRead {
+            let warning = read
+                .expired_at
+                .and_then(|at| warning_header(&expired_warning(&name, at)));
+            let mut res = Json(SecretRead {
                 version: read.version,
                 value: (&read.value).into(),
                 name,
-            }))
+            })
+            .into_response();
+            if let Some(warning) = warning {
+                res.headers_mut().insert(header::WARNING, warning);
+            }
+            Ok(res)
         }
         Err(e) => Err(refuse(&state, &agent, &name, None, e, Via::RuntimeApi)
             .await

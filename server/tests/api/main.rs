@@ -12,6 +12,7 @@ mod instance;
 mod key_rotation;
 mod matrix_audit;
 mod races;
+mod rotation;
 mod runtime;
 mod secrets;
 mod secrets_access;

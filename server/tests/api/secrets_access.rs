@@ -42,6 +42,15 @@ fn calls(ws: &'static str) -> Vec<(&'static str, Vec<(&'static str, &'static str
             vec![("ws", ws), target, ("version", "1"), ("base_version", "1")],
         ),
         ("secrets/access", vec![("ws", ws), target]),
+        (
+            "secrets/policy",
+            vec![
+                ("ws", ws),
+                target,
+                ("interval", "1"),
+                ("expires_on", "2000-01-01"),
+            ],
+        ),
         ("secrets/delete", vec![("ws", ws), target]),
         ("secrets/restore", vec![("ws", ws), target]),
         ("secrets/purge", vec![("ws", ws), target]),
@@ -51,7 +60,8 @@ fn calls(ws: &'static str) -> Vec<(&'static str, Vec<(&'static str, &'static str
 /// Everything a denied call could have changed.
 async fn snapshot(app: &TestApp) -> Vec<String> {
     sqlx::query_scalar(
-        "SELECT name || '|' || description || '|' || current_version || '|' || COALESCE(deleted_at, -1) FROM secrets ORDER BY id",
+        "SELECT name || '|' || description || '|' || current_version || '|' || COALESCE(deleted_at, -1) \
+         || '|' || COALESCE(rotation_days, -1) || '|' || COALESCE(expires_at, -1) FROM secrets ORDER BY id",
     )
     .fetch_all(&app.pool)
     .await

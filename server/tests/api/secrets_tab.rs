@@ -122,6 +122,16 @@ impl SecretsTab<'_> {
         self.call("secrets/access", &args).await
     }
 
+    /// Sets the rotation policy: `interval` in days (or `none`), `expires_on` a date or "".
+    pub async fn set_policy(&self, name: &str, interval: &str, expires_on: &str) -> Reply {
+        let args = [
+            ("name", name),
+            ("interval", interval),
+            ("expires_on", expires_on),
+        ];
+        self.call("secrets/policy", &args).await
+    }
+
     /// The list page's data; `query` holds extra arguments such as `q` and `page`.
     pub async fn list(&self, query: &[(&str, &str)]) -> Reply {
         self.call("secrets/list", query).await

@@ -4,5 +4,6 @@
 pub mod audit;
 pub mod edit;
 pub mod matrix;
+pub mod policy;
 pub mod read;
 pub mod trash;

@@ -8,16 +8,21 @@ use crate::model::AgentView;
 pub async fn list_secrets(
     ws: String,
     q: Option<String>,
+    status: Option<String>,
     page: Option<i64>,
 ) -> Result<SecretList, AppError> {
     use crate::api::ctx;
     use crate::domain::secrets::query;
+    use crate::model::lifecycle::RotationStatus;
     ctx::respond(async move {
         let (state, gate) = ctx::secrets_admin(&ws).await?;
+        // An unknown status filters nothing, like an empty one.
+        let status = status.as_deref().and_then(RotationStatus::parse);
         Ok(query::list(
             &state.pool,
             &gate,
             q.as_deref().unwrap_or(""),
+            status,
             page.unwrap_or(0),
         )
         .await?)

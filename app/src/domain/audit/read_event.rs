@@ -19,6 +19,8 @@ pub struct ReadEvent {
     /// The version read, or asked for.
     pub version: Option<i64>,
     pub via: Via,
+    /// A read of a secret past its expiry date: answered, and audited as such.
+    pub expired: bool,
     pub at: i64,
 }
 
@@ -34,7 +36,9 @@ pub enum Via {
 
 impl ReadEvent {
     pub(super) fn action(&self) -> &'static str {
-        if self.outcome == "ok" {
+        if self.outcome == "ok" && self.expired {
+            "secret.read_expired"
+        } else if self.outcome == "ok" {
             "secret.read"
         } else {
             "secret.read_denied"
@@ -59,6 +63,11 @@ impl ReadEvent {
 
     pub fn version(mut self, version: Option<i64>) -> Self {
         self.version = version;
+        self
+    }
+
+    pub fn expired(mut self, expired: bool) -> Self {
+        self.expired = expired;
         self
     }
 
@@ -88,6 +97,7 @@ pub fn event(reader: Reader<'_>, secret_name: &str, outcome: &'static str) -> Re
         outcome,
         version: None,
         via: Via::RuntimeApi,
+        expired: false,
         at: now(),
     }
 }

@@ -39,6 +39,7 @@ struct ReadRow {
     identity: IdentityRow,
     secret_id: Option<i64>,
     description: Option<String>,
+    expires_at: Option<i64>,
     version: Option<i64>,
     version_created_at: Option<i64>,
     key_id: Option<i64>,
@@ -54,12 +55,14 @@ pub struct Read {
     pub created_at: i64,
     /// The secret's description, which says what it is for.
     pub description: String,
+    /// When the secret expired, if it has: still answered, audited as an expired read.
+    pub expired_at: Option<i64>,
 }
 
 const READ: &str = concat!(
     "SELECT ",
     identity_columns!(),
-    ", s.id AS secret_id, s.description, v.version, v.created_at AS version_created_at, \
+    ", s.id AS secret_id, s.description, s.expires_at, v.version, v.created_at AS version_created_at, \
        v.key_id, v.sealed, \
        (SELECT COUNT(*) FROM secret_grants g WHERE g.secret_id = s.id AND g.agent_id = a.id) AS granted \
      FROM agent_tokens t JOIN agents a ON a.id = t.agent_id JOIN workspaces w ON w.id = a.workspace_id \
@@ -119,6 +122,7 @@ pub async fn read_with_token(
                         value,
                         created_at,
                         description: r.description.unwrap_or_default(),
+                        expired_at: r.expires_at.filter(|at| *at <= crate::domain::now()),
                     })
                     .map_err(ReadError::from)
             }

@@ -6,6 +6,7 @@
 //! secret. Imports `keys`, `identity` and `audit`; never `admin` or `runtime`.
 
 pub mod grants;
+pub mod lifecycle;
 pub mod matrix;
 pub mod query;
 pub mod sealing;

@@ -1,10 +1,12 @@
 //! Reading secret metadata for the dashboard: list with search and pages, one secret's
 //! page, the trash. None of these touch a value.
 
+use super::lifecycle::{rotation_columns, status_sql, RotationRow};
 use super::{split_keys, TRASH_SECONDS};
 use crate::domain::db::{self, Pool};
 use crate::domain::identity::access::SecretsAdmin;
-use crate::domain::DomainError;
+use crate::domain::{now, DomainError};
+use crate::model::lifecycle::RotationStatus;
 use crate::model::secrets::{
     AgentAccess, SecretDetail, SecretKind, SecretList, SecretSummary, TrashItem, VersionInfo,
 };
@@ -21,10 +23,14 @@ struct SummaryRow {
     updated_at: i64,
     updated_by: String,
     agent_count: i64,
+    #[sqlx(flatten)]
+    rotation: RotationRow,
 }
 
 #[derive(sqlx::FromRow)]
 struct DetailRow {
+    #[sqlx(flatten)]
+    rotation: RotationRow,
     id: i64,
     description: String,
     kind: String,
@@ -39,31 +45,50 @@ fn kind(raw: &str) -> SecretKind {
     SecretKind::parse(raw).unwrap_or(SecretKind::Single)
 }
 
-const MATCHES: &str = "s.workspace_id = $1 AND s.deleted_at IS NULL AND ($2 = '' \
-     OR s.name LIKE $3 ESCAPE '\\' OR LOWER(s.description) LIKE $3 ESCAPE '\\' OR LOWER(s.key_names) LIKE $3 ESCAPE '\\')";
+/// Live secrets with their current version `v`, matching the search (`$2`, `$3`) and the
+/// status filter (`$5`, empty for all) at time `$4`.
+fn matches() -> String {
+    format!(
+        "secrets s JOIN secret_versions v ON v.secret_id = s.id AND v.version = s.current_version \
+         WHERE s.workspace_id = $1 AND s.deleted_at IS NULL AND ($2 = '' OR s.name LIKE $3 ESCAPE '\\' \
+         OR LOWER(s.description) LIKE $3 ESCAPE '\\' OR LOWER(s.key_names) LIKE $3 ESCAPE '\\') \
+         AND ($5 = '' OR {} = $5)",
+        status_sql("$4")
+    )
+}
 
 /// One page of the workspace's live secrets whose name, description or key names contain
-/// `query` (case-insensitive), by name.
+/// `query` (case-insensitive), by name; only those in `status` when one is given.
 pub async fn list(
     pool: &Pool,
     who: &SecretsAdmin,
     query: &str,
+    status: Option<RotationStatus>,
     page: i64,
 ) -> Result<SecretList, DomainError> {
     let ws = who.workspace().id;
     let page = crate::domain::validate::page_number(page);
+    let (at, status) = (now(), status.map_or("", RotationStatus::as_str));
     let sql = format!(
         "SELECT s.name, s.description, s.kind, s.key_names, s.current_version, s.updated_at, s.updated_by, \
-           (SELECT COUNT(*) FROM secret_grants g WHERE g.secret_id = s.id) AS agent_count \
-         FROM secrets s WHERE {MATCHES} ORDER BY s.name LIMIT $4 OFFSET $5"
+           (SELECT COUNT(*) FROM secret_grants g WHERE g.secret_id = s.id) AS agent_count, {} \
+         FROM {} ORDER BY s.name LIMIT $6 OFFSET $7",
+        rotation_columns("$4"),
+        matches()
     );
     let rows: Vec<SummaryRow> = db::searched(&sql, ws, query)
+        .bind(at)
+        .bind(status)
         .bind(PAGE_SIZE)
         .bind(page * PAGE_SIZE)
         .fetch_all(pool)
         .await?;
-    let sql = format!("SELECT COUNT(*) FROM secrets s WHERE {MATCHES}");
-    let (total,): (i64,) = db::searched(&sql, ws, query).fetch_one(pool).await?;
+    let sql = format!("SELECT COUNT(*) FROM {}", matches());
+    let (total,): (i64,) = db::searched(&sql, ws, query)
+        .bind(at)
+        .bind(status)
+        .fetch_one(pool)
+        .await?;
     let workspace_total: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM secrets WHERE workspace_id = $1 AND deleted_at IS NULL",
     )
@@ -83,6 +108,7 @@ pub async fn list(
                      updated_at,
                      updated_by,
                      agent_count,
+                     rotation,
                  }| {
                     SecretSummary {
                         name,
@@ -93,6 +119,7 @@ pub async fn list(
                         version,
                         updated_at,
                         updated_by,
+                        rotation: rotation.into(),
                     }
                 },
             )
@@ -111,15 +138,20 @@ pub async fn detail(
     name: &str,
 ) -> Result<SecretDetail, DomainError> {
     let ws = who.workspace().id;
-    let row: Option<DetailRow> = sqlx::query_as(
-        "SELECT id, description, kind, key_names, current_version, created_at, updated_at, updated_by \
-         FROM secrets WHERE workspace_id = $1 AND name = $2 AND deleted_at IS NULL",
-    )
+    let row: Option<DetailRow> = sqlx::query_as(&format!(
+        "SELECT s.id, s.description, s.kind, s.key_names, s.current_version, s.created_at, s.updated_at, \
+           s.updated_by, {} FROM secrets s \
+         JOIN secret_versions v ON v.secret_id = s.id AND v.version = s.current_version \
+         WHERE s.workspace_id = $1 AND s.name = $2 AND s.deleted_at IS NULL",
+        rotation_columns("$3")
+    ))
     .bind(ws)
     .bind(name)
+    .bind(now())
     .fetch_optional(pool)
     .await?;
     let DetailRow {
+        rotation,
         id,
         description,
         kind: k,
@@ -153,6 +185,7 @@ pub async fn detail(
         created_at,
         updated_at,
         updated_by,
+        rotation: rotation.into(),
         agents: agents
             .into_iter()
             .map(|(id, name, granted)| AgentAccess {

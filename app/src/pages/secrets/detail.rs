@@ -4,8 +4,10 @@ use leptos_meta::Title;
 use super::detail_forms::{
     AccessForm, DeleteForm, DescriptionForm, ReplaceValueForm, RollbackButton,
 };
+use super::rotation::RotationForm;
 use super::{refresh_on_success, use_secret_name};
 use crate::api::secrets::edit::{ReplaceValue, RollBack, SetSecretAccess, UpdateDescription};
+use crate::api::secrets::policy::SetRotationPolicy;
 use crate::api::secrets::read::load_secret;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::params::use_workspace_slug;
@@ -20,6 +22,7 @@ pub struct DetailActions {
     pub replace: ServerAction<ReplaceValue>,
     pub rollback: ServerAction<RollBack>,
     pub access: ServerAction<SetSecretAccess>,
+    pub policy: ServerAction<SetRotationPolicy>,
 }
 
 /// `/w/{ws}/secret/{name}`: one secret: description, value (write-only), access, history.
@@ -32,12 +35,14 @@ pub fn SecretDetailPage() -> impl IntoView {
         replace: ServerAction::new(),
         rollback: ServerAction::new(),
         access: ServerAction::new(),
+        policy: ServerAction::new(),
     };
     let refresh = RwSignal::new(0u32);
     refresh_on_success(actions.describe.value(), refresh);
     refresh_on_success(actions.replace.value(), refresh);
     refresh_on_success(actions.rollback.value(), refresh);
     refresh_on_success(actions.access.value(), refresh);
+    refresh_on_success(actions.policy.value(), refresh);
     let detail = Resource::new(
         move || (ws.get(), name.get(), refresh.get()),
         |(ws, name, _)| load_secret(ws, name),
@@ -85,6 +90,7 @@ fn Detail(d: SecretDetail, ws: String, actions: DetailActions) -> impl IntoView 
                 <DescriptionForm ws=ws.clone() name=d.name.clone() description=d.description.clone() action=actions.describe/>
                 <ReplaceValueForm ws=ws.clone() name=d.name.clone() version=d.version action=actions.replace/>
                 <AccessForm ws=ws.clone() name=d.name.clone() agents=d.agents.clone() action=actions.access/>
+                <RotationForm ws=ws.clone() name=d.name.clone() rotation=d.rotation.clone() action=actions.policy/>
                 <section class="card" aria-labelledby="snippet-title">
                     <h2 id="snippet-title">"Read it from a function"</h2>
                     <p class="help">"With the agent's token in VAULT_AGENT_TOKEN and the vault's address in VAULT_URL:"</p>

@@ -156,7 +156,7 @@ pub fn DeleteForm(ws: String, name: String, granted: Vec<String>) -> impl IntoVi
 
 /// Which secret of which workspace a form changes.
 #[component]
-fn SecretTarget(ws: String, name: String) -> impl IntoView {
+pub(super) fn SecretTarget(ws: String, name: String) -> impl IntoView {
     view! {
         <input type="hidden" name="ws" value=ws/>
         <input type="hidden" name="name" value=name/>

@@ -8,7 +8,9 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::pager::{PageSpan, PagedTable};
 use crate::components::params::{use_page_number, use_workspace_slug};
 use crate::components::url::urlencode;
+use crate::model::lifecycle::RotationStatus;
 use crate::model::secrets::{SecretList, SecretSummary};
+use crate::pages::secrets::rotation::RotationBadge;
 use crate::time_fmt::format_utc;
 
 /// `/w/{ws}/secrets`: the list, with server-side search and pages.
@@ -17,10 +19,11 @@ pub fn SecretsListPage() -> impl IntoView {
     let ws = use_workspace_slug();
     let query = use_query_map();
     let q = Memo::new(move |_| query.read().get("q").unwrap_or_default());
+    let status = Memo::new(move |_| query.read().get("status").unwrap_or_default());
     let page = use_page_number();
     let list = Resource::new(
-        move || (ws.get(), q.get(), page.get()),
-        |(ws, q, page)| list_secrets(ws, Some(q), Some(page)),
+        move || (ws.get(), q.get(), status.get(), page.get()),
+        |(ws, q, status, page)| list_secrets(ws, Some(q), Some(status), Some(page)),
     );
     view! {
         <Title text="Secrets · Secrets Vault"/>
@@ -42,13 +45,20 @@ pub fn SecretsListPage() -> impl IntoView {
                     <label for="secret-search" class="sr-only">"Search secrets"</label>
                     <input id="secret-search" type="search" name="q" value=move || q.get()
                         placeholder="Search by name, description or key name"/>
+                    <label for="secret-status" class="sr-only">"Rotation status"</label>
+                    <select id="secret-status" name="status">
+                        <option value="" selected=move || status.get().is_empty()>"Any status"</option>
+                        {RotationStatus::ALL.into_iter().map(|s| view! {
+                            <option value=s.as_str() selected=move || status.get() == s.as_str()>{s.label()}</option>
+                        }).collect_view()}
+                    </select>
                     <button type="submit" class="btn">"Search"</button>
                 </div>
             </Form>
             <Transition fallback=|| view! { <p class="loading">"Loading secrets…"</p> }>
                 {move || Suspend::new(async move {
                     match list.await {
-                        Ok(list) => view! { <SecretTable list ws=ws.get_untracked() q=q.get_untracked()/> }.into_any(),
+                        Ok(list) => view! { <SecretTable list ws=ws.get_untracked() q=q.get_untracked() status=status.get_untracked()/> }.into_any(),
                         Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
                     }
                 })}
@@ -58,7 +68,7 @@ pub fn SecretsListPage() -> impl IntoView {
 }
 
 #[component]
-fn SecretTable(list: SecretList, ws: String, q: String) -> impl IntoView {
+fn SecretTable(list: SecretList, ws: String, q: String, status: String) -> impl IntoView {
     if list.workspace_total == 0 {
         return view! {
             <div class="card empty-state">
@@ -74,7 +84,7 @@ fn SecretTable(list: SecretList, ws: String, q: String) -> impl IntoView {
         .into_any();
     }
     if list.items.is_empty() {
-        return view! { <p class="empty" role="status">"No secrets match “" {q} "”."</p> }
+        return view! { <p class="empty" role="status">"No secrets match this search."</p> }
             .into_any();
     }
     let page_link = {
@@ -86,12 +96,16 @@ fn SecretTable(list: SecretList, ws: String, q: String) -> impl IntoView {
                 url.push_str("&q=");
                 url.push_str(&urlencode(&q));
             }
+            if !status.is_empty() {
+                url.push_str("&status=");
+                url.push_str(&urlencode(&status));
+            }
             url
         }
     };
     let span = PageSpan::of(&list, page_link, ("Previous", "Next"));
     view! {
-        <PagedTable span label="Secrets" columns=&["Name", "Description", "Type", "Agents", "Last changed"]>
+        <PagedTable span label="Secrets" columns=&["Name", "Description", "Type", "Agents", "Rotation", "Last changed"]>
                 {list.items.into_iter().map(|s| view! { <SecretRow s ws=ws.clone()/> }).collect_view()}
         </PagedTable>
     }
@@ -111,6 +125,7 @@ fn SecretRow(s: SecretSummary, ws: String) -> impl IntoView {
             <td class="desc">{s.description}</td>
             <td>{kind}</td>
             <td>{s.agent_count}</td>
+            <td><RotationBadge rotation=s.rotation/></td>
             <td>{format_utc(s.updated_at)} <span class="by">" by " {s.updated_by}</span></td>
         </tr>
     }

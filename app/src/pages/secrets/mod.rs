@@ -7,6 +7,7 @@ pub mod detail_forms;
 pub mod list;
 pub mod matrix;
 pub mod new;
+pub mod rotation;
 pub mod trash;
 
 use leptos::prelude::*;

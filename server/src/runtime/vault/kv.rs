@@ -18,9 +18,9 @@ use super::reply::{envelope, ok, rfc3339, VaultError};
 use super::wire::{
     Envelope, KeyList, KvMetadata, KvRead, VaultErrors, VersionMetadata, VersionState,
 };
-use crate::runtime::check_name;
 use crate::runtime::credentials::agent_token;
 use crate::runtime::refusal::{authenticate, internal, refuse};
+use crate::runtime::{check_name, expired_warning, warning_header};
 
 /// The query parameters Vault's KV reads take.
 #[derive(Debug, Default, PartialEq)]
@@ -161,6 +161,7 @@ pub async fn data(
     };
     let audited = event(agent.reader(), name, "ok")
         .version(Some(read.version))
+        .expired(read.expired_at.is_some())
         .via(Via::VaultApi);
     state
         .audit
@@ -177,7 +178,19 @@ pub async fn data(
             version: read.version,
         },
     };
-    Ok(ok(&envelope(body, "kv")))
+    let mut answer = envelope(body, "kv");
+    let Some(expired_at) = read.expired_at else {
+        return Ok(ok(&answer));
+    };
+    let warning = expired_warning(name, expired_at);
+    let header = warning_header(&warning);
+    answer.warnings = Some(vec![warning]);
+    let mut res = ok(&answer);
+    if let Some(header) = header {
+        res.headers_mut()
+            .insert(axum::http::header::WARNING, header);
+    }
+    Ok(res)
 }
 
 fn metadata_body(m: &SecretMetadata) -> KvMetadata {
