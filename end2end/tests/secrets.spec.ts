@@ -92,7 +92,7 @@ test('an admin creates, finds, edits, rotates, rolls back, deletes and restores 
   await page.goto('/w/acme/secrets?status=expired');
   await expect(page.getByRole('link', { name: 'stripe_api_key' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'oauth_client' })).toHaveCount(0);
-  await expect(page.getByLabel('Rotation status')).toHaveValue('expired');
+  await expect(page.getByLabel('Rotation status or use')).toHaveValue('expired');
   await page.goto('/w/acme/secret/stripe_api_key');
   await hydrated(page);
 

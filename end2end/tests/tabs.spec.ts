@@ -26,6 +26,11 @@ test('an admin of a workspace with the flag off sees no tab and a clear page', a
   const res = await page.goto('/w/globex/secrets');
   expect(res?.status()).toBe(403);
   await expect(page.getByText('Secrets Vault is not enabled for this workspace; ask your operator.')).toBeVisible();
+  // Only the message: no actions, no search for a vault that is off.
+  for (const name of ['Grant matrix', 'Audit log', 'Trash', 'Add secret']) {
+    await expect(page.getByRole('link', { name })).toHaveCount(0);
+  }
+  await expect(page.getByRole('searchbox')).toHaveCount(0);
 });
 
 test('an admin opens the Secrets tab of a flagged workspace', async ({ page }) => {
@@ -67,4 +72,20 @@ test('an admin changes a member role on the Users tab', async ({ page }) => {
   await page.locator('tr[data-email="member@acme.test"]').getByRole('button', { name: 'Save' }).click();
   await expect(page.locator('tr[data-email="member@acme.test"]').getByLabel('Role of member@acme.test')).toHaveValue('member');
   await expectNoSeriousA11yViolations(page);
+});
+
+test('the grant matrix fits a 390 px wide screen: the table scrolls inside its own box', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 800 });
+  await signIn(page, ADMIN);
+  const created = await page.request.post('/api/secrets/create', {
+    form: { ws: 'acme', name: 'narrow_screen_key', kind: 'single', value: 'v' },
+  });
+  expect(created.ok()).toBeTruthy();
+  await page.goto('/w/acme/secrets/access');
+  await hydrated(page);
+  await expect(page.getByRole('region', { name: 'Grant matrix' })).toBeVisible();
+  const sideways = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  expect(sideways).toBeLessThanOrEqual(0);
 });

@@ -46,19 +46,60 @@ pub async fn agent_tokens(ws: String, agent: String) -> Result<AgentTokensPage, 
     .await
 }
 
-/// Issues a runtime token. The response carries the token's text this once only.
+/// Issues a runtime token living `lifetime` days (`never`, or empty for 90). The response
+/// carries the token's text this once only.
 #[server(endpoint = "agents/issue_token")]
-pub async fn issue_token(ws: String, agent: String) -> Result<IssuedTokenView, AppError> {
+pub async fn issue_token(
+    ws: String,
+    agent: String,
+    lifetime: Option<String>,
+) -> Result<IssuedTokenView, AppError> {
     use super::ctx;
     use crate::domain::{admin::tokens, identity::access};
-    use secrecy::ExposeSecret;
     ctx::respond(async move {
         let (state, who) = ctx::signed_in().await?;
         let admin = access::require_admin(&state.pool, &who, &ws).await?;
         ctx::recently_verified(&state).await?;
-        let issued = tokens::issue(&state.pool, &admin, &agent).await?;
+        let lifetime = tokens::lifetime(lifetime.as_deref().unwrap_or_default())
+            .map_err(crate::domain::DomainError::from)?;
+        let issued = tokens::issue(&state.pool, &admin, &agent, lifetime).await?;
         Ok(IssuedTokenView {
-            token: issued.token.expose_secret().to_string(),
+            token: secrecy::ExposeSecret::expose_secret(&issued.token).to_string(),
+            view: issued.view,
+        })
+    })
+    .await
+}
+
+/// Rotates a token: a new one (shown this once), while the old one stays valid for
+/// `overlap_hours` more.
+#[server(endpoint = "agents/rotate_token")]
+pub async fn rotate_token(
+    ws: String,
+    agent: String,
+    token_id: i64,
+    overlap_hours: i64,
+    lifetime: Option<String>,
+) -> Result<IssuedTokenView, AppError> {
+    use super::ctx;
+    use crate::domain::{admin::tokens, identity::access};
+    ctx::respond(async move {
+        let (state, who) = ctx::signed_in().await?;
+        let admin = access::require_admin(&state.pool, &who, &ws).await?;
+        ctx::recently_verified(&state).await?;
+        let lifetime = tokens::lifetime(lifetime.as_deref().unwrap_or_default())
+            .map_err(crate::domain::DomainError::from)?;
+        let issued = tokens::rotate(
+            &state.pool,
+            &admin,
+            &agent,
+            token_id,
+            overlap_hours,
+            lifetime,
+        )
+        .await?;
+        Ok(IssuedTokenView {
+            token: secrecy::ExposeSecret::expose_secret(&issued.token).to_string(),
             view: issued.view,
         })
     })

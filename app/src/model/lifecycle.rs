@@ -5,6 +5,9 @@ use serde::{Deserialize, Serialize};
 /// A secret is "due" this many days before its rotation date.
 pub const DUE_SOON_DAYS: i64 = 14;
 
+/// A granted agent, a secret or a token not used for this many days is flagged "unused".
+pub const UNUSED_DAYS: i64 = 30;
+
 /// The intervals the form offers; any number of days from 1 to 3650 is accepted.
 pub const INTERVALS: [i64; 3] = [30, 90, 365];
 
@@ -48,6 +51,42 @@ impl RotationStatus {
     }
 }
 
+/// What the secrets list can be narrowed to, besides the search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SecretFilter {
+    Status(RotationStatus),
+    /// Nobody has read it for `UNUSED_DAYS` (counted from its creation if never read).
+    Unused,
+}
+
+impl SecretFilter {
+    pub const ALL: [SecretFilter; 5] = [
+        SecretFilter::Status(RotationStatus::Ok),
+        SecretFilter::Status(RotationStatus::Due),
+        SecretFilter::Status(RotationStatus::Overdue),
+        SecretFilter::Status(RotationStatus::Expired),
+        SecretFilter::Unused,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SecretFilter::Status(s) => s.as_str(),
+            SecretFilter::Unused => "unused",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.as_str() == raw)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SecretFilter::Status(s) => s.label(),
+            SecretFilter::Unused => "Unused for 30 days",
+        }
+    }
+}
+
 /// The policy of one secret and what follows from it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rotation {
@@ -70,5 +109,8 @@ mod tests {
             assert_eq!(RotationStatus::parse(s.as_str()), Some(s));
         }
         assert_eq!(RotationStatus::parse("late"), None);
+        for f in SecretFilter::ALL {
+            assert_eq!(SecretFilter::parse(f.as_str()), Some(f));
+        }
     }
 }

@@ -105,7 +105,33 @@ pub struct TokenView {
     pub created_at: i64,
     pub last_used_at: Option<i64>,
     pub revoked_at: Option<i64>,
+    /// `None`: never expires.
+    pub expires_at: Option<i64>,
+    /// Past `expires_at`: refused like a revoked token.
+    pub expired: bool,
+    /// Live, but not used for 30 days (since it was issued, if never).
+    pub unused: bool,
 }
+
+/// The lifetimes the token form offers, by form value; `never` only by explicit choice.
+pub const TOKEN_LIFETIMES: [(&str, &str); 5] = [
+    ("1", "1 day"),
+    ("30", "30 days"),
+    ("90", "90 days"),
+    ("365", "1 year"),
+    ("never", "Never expires"),
+];
+
+/// The lifetime a new token gets unless the admin picks another.
+pub const DEFAULT_TOKEN_LIFETIME_DAYS: i64 = 90;
+
+/// How long an old token stays valid after a rotation, by form value (hours).
+pub const ROTATION_OVERLAPS: [(&str, &str); 4] = [
+    ("0", "No overlap"),
+    ("1", "1 hour"),
+    ("24", "24 hours"),
+    ("168", "7 days"),
+];
 
 /// A token just issued: the only response that ever carries a token's full text.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]

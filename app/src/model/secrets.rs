@@ -50,6 +50,10 @@ pub struct SecretSummary {
     pub updated_at: i64,
     pub updated_by: String,
     pub rotation: Rotation,
+    /// The last runtime read by any agent.
+    pub last_read_at: Option<i64>,
+    /// Nobody has read it for 30 days (since its creation, if never).
+    pub unused: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,6 +72,10 @@ pub struct AgentAccess {
     pub id: i64,
     pub name: String,
     pub granted: bool,
+    /// This agent's last runtime read of the secret.
+    pub last_read_at: Option<i64>,
+    /// Granted, but not read for 30 days (since the grant, if never).
+    pub unused: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,13 +2,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::agents::{agent_tokens, IssueToken, RevokeToken};
+use crate::api::agents::{agent_tokens, IssueToken, RevokeToken, RotateToken};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::field::{last_error, FormError};
 use crate::components::params::use_workspace_slug;
 use crate::components::reauth::{retry_last, ReauthPrompt};
 use crate::components::table::Columns;
-use crate::model::TokenView;
+use crate::model::{TokenView, DEFAULT_TOKEN_LIFETIME_DAYS, ROTATION_OVERLAPS, TOKEN_LIFETIMES};
 use crate::pages::secrets::refresh_on_success;
 use crate::time_fmt::format_utc;
 
@@ -20,14 +20,24 @@ pub fn AgentPage() -> impl IntoView {
     let agent = Memo::new(move |_| params.read().get("agent").unwrap_or_default());
     let issue = ServerAction::<IssueToken>::new();
     let revoke = ServerAction::<RevokeToken>::new();
+    let rotate = ServerAction::<RotateToken>::new();
     let refresh = RwSignal::new(0u32);
     refresh_on_success(issue.value(), refresh);
     refresh_on_success(revoke.value(), refresh);
+    refresh_on_success(rotate.value(), refresh);
     let page = Resource::new(
         move || (ws.get(), agent.get(), refresh.get()),
         |(ws, agent, _)| agent_tokens(ws, agent),
     );
-    let issued = move || issue.value().get().and_then(|r| r.ok());
+    // The newest of an issue or a rotation, shown once.
+    let issued = move || {
+        let rotated = rotate.value().get().and_then(|r| r.ok());
+        let fresh = issue.value().get().and_then(|r| r.ok());
+        match (fresh, rotated) {
+            (Some(a), Some(b)) => Some(if a.view.id > b.view.id { a } else { b }),
+            (a, b) => a.or(b),
+        }
+    };
     view! {
         <Title text=move || format!("{} · Agents · Secrets Vault", agent.get())/>
         <section class="page">
@@ -40,10 +50,20 @@ pub fn AgentPage() -> impl IntoView {
                 <ActionForm action=issue>
                     <input type="hidden" name="ws" value=move || ws.get()/>
                     <input type="hidden" name="agent" value=move || agent.get()/>
+                    <div class="field">
+                        <label for="token-lifetime">"Lifetime"</label>
+                        <select id="token-lifetime" name="lifetime">
+                            {TOKEN_LIFETIMES.into_iter().map(|(value, label)| view! {
+                                <option value=value selected=value == DEFAULT_TOKEN_LIFETIME_DAYS.to_string()>{label}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
                     <button type="submit" class="btn btn-primary">"Issue a new token"</button>
                 </ActionForm>
                 <FormError error=last_error(issue.value()) fields=&[]/>
                 <ReauthPrompt error=last_error(issue.value()) retry=retry_last(issue)/>
+                <FormError error=last_error(rotate.value()) fields=&[]/>
+                <ReauthPrompt error=last_error(rotate.value()) retry=retry_last(rotate)/>
                 {move || issued().map(|t| view! {
                     <div class="token-once" role="status">
                         <p><strong>"Copy this token now: it is not shown again."</strong></p>
@@ -57,7 +77,7 @@ pub fn AgentPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match page.await {
                         Ok(p) if p.tokens.is_empty() => view! { <p class="empty">"No tokens yet."</p> }.into_any(),
-                        Ok(p) => view! { <TokenTable tokens=p.tokens ws=ws.get_untracked() agent=p.agent revoke/> }.into_any(),
+                        Ok(p) => view! { <TokenTable tokens=p.tokens ws=ws.get_untracked() agent=p.agent revoke rotate/> }.into_any(),
                         Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
                     }
                 })}
@@ -72,24 +92,49 @@ fn TokenTable(
     ws: String,
     agent: String,
     revoke: ServerAction<RevokeToken>,
+    rotate: ServerAction<RotateToken>,
 ) -> impl IntoView {
     view! {
         <table class="table" aria-label="Tokens">
-            <Columns names=&["Token", "Created", "Last used", "Status"] actions=true/>
+            <Columns names=&["Token", "Created", "Last used", "Expires", "Status"] actions=true/>
             <tbody>
                 {tokens
                     .into_iter()
                     .map(|t| {
                         let (ws, agent) = (ws.clone(), agent.clone());
                         let prefix = format!("{}…", t.prefix);
+                        let live = t.revoked_at.is_none() && !t.expired;
+                        let (rotate_ws, rotate_agent) = (ws.clone(), agent.clone());
+                        let overlap_id = format!("overlap-{}", t.id);
                         view! {
                             <tr data-token=t.prefix.clone()>
                                 <td class="mono">{prefix}</td>
                                 <td>{format_utc(t.created_at)}</td>
-                                <td>{t.last_used_at.map(format_utc).unwrap_or_else(|| "never".into())}</td>
-                                <td>{if t.revoked_at.is_some() { "revoked" } else { "active" }}</td>
                                 <td>
-                                    {t.revoked_at.is_none().then(|| view! {
+                                    {t.last_used_at.map(format_utc).unwrap_or_else(|| "never".into())}
+                                    {t.unused.then(|| view! { " " <span class="badge badge-due">"unused for 30 days"</span> })}
+                                </td>
+                                <td data-testid="token-expires">{t.expires_at.map(format_utc).unwrap_or_else(|| "never".into())}</td>
+                                <td>{status(&t)}</td>
+                                <td>
+                                    {live.then(|| view! {
+                                        <details class="rotate">
+                                            <summary class="btn btn-small">"Rotate…"</summary>
+                                            <ActionForm action=rotate>
+                                                <input type="hidden" name="ws" value=rotate_ws/>
+                                                <input type="hidden" name="agent" value=rotate_agent/>
+                                                <input type="hidden" name="token_id" value=t.id.to_string()/>
+                                                <label for=overlap_id.clone()>"Keep the old token valid for"</label>
+                                                <select id=overlap_id name="overlap_hours">
+                                                    {ROTATION_OVERLAPS.into_iter().map(|(value, label)| view! {
+                                                        <option value=value selected=value == "24">{label}</option>
+                                                    }).collect_view()}
+                                                </select>
+                                                <button type="submit" class="btn btn-small btn-primary">"Rotate"</button>
+                                            </ActionForm>
+                                        </details>
+                                    })}
+                                    {live.then(|| view! {
                                         <ActionForm action=revoke>
                                             <input type="hidden" name="ws" value=ws/>
                                             <input type="hidden" name="agent" value=agent/>
@@ -104,5 +149,15 @@ fn TokenTable(
                     .collect_view()}
             </tbody>
         </table>
+    }
+}
+
+fn status(t: &TokenView) -> &'static str {
+    if t.revoked_at.is_some() {
+        "revoked"
+    } else if t.expired {
+        "expired"
+    } else {
+        "active"
     }
 }

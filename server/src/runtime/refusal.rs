@@ -3,7 +3,7 @@
 
 use axum::http::HeaderMap;
 
-use app::domain::admin::tokens::{self, AgentIdentity};
+use app::domain::admin::token_identity::{self as tokens, AgentIdentity};
 use app::domain::audit::read_event::{event, Via};
 use app::domain::runtime::read::ReadError;
 use app::state::AppState;
@@ -16,6 +16,7 @@ pub enum Refused {
     NoToken,
     UnknownToken,
     TokenRevoked,
+    TokenExpired,
     FeatureDisabled,
     NotFound,
     VersionNotFound,
@@ -41,6 +42,7 @@ pub async fn refuse(
 ) -> Refused {
     let (outcome, refused) = match err {
         ReadError::TokenRevoked => ("token_revoked", Refused::TokenRevoked),
+        ReadError::TokenExpired => ("token_expired", Refused::TokenExpired),
         ReadError::FeatureDisabled => ("feature_disabled", Refused::FeatureDisabled),
         ReadError::NotFound => ("secret_not_found", Refused::NotFound),
         ReadError::VersionNotFound => ("version_not_found", Refused::VersionNotFound),
@@ -61,8 +63,8 @@ pub async fn refuse(
     }
 }
 
-/// The agent behind the request's token. A revoked token is refused and audited; an unknown
-/// one is refused without a trail (it names no workspace).
+/// The agent behind the request's token. A revoked or expired token is refused and audited;
+/// an unknown one is refused without a trail (it names no workspace).
 pub async fn authenticate(
     state: &AppState,
     headers: &HeaderMap,
@@ -79,6 +81,9 @@ pub async fn authenticate(
     };
     if agent.revoked {
         return Err(refuse(state, &agent, asked, None, ReadError::TokenRevoked, via).await);
+    }
+    if agent.expired {
+        return Err(refuse(state, &agent, asked, None, ReadError::TokenExpired, via).await);
     }
     Ok(agent)
 }

@@ -85,7 +85,9 @@ impl IntoResponse for ApiError {
 impl From<Refused> for ApiError {
     fn from(refused: Refused) -> Self {
         match refused {
-            Refused::NoToken | Refused::TokenRevoked => ApiError::Unauthorized,
+            Refused::NoToken | Refused::TokenRevoked | Refused::TokenExpired => {
+                ApiError::Unauthorized
+            }
             Refused::UnknownToken => ApiError::UnknownToken,
             Refused::FeatureDisabled => ApiError::FeatureDisabled,
             Refused::MissingAccess => ApiError::MissingAccess,
@@ -138,6 +140,7 @@ pub(crate) async fn read_secret(
         Ok(read) => {
             // Answered only once its audit event is committed.
             let audited = event(agent.reader(), &name, "ok")
+                .of_secret(read.secret_id)
                 .version(Some(read.version))
                 .expired(read.expired_at.is_some());
             state

@@ -17,7 +17,7 @@ use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use app::domain::admin::tokens;
+use app::domain::admin::token_identity as tokens;
 
 use super::credentials::agent_token;
 use super::rest::ApiError;

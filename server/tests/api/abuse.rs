@@ -23,7 +23,7 @@ fn three_runtime_calls(c: &mut Config) {
 
 async fn token_for(app: &TestApp, agent: &str) -> String {
     let ws = workspaces::get_by_slug(&app.pool, "acme").await.unwrap();
-    let issued = tokens::issue(&app.pool, &Admin::operator(ws), agent)
+    let issued = tokens::issue(&app.pool, &Admin::operator(ws), agent, Some(90))
         .await
         .unwrap();
     issued.token.expose_secret().to_string()

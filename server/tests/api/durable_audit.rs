@@ -36,7 +36,7 @@ async fn prepared(dir: &std::path::Path, pg: &Option<PgDatabase>) -> (String, St
     store::create(&pool, &keyring, &gate, "kill_test", "", &value, &[agent])
         .await
         .unwrap();
-    let issued = tokens::issue(&pool, gate.admin(), "billing-worker")
+    let issued = tokens::issue(&pool, gate.admin(), "billing-worker", Some(90))
         .await
         .unwrap();
     pool.close().await;

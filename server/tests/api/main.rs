@@ -18,6 +18,8 @@ mod secrets;
 mod secrets_access;
 mod secrets_tab;
 mod sessions;
+mod token_lifetime;
+mod usage;
 mod vault;
 mod vault_client;
 mod workspace_admin;

@@ -44,7 +44,8 @@ async fn an_admin_demoted_after_the_check_cannot_complete_a_write() {
     let err = late_create(&app, &stale).await;
     assert!(matches!(err, DomainError::Forbidden), "{err:?}");
     let issued =
-        app::domain::admin::tokens::issue(&app.pool, stale.admin(), "billing-worker").await;
+        app::domain::admin::tokens::issue(&app.pool, stale.admin(), "billing-worker", Some(90))
+            .await;
     assert!(matches!(issued, Err(DomainError::Forbidden)));
     let member = users::find_by_email(&app.pool, demo::MEMBER.email)
         .await

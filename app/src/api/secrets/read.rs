@@ -13,11 +13,11 @@ pub async fn list_secrets(
 ) -> Result<SecretList, AppError> {
     use crate::api::ctx;
     use crate::domain::secrets::query;
-    use crate::model::lifecycle::RotationStatus;
+    use crate::model::lifecycle::SecretFilter;
     ctx::respond(async move {
         let (state, gate) = ctx::secrets_admin(&ws).await?;
-        // An unknown status filters nothing, like an empty one.
-        let status = status.as_deref().and_then(RotationStatus::parse);
+        // An unknown filter filters nothing, like an empty one.
+        let status = status.as_deref().and_then(SecretFilter::parse);
         Ok(query::list(
             &state.pool,
             &gate,

@@ -8,4 +8,5 @@ pub mod agents;
 pub mod flag;
 pub mod memberships;
 pub mod sign_out;
+pub mod token_identity;
 pub mod tokens;

@@ -1,6 +1,7 @@
 //! Agent credentials: random bearer tokens shown once, stored only as a SHA-256 hash
 //! (they carry 256 bits of randomness, so a slow password hash adds nothing), listed by
-//! prefix, revocable, several per agent for rotation.
+//! prefix, revocable, expiring after their lifetime (90 days unless chosen otherwise), and
+//! rotated with an overlap during which the old token still works.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -10,10 +11,11 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::domain::audit::change::Change;
 use crate::domain::db::Pool;
 use crate::domain::identity::access::Admin;
+use crate::domain::validate::FieldError;
 use crate::domain::{now, DomainError};
-use crate::model::TokenView;
+use crate::model::{TokenView, DEFAULT_TOKEN_LIFETIME_DAYS};
 
-const TOKEN_TAG: &str = "svt_";
+use super::token_identity::{hash, TOKEN_TAG};
 
 #[derive(sqlx::FromRow)]
 struct TokenRow {
@@ -22,29 +24,13 @@ struct TokenRow {
     created_at: i64,
     last_used_at: Option<i64>,
     revoked_at: Option<i64>,
+    expires_at: Option<i64>,
 }
 
-/// The columns that say who a token belongs to (`IDENTITY_COLUMNS`), as a row.
-#[derive(sqlx::FromRow)]
-pub struct IdentityRow {
-    pub(crate) token_id: i64,
-    pub(crate) token_prefix: String,
-    pub(crate) agent_id: i64,
-    pub(crate) agent_name: String,
-    pub(crate) workspace_id: i64,
-    pub(crate) secrets_enabled: i64,
-    pub(crate) revoked_at: Option<i64>,
-}
 const PREFIX_LEN: usize = 12;
-
-/// Cheap shape check before any lookup.
-pub fn looks_like_token(token: &str) -> bool {
-    token.starts_with(TOKEN_TAG) && token.len() <= 128
-}
-
-pub fn hash(token: &str) -> String {
-    crate::domain::keys::digest::sha256_hex(token.as_bytes())
-}
+const DAY: i64 = 86_400;
+pub const MAX_LIFETIME_DAYS: i64 = 3650;
+pub const MAX_OVERLAP_HOURS: i64 = 720;
 
 /// A new token: `svt_` + 43 base64url characters (32 random bytes).
 fn generate() -> SecretString {
@@ -71,29 +57,64 @@ async fn agent_id(pool: &Pool, workspace_id: i64, agent: &str) -> Result<i64, Do
         .ok_or(DomainError::NotFound("agent"))
 }
 
-pub async fn issue(pool: &Pool, admin: &Admin, agent: &str) -> Result<IssuedToken, DomainError> {
-    let ws = admin.workspace().id;
-    let agent_id = agent_id(pool, ws, agent).await?;
+/// A lifetime from the form: days from 1 to 3650, `never` (only by explicit choice), or
+/// empty for the default of 90 days. `None`: never expires.
+pub fn lifetime(raw: &str) -> Result<Option<i64>, FieldError> {
+    match raw.trim() {
+        "" => Ok(Some(DEFAULT_TOKEN_LIFETIME_DAYS)),
+        "never" => Ok(None),
+        days => days
+            .parse::<i64>()
+            .ok()
+            .filter(|d| (1..=MAX_LIFETIME_DAYS).contains(d))
+            .map(Some)
+            .ok_or((
+                "lifetime",
+                format!("A token lives 1 to {MAX_LIFETIME_DAYS} days, or never expires."),
+            )),
+    }
+}
+
+/// How many hours an old token stays valid after its rotation: 0 to 720 (30 days).
+fn overlap(hours: i64) -> Result<i64, FieldError> {
+    if (0..=MAX_OVERLAP_HOURS).contains(&hours) {
+        Ok(hours)
+    } else {
+        Err((
+            "overlap_hours",
+            format!("Keep the old token 0 to {MAX_OVERLAP_HOURS} hours."),
+        ))
+    }
+}
+
+fn until(expires_at: Option<i64>) -> String {
+    expires_at
+        .and_then(|at| time::OffsetDateTime::from_unix_timestamp(at).ok())
+        .map(|at| format!("expires {}", at.date()))
+        .unwrap_or_else(|| "never expires".to_string())
+}
+
+/// Stores a new token for `agent_id` inside `change`.
+async fn insert(
+    change: &mut Change,
+    agent_id: i64,
+    lifetime_days: Option<i64>,
+) -> Result<IssuedToken, DomainError> {
     let token = generate();
     let prefix: String = token.expose_secret().chars().take(PREFIX_LEN).collect();
     let at = now();
-    let mut change = Change::begin(pool, admin).await?;
+    let expires_at = lifetime_days.map(|days| at + days * DAY);
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO agent_tokens (agent_id, prefix, token_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
+        "INSERT INTO agent_tokens (agent_id, prefix, token_hash, expires_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
     )
     .bind(agent_id)
     .bind(&prefix)
     .bind(hash(token.expose_secret()))
+    .bind(expires_at)
     .bind(at)
     .fetch_one(change.conn())
     .await?;
-    change
-        .commit(
-            "token.issue",
-            None,
-            &format!("agent {agent}; token {prefix}…"),
-        )
-        .await?;
     Ok(IssuedToken {
         token,
         view: TokenView {
@@ -102,8 +123,68 @@ pub async fn issue(pool: &Pool, admin: &Admin, agent: &str) -> Result<IssuedToke
             created_at: at,
             last_used_at: None,
             revoked_at: None,
+            expires_at,
+            expired: false,
+            unused: false,
         },
     })
+}
+
+/// Issues a token that lives `lifetime_days` (`None`: never expires); audited.
+pub async fn issue(
+    pool: &Pool,
+    admin: &Admin,
+    agent: &str,
+    lifetime_days: Option<i64>,
+) -> Result<IssuedToken, DomainError> {
+    let agent_id = agent_id(pool, admin.workspace().id, agent).await?;
+    let mut change = Change::begin(pool, admin).await?;
+    let issued = insert(&mut change, agent_id, lifetime_days).await?;
+    let detail = format!(
+        "agent {agent}; token {}…; {}",
+        issued.view.prefix,
+        until(issued.view.expires_at)
+    );
+    change.commit("token.issue", None, &detail).await?;
+    Ok(issued)
+}
+
+/// Replaces a live token: a new one (living `lifetime_days`), while the old one stays valid
+/// for `overlap_hours` more (never longer than it would have anyway), then is refused.
+pub async fn rotate(
+    pool: &Pool,
+    admin: &Admin,
+    agent: &str,
+    token_id: i64,
+    overlap_hours: i64,
+    lifetime_days: Option<i64>,
+) -> Result<IssuedToken, DomainError> {
+    let overlap_hours = overlap(overlap_hours)?;
+    let agent_id = agent_id(pool, admin.workspace().id, agent).await?;
+    let mut change = Change::begin(pool, admin).await?;
+    let at = now();
+    let end = at + overlap_hours * 3600;
+    let old: Option<String> = sqlx::query_scalar(
+        "UPDATE agent_tokens SET expires_at = CASE WHEN expires_at IS NULL OR expires_at > $1 THEN $1 ELSE expires_at END, \
+           updated_at = $2 \
+         WHERE id = $3 AND agent_id = $4 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2) \
+         RETURNING prefix",
+    )
+    .bind(end)
+    .bind(at)
+    .bind(token_id)
+    .bind(agent_id)
+    .fetch_optional(change.conn())
+    .await?;
+    let old = old.ok_or(DomainError::NotFound("token"))?;
+    let issued = insert(&mut change, agent_id, lifetime_days).await?;
+    let detail = format!(
+        "agent {agent}; token {old}… replaced by {}… ({}); the old one is valid for {overlap_hours} more hour(s)",
+        issued.view.prefix,
+        until(issued.view.expires_at)
+    );
+    change.commit("token.rotate", None, &detail).await?;
+    Ok(issued)
 }
 
 pub async fn list(
@@ -113,11 +194,14 @@ pub async fn list(
 ) -> Result<Vec<TokenView>, DomainError> {
     let agent_id = agent_id(pool, workspace_id, agent).await?;
     let rows: Vec<TokenRow> = sqlx::query_as(
-        "SELECT id, prefix, created_at, last_used_at, revoked_at FROM agent_tokens WHERE agent_id = $1 ORDER BY id DESC",
+        "SELECT id, prefix, created_at, last_used_at, revoked_at, expires_at FROM agent_tokens \
+         WHERE agent_id = $1 ORDER BY id DESC",
     )
     .bind(agent_id)
     .fetch_all(pool)
     .await?;
+    let at = now();
+    let idle_since = at - crate::model::lifecycle::UNUSED_DAYS * DAY;
     Ok(rows
         .into_iter()
         .map(
@@ -127,12 +211,21 @@ pub async fn list(
                  created_at,
                  last_used_at,
                  revoked_at,
-             }| TokenView {
-                id,
-                prefix,
-                created_at,
-                last_used_at,
-                revoked_at,
+                 expires_at,
+             }| {
+                let expired = expires_at.is_some_and(|e| e <= at);
+                TokenView {
+                    id,
+                    prefix,
+                    created_at,
+                    last_used_at,
+                    revoked_at,
+                    expires_at,
+                    expired,
+                    unused: revoked_at.is_none()
+                        && !expired
+                        && last_used_at.unwrap_or(created_at) < idle_since,
+                }
             },
         )
         .collect())
@@ -166,87 +259,19 @@ pub async fn revoke(
         .await
 }
 
-/// The select list of an [`IdentityRow`], over `agent_tokens t`, `agents a`, `workspaces w`;
-/// a macro so that queries can `concat!` it into a constant.
-macro_rules! identity_columns {
-    () => {
-        "t.id AS token_id, t.prefix AS token_prefix, a.id AS agent_id, a.name AS agent_name, \
-         a.workspace_id, w.secrets_enabled, t.revoked_at"
-    };
-}
-pub(crate) use identity_columns;
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl From<IdentityRow> for AgentIdentity {
-    fn from(r: IdentityRow) -> Self {
-        AgentIdentity {
-            token_id: r.token_id,
-            token_prefix: r.token_prefix,
-            agent_id: r.agent_id,
-            agent_name: r.agent_name,
-            workspace_id: r.workspace_id,
-            secrets_enabled: r.secrets_enabled != 0,
-            revoked: r.revoked_at.is_some(),
+    #[test]
+    fn lifetimes_default_to_90_days_and_never_is_explicit() {
+        assert_eq!(lifetime(""), Ok(Some(90)));
+        assert_eq!(lifetime("never"), Ok(None));
+        assert_eq!(lifetime("1"), Ok(Some(1)));
+        for bad in ["0", "3651", "forever", "-5"] {
+            assert!(lifetime(bad).is_err(), "{bad}");
         }
+        assert!(overlap(721).is_err() && overlap(-1).is_err());
+        assert_eq!(overlap(24), Ok(24));
     }
-}
-
-/// Who a bearer token belongs to.
-#[derive(Debug, Clone)]
-pub struct AgentIdentity {
-    pub token_id: i64,
-    pub token_prefix: String,
-    pub agent_id: i64,
-    pub agent_name: String,
-    pub workspace_id: i64,
-    pub secrets_enabled: bool,
-    pub revoked: bool,
-}
-
-impl AgentIdentity {
-    /// The identity an audit event records.
-    pub fn reader(&self) -> crate::domain::audit::read_event::Reader<'_> {
-        crate::domain::audit::read_event::Reader {
-            workspace_id: self.workspace_id,
-            agent_id: self.agent_id,
-            agent_name: &self.agent_name,
-            token_id: self.token_id,
-            token_prefix: &self.token_prefix,
-        }
-    }
-}
-
-/// Looks a bearer token up; `None` for a token that was never issued. A revoked token is
-/// returned with `revoked: true` so that the refusal can be audited in its workspace.
-pub async fn authenticate(pool: &Pool, token: &str) -> Result<Option<AgentIdentity>, DomainError> {
-    if !looks_like_token(token) {
-        return Ok(None);
-    }
-    let row: Option<IdentityRow> = sqlx::query_as(concat!(
-        "SELECT ",
-        identity_columns!(),
-        " FROM agent_tokens t JOIN agents a ON a.id = t.agent_id \
-         JOIN workspaces w ON w.id = a.workspace_id WHERE t.token_hash = $1"
-    ))
-    .bind(hash(token))
-    .fetch_optional(pool)
-    .await?;
-    Ok(row.map(AgentIdentity::from))
-}
-
-/// When a token was issued, and the slug of its workspace: what a token's own lookup shows.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct TokenFacts {
-    pub created_at: i64,
-    pub workspace: String,
-}
-
-pub async fn facts(pool: &Pool, token_id: i64) -> Result<Option<TokenFacts>, DomainError> {
-    Ok(sqlx::query_as(
-        "SELECT t.created_at, w.slug AS workspace FROM agent_tokens t \
-         JOIN agents a ON a.id = t.agent_id JOIN workspaces w ON w.id = a.workspace_id \
-         WHERE t.id = $1",
-    )
-    .bind(token_id)
-    .fetch_optional(pool)
-    .await?)
 }

@@ -9,4 +9,5 @@ pub mod change;
 pub mod events;
 pub mod log;
 pub mod read_event;
+mod usage;
 pub mod writer;

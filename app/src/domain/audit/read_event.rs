@@ -13,8 +13,10 @@ pub struct ReadEvent {
     pub token_prefix: String,
     /// The secret name asked for (or `*` for the list).
     pub secret_name: String,
+    /// The secret read, for an answered read.
+    pub secret_id: Option<i64>,
     /// `ok`, `missing_access`, `secret_not_found`, `version_not_found`, `feature_disabled`,
-    /// `token_revoked`.
+    /// `token_revoked`, `token_expired`.
     pub outcome: &'static str,
     /// The version read, or asked for.
     pub version: Option<i64>,
@@ -66,6 +68,12 @@ impl ReadEvent {
         self
     }
 
+    /// An answered read of secret `secret_id`, counted in "who uses what".
+    pub fn of_secret(mut self, secret_id: i64) -> Self {
+        self.secret_id = Some(secret_id);
+        self
+    }
+
     pub fn expired(mut self, expired: bool) -> Self {
         self.expired = expired;
         self
@@ -94,6 +102,7 @@ pub fn event(reader: Reader<'_>, secret_name: &str, outcome: &'static str) -> Re
         token_id: reader.token_id,
         token_prefix: reader.token_prefix.to_string(),
         secret_name: secret_name.to_string(),
+        secret_id: None,
         outcome,
         version: None,
         via: Via::RuntimeApi,

@@ -15,6 +15,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 use super::read_event::ReadEvent;
+use super::usage;
 use crate::domain::db::{begin_write, Db, Pool};
 
 const QUEUE: usize = 16_384;
@@ -142,7 +143,8 @@ async fn write(pool: &Pool, batch: &[Pending], collapse: &Collapse) -> Result<Op
         };
         opened.insert(key, entry);
     }
-    touch_tokens(&mut tx, batch).await?;
+    usage::touch_tokens(&mut tx, batch.iter().map(|p| &p.event)).await?;
+    usage::touch_reads(&mut tx, &reads).await?;
     tx.commit().await?;
     Ok(opened.into_iter().collect())
 }
@@ -213,25 +215,5 @@ async fn repeat(
     .bind(id)
     .execute(&mut **tx)
     .await?;
-    Ok(())
-}
-
-async fn touch_tokens(
-    tx: &mut sqlx::Transaction<'static, Db>,
-    batch: &[Pending],
-) -> Result<(), sqlx::Error> {
-    let mut used: Vec<(i64, i64)> = batch
-        .iter()
-        .map(|p| (p.event.token_id, p.event.at))
-        .collect();
-    used.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-    used.dedup_by_key(|(id, _)| *id);
-    for (token_id, at) in used {
-        sqlx::query("UPDATE agent_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $1)")
-            .bind(at)
-            .bind(token_id)
-            .execute(&mut **tx)
-            .await?;
-    }
     Ok(())
 }

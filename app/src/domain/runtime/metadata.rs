@@ -1,7 +1,7 @@
 //! A secret's description and version history as an agent with a grant may see them (the
 //! Vault API's `metadata/`): never a value.
 
-use crate::domain::admin::tokens::AgentIdentity;
+use crate::domain::admin::token_identity::AgentIdentity;
 use crate::domain::db::Pool;
 
 use super::read::ReadError;

@@ -2,7 +2,7 @@
 //! comes from its token only.
 
 use super::key_cache::DataKeyCache;
-use crate::domain::admin::tokens::{identity_columns, AgentIdentity, IdentityRow};
+use crate::domain::admin::token_identity::{self, identity_columns, AgentIdentity, IdentityRow};
 use crate::domain::db::Pool;
 use crate::domain::keys::crypto::{Keyring, SecretAad};
 use crate::domain::secrets::sealing;
@@ -13,6 +13,8 @@ use crate::domain::DomainError;
 pub enum ReadError {
     #[error("this token has been revoked")]
     TokenRevoked,
+    #[error("this token has expired")]
+    TokenExpired,
     #[error("the secrets vault feature is not enabled for this workspace")]
     FeatureDisabled,
     #[error("no secret with this name")]
@@ -49,6 +51,7 @@ struct ReadRow {
 
 /// A version an agent read.
 pub struct Read {
+    pub secret_id: i64,
     pub version: i64,
     pub value: SecretValue,
     /// When this version was stored.
@@ -84,11 +87,11 @@ pub async fn read_with_token(
     name: &str,
     version: Option<i64>,
 ) -> Result<Option<(AgentIdentity, Result<Read, ReadError>)>, DomainError> {
-    if !crate::domain::admin::tokens::looks_like_token(token) {
+    if !token_identity::looks_like_token(token) {
         return Ok(None);
     }
     let row: Option<ReadRow> = sqlx::query_as(READ)
-        .bind(crate::domain::admin::tokens::hash(token))
+        .bind(token_identity::hash(token))
         .bind(name)
         .bind(version)
         .fetch_optional(pool)
@@ -97,6 +100,8 @@ pub async fn read_with_token(
     let agent = AgentIdentity::from(r.identity);
     let outcome = if agent.revoked {
         Err(ReadError::TokenRevoked)
+    } else if agent.expired {
+        Err(ReadError::TokenExpired)
     } else if !agent.secrets_enabled {
         Err(ReadError::FeatureDisabled)
     } else {
@@ -118,6 +123,7 @@ pub async fn read_with_token(
                 let dek = cache.get(pool, keyring, agent.workspace_id, key_id).await?;
                 sealing::open(&dek, &sealed, at)
                     .map(|value| Read {
+                        secret_id,
                         version,
                         value,
                         created_at,

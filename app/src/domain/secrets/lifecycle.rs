@@ -9,7 +9,7 @@ use crate::domain::db::Pool;
 use crate::domain::identity::access::SecretsAdmin;
 use crate::domain::validate::{self, FieldError};
 use crate::domain::DomainError;
-use crate::model::lifecycle::{Rotation, RotationStatus, DUE_SOON_DAYS};
+use crate::model::lifecycle::{Rotation, RotationStatus, DUE_SOON_DAYS, UNUSED_DAYS};
 
 pub const MAX_INTERVAL_DAYS: i64 = 3650;
 const DAY: i64 = 86_400;
@@ -34,6 +34,26 @@ pub(crate) fn rotation_columns(now: &str) -> String {
         "s.rotation_days, s.expires_at, CASE WHEN s.rotation_days IS NULL THEN NULL ELSE {DUE_AT} END AS due_at, \
          {} AS status",
         status_sql(now)
+    )
+}
+
+/// The last runtime read of secret `s` by any agent.
+const LAST_READ: &str = "(SELECT MAX(r.last_read_at) FROM secret_reads r WHERE r.secret_id = s.id)";
+
+/// Whether nobody has read secret `s` for 30 days before the time bound to `now` (counted
+/// from its creation if never read).
+pub(crate) fn unused_sql(now: &str) -> String {
+    format!(
+        "(COALESCE({LAST_READ}, s.created_at) < {now} - {})",
+        UNUSED_DAYS * DAY
+    )
+}
+
+/// `last_read_at` and `unused` of secret `s`.
+pub(crate) fn usage_columns(now: &str) -> String {
+    format!(
+        "{LAST_READ} AS last_read_at, CASE WHEN {} THEN 1 ELSE 0 END AS unused",
+        unused_sql(now)
     )
 }
 

@@ -1,12 +1,12 @@
 //! Reading secret metadata for the dashboard: list with search and pages, one secret's
 //! page, the trash. None of these touch a value.
 
-use super::lifecycle::{rotation_columns, status_sql, RotationRow};
+use super::lifecycle::{rotation_columns, status_sql, unused_sql, usage_columns, RotationRow};
 use super::{split_keys, TRASH_SECONDS};
 use crate::domain::db::{self, Pool};
 use crate::domain::identity::access::SecretsAdmin;
 use crate::domain::{now, DomainError};
-use crate::model::lifecycle::RotationStatus;
+use crate::model::lifecycle::{SecretFilter, UNUSED_DAYS};
 use crate::model::secrets::{
     AgentAccess, SecretDetail, SecretKind, SecretList, SecretSummary, TrashItem, VersionInfo,
 };
@@ -25,6 +25,8 @@ struct SummaryRow {
     agent_count: i64,
     #[sqlx(flatten)]
     rotation: RotationRow,
+    last_read_at: Option<i64>,
+    unused: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -46,34 +48,36 @@ fn kind(raw: &str) -> SecretKind {
 }
 
 /// Live secrets with their current version `v`, matching the search (`$2`, `$3`) and the
-/// status filter (`$5`, empty for all) at time `$4`.
+/// filter (`$5`: a rotation status, `unused`, or empty for all) at time `$4`.
 fn matches() -> String {
     format!(
         "secrets s JOIN secret_versions v ON v.secret_id = s.id AND v.version = s.current_version \
          WHERE s.workspace_id = $1 AND s.deleted_at IS NULL AND ($2 = '' OR s.name LIKE $3 ESCAPE '\\' \
          OR LOWER(s.description) LIKE $3 ESCAPE '\\' OR LOWER(s.key_names) LIKE $3 ESCAPE '\\') \
-         AND ($5 = '' OR {} = $5)",
-        status_sql("$4")
+         AND ($5 = '' OR {} = $5 OR ($5 = 'unused' AND {}))",
+        status_sql("$4"),
+        unused_sql("$4")
     )
 }
 
 /// One page of the workspace's live secrets whose name, description or key names contain
-/// `query` (case-insensitive), by name; only those in `status` when one is given.
+/// `query` (case-insensitive), by name; only those `filter` keeps when one is given.
 pub async fn list(
     pool: &Pool,
     who: &SecretsAdmin,
     query: &str,
-    status: Option<RotationStatus>,
+    filter: Option<SecretFilter>,
     page: i64,
 ) -> Result<SecretList, DomainError> {
     let ws = who.workspace().id;
     let page = crate::domain::validate::page_number(page);
-    let (at, status) = (now(), status.map_or("", RotationStatus::as_str));
+    let (at, status) = (now(), filter.map_or("", SecretFilter::as_str));
     let sql = format!(
         "SELECT s.name, s.description, s.kind, s.key_names, s.current_version, s.updated_at, s.updated_by, \
-           (SELECT COUNT(*) FROM secret_grants g WHERE g.secret_id = s.id) AS agent_count, {} \
+           (SELECT COUNT(*) FROM secret_grants g WHERE g.secret_id = s.id) AS agent_count, {}, {} \
          FROM {} ORDER BY s.name LIMIT $6 OFFSET $7",
         rotation_columns("$4"),
+        usage_columns("$4"),
         matches()
     );
     let rows: Vec<SummaryRow> = db::searched(&sql, ws, query)
@@ -109,6 +113,8 @@ pub async fn list(
                      updated_by,
                      agent_count,
                      rotation,
+                     last_read_at,
+                     unused,
                  }| {
                     SecretSummary {
                         name,
@@ -120,6 +126,8 @@ pub async fn list(
                         updated_at,
                         updated_by,
                         rotation: rotation.into(),
+                        last_read_at,
+                        unused: unused != 0,
                     }
                 },
             )
@@ -161,13 +169,16 @@ pub async fn detail(
         updated_at,
         updated_by,
     } = row.ok_or(DomainError::NotFound("secret"))?;
-    let agents: Vec<(i64, String, i64)> = sqlx::query_as(
-        "SELECT a.id, a.name, CASE WHEN g.agent_id IS NULL THEN 0 ELSE 1 END FROM agents a \
-         LEFT JOIN secret_grants g ON g.agent_id = a.id AND g.secret_id = $1 \
+    let agents: Vec<(i64, String, i64, Option<i64>, i64)> = sqlx::query_as(
+        "SELECT a.id, a.name, CASE WHEN g.agent_id IS NULL THEN 0 ELSE 1 END, r.last_read_at, \
+           CASE WHEN g.agent_id IS NOT NULL AND COALESCE(r.last_read_at, g.created_at) < $3 THEN 1 ELSE 0 END \
+         FROM agents a LEFT JOIN secret_grants g ON g.agent_id = a.id AND g.secret_id = $1 \
+         LEFT JOIN secret_reads r ON r.agent_id = a.id AND r.secret_id = $1 \
          WHERE a.workspace_id = $2 ORDER BY a.name",
     )
     .bind(id)
     .bind(ws)
+    .bind(now() - UNUSED_DAYS * 86_400)
     .fetch_all(pool)
     .await?;
     let versions: Vec<(i64, String, i64, String, String)> = sqlx::query_as(
@@ -188,10 +199,12 @@ pub async fn detail(
         rotation: rotation.into(),
         agents: agents
             .into_iter()
-            .map(|(id, name, granted)| AgentAccess {
+            .map(|(id, name, granted, last_read_at, unused)| AgentAccess {
                 id,
                 name,
                 granted: granted != 0,
+                last_read_at,
+                unused: unused != 0,
             })
             .collect(),
         versions: versions

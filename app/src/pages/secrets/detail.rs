@@ -4,7 +4,7 @@ use leptos_meta::Title;
 use super::detail_forms::{
     AccessForm, DeleteForm, DescriptionForm, ReplaceValueForm, RollbackButton,
 };
-use super::rotation::RotationForm;
+use super::rotation::{Readers, RotationForm};
 use super::{refresh_on_success, use_secret_name};
 use crate::api::secrets::edit::{ReplaceValue, RollBack, SetSecretAccess, UpdateDescription};
 use crate::api::secrets::policy::SetRotationPolicy;
@@ -91,6 +91,7 @@ fn Detail(d: SecretDetail, ws: String, actions: DetailActions) -> impl IntoView 
                 <ReplaceValueForm ws=ws.clone() name=d.name.clone() version=d.version action=actions.replace/>
                 <AccessForm ws=ws.clone() name=d.name.clone() agents=d.agents.clone() action=actions.access/>
                 <RotationForm ws=ws.clone() name=d.name.clone() rotation=d.rotation.clone() action=actions.policy/>
+                <Readers agents=d.agents.clone()/>
                 <section class="card" aria-labelledby="snippet-title">
                     <h2 id="snippet-title">"Read it from a function"</h2>
                     <p class="help">"With the agent's token in VAULT_AGENT_TOKEN and the vault's address in VAULT_URL:"</p>

@@ -8,7 +8,7 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::pager::{PageSpan, PagedTable};
 use crate::components::params::{use_page_number, use_workspace_slug};
 use crate::components::url::urlencode;
-use crate::model::lifecycle::RotationStatus;
+use crate::model::lifecycle::SecretFilter;
 use crate::model::secrets::{SecretList, SecretSummary};
 use crate::pages::secrets::rotation::RotationBadge;
 use crate::time_fmt::format_utc;
@@ -33,28 +33,41 @@ pub fn SecretsListPage() -> impl IntoView {
                     <h1>"Secrets"</h1>
                     <p class="lede">"API keys, tokens and credentials, encrypted at rest and read by agents at runtime."</p>
                 </div>
-                <div class="actions">
-                    <A href=move || format!("/w/{}/secrets/access", ws.get()) attr:class="btn">"Grant matrix"</A>
-                    <A href=move || format!("/w/{}/secrets/audit", ws.get()) attr:class="btn">"Audit log"</A>
-                    <A href=move || format!("/w/{}/secrets/trash", ws.get()) attr:class="btn">"Trash"</A>
-                    <A href=move || format!("/w/{}/secrets/new", ws.get()) attr:class="btn btn-primary">"Add secret"</A>
-                </div>
+                // Only where the vault is on: with the flag off the page shows the message alone.
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        list.await.ok().map(|_| view! {
+                        <div class="actions">
+                            <A href=move || format!("/w/{}/secrets/access", ws.get()) attr:class="btn">"Grant matrix"</A>
+                            <A href=move || format!("/w/{}/secrets/audit", ws.get()) attr:class="btn">"Audit log"</A>
+                            <A href=move || format!("/w/{}/secrets/trash", ws.get()) attr:class="btn">"Trash"</A>
+                            <A href=move || format!("/w/{}/secrets/new", ws.get()) attr:class="btn btn-primary">"Add secret"</A>
+                        </div>
+                        })
+                    })}
+                </Transition>
             </header>
-            <Form method="GET" action="">
-                <div class="search">
-                    <label for="secret-search" class="sr-only">"Search secrets"</label>
-                    <input id="secret-search" type="search" name="q" value=move || q.get()
-                        placeholder="Search by name, description or key name"/>
-                    <label for="secret-status" class="sr-only">"Rotation status"</label>
-                    <select id="secret-status" name="status">
-                        <option value="" selected=move || status.get().is_empty()>"Any status"</option>
-                        {RotationStatus::ALL.into_iter().map(|s| view! {
-                            <option value=s.as_str() selected=move || status.get() == s.as_str()>{s.label()}</option>
-                        }).collect_view()}
-                    </select>
-                    <button type="submit" class="btn">"Search"</button>
-                </div>
-            </Form>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    list.await.ok().map(|_| view! {
+                    <Form method="GET" action="">
+                        <div class="search">
+                            <label for="secret-search" class="sr-only">"Search secrets"</label>
+                            <input id="secret-search" type="search" name="q" value=move || q.get()
+                                placeholder="Search by name, description or key name"/>
+                            <label for="secret-status" class="sr-only">"Rotation status or use"</label>
+                            <select id="secret-status" name="status">
+                                <option value="" selected=move || status.get().is_empty()>"Any status"</option>
+                                {SecretFilter::ALL.into_iter().map(|f| view! {
+                                    <option value=f.as_str() selected=move || status.get() == f.as_str()>{f.label()}</option>
+                                }).collect_view()}
+                            </select>
+                            <button type="submit" class="btn">"Search"</button>
+                        </div>
+                    </Form>
+                    })
+                })}
+            </Transition>
             <Transition fallback=|| view! { <p class="loading">"Loading secrets…"</p> }>
                 {move || Suspend::new(async move {
                     match list.await {
@@ -105,7 +118,7 @@ fn SecretTable(list: SecretList, ws: String, q: String, status: String) -> impl 
     };
     let span = PageSpan::of(&list, page_link, ("Previous", "Next"));
     view! {
-        <PagedTable span label="Secrets" columns=&["Name", "Description", "Type", "Agents", "Rotation", "Last changed"]>
+        <PagedTable span label="Secrets" columns=&["Name", "Description", "Type", "Agents", "Rotation", "Last read", "Last changed"]>
                 {list.items.into_iter().map(|s| view! { <SecretRow s ws=ws.clone()/> }).collect_view()}
         </PagedTable>
     }
@@ -126,6 +139,10 @@ fn SecretRow(s: SecretSummary, ws: String) -> impl IntoView {
             <td>{kind}</td>
             <td>{s.agent_count}</td>
             <td><RotationBadge rotation=s.rotation/></td>
+            <td>
+                {s.last_read_at.map(format_utc).unwrap_or_else(|| "never".into())}
+                {s.unused.then(|| view! { " " <span class="badge badge-due">"unused"</span> })}
+            </td>
             <td>{format_utc(s.updated_at)} <span class="by">" by " {s.updated_by}</span></td>
         </tr>
     }

@@ -32,7 +32,13 @@ pub fn NewSecretPage() -> impl IntoView {
                     };
                     let access: Vec<AgentAccess> = agents
                         .into_iter()
-                        .map(|a| AgentAccess { id: a.id, name: a.name, granted: false })
+                        .map(|a| AgentAccess {
+                            id: a.id,
+                            name: a.name,
+                            granted: false,
+                            last_read_at: None,
+                            unused: false,
+                        })
                         .collect();
                     view! {
                         <div class="card">

@@ -1,5 +1,5 @@
-//! A secret's rotation policy on the page: the status badge of the list, and the form that
-//! sets the interval and the expiry date.
+//! A secret's life on its page: the rotation status badge of the list, the form that sets
+//! the interval and the expiry date, and who still reads it.
 
 use leptos::prelude::*;
 
@@ -7,7 +7,8 @@ use super::detail_forms::SecretTarget;
 use crate::api::secrets::policy::SetRotationPolicy;
 use crate::components::field::{last_error, FieldError, FormError};
 use crate::model::lifecycle::{Rotation, RotationStatus, INTERVALS};
-use crate::time_fmt::format_date;
+use crate::model::secrets::AgentAccess;
+use crate::time_fmt::{format_date, format_utc};
 
 /// What the policy means now, in words: "Overdue since 2027-01-31".
 pub fn rotation_text(r: &Rotation) -> String {
@@ -75,6 +76,32 @@ pub fn RotationForm(
                 <button type="submit" class="btn">"Save policy"</button>
                 <Show when=saved><span class="success-inline" role="status">"Policy saved."</span></Show>
             </ActionForm>
+        </section>
+    }
+}
+
+/// The agents with access and when each last read the secret at runtime.
+#[component]
+pub fn Readers(agents: Vec<AgentAccess>) -> impl IntoView {
+    let granted: Vec<AgentAccess> = agents.into_iter().filter(|a| a.granted).collect();
+    view! {
+        <section class="card" aria-labelledby="readers-title">
+            <h2 id="readers-title">"Who reads it"</h2>
+            {if granted.is_empty() {
+                view! { <p class="help">"No agent has access."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="readers" data-testid="readers">
+                        {granted.into_iter().map(|a| view! {
+                            <li data-agent=a.name.clone() data-unused=a.unused.to_string()>
+                                <span class="mono">{a.name.clone()}</span> ": "
+                                {a.last_read_at.map(|at| format!("last read {}", format_utc(at))).unwrap_or_else(|| "never read".into())}
+                                {a.unused.then(|| view! { " " <span class="badge badge-due">"unused for 30 days"</span> })}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
         </section>
     }
 }

@@ -160,6 +160,7 @@ pub async fn data(
         }
     };
     let audited = event(agent.reader(), name, "ok")
+        .of_secret(read.secret_id)
         .version(Some(read.version))
         .expired(read.expired_at.is_some())
         .via(Via::VaultApi);

@@ -157,7 +157,9 @@ impl IntoResponse for VaultError {
 impl From<Refused> for VaultError {
     fn from(refused: Refused) -> Self {
         match refused {
-            Refused::NoToken | Refused::TokenRevoked => VaultError::InvalidToken { unknown: false },
+            Refused::NoToken | Refused::TokenRevoked | Refused::TokenExpired => {
+                VaultError::InvalidToken { unknown: false }
+            }
             Refused::UnknownToken => VaultError::InvalidToken { unknown: true },
             Refused::FeatureDisabled | Refused::MissingAccess => VaultError::PermissionDenied,
             Refused::NotFound | Refused::VersionNotFound => VaultError::NotFound,

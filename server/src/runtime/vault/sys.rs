@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 
-use app::domain::admin::tokens::{self, AgentIdentity};
+use app::domain::admin::token_identity::{self as tokens, AgentIdentity};
 use app::domain::audit::read_event::Via;
 use app::domain::now;
 use app::domain::runtime::read::ReadError;

@@ -1,0 +1,134 @@
+//! Who uses what: the last read of each secret by each agent, kept by the audit writer, and
+//! the "unused for 30 days" flags on secrets, grants and tokens.
+
+use reqwest::{Client, StatusCode};
+use serde_json::Value;
+
+use crate::helpers::{expect_status, spawn_app, TestApp, ADMIN};
+use crate::runtime::{grant, issue_token};
+
+const MONTH_AND_A_DAY: i64 = 31 * 86_400;
+
+async fn read(app: &TestApp, token: &str, name: &str) {
+    let res = Client::new()
+        .get(app.url(&format!("/v1/secrets/{name}")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+/// Everything that dates use moves a month and a day into the past: time is data here.
+async fn a_month_passes(app: &TestApp) {
+    for sql in [
+        "UPDATE secrets SET created_at = created_at - $1",
+        "UPDATE secret_grants SET created_at = created_at - $1",
+        "UPDATE secret_reads SET last_read_at = last_read_at - $1",
+        "UPDATE agent_tokens SET created_at = created_at - $1, last_used_at = last_used_at - $1",
+    ] {
+        sqlx::query(sql)
+            .bind(MONTH_AND_A_DAY)
+            .execute(&app.pool)
+            .await
+            .unwrap();
+    }
+}
+
+fn item<'a>(list: &'a Value, name: &str) -> &'a Value {
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == name)
+        .unwrap()
+}
+
+fn reader<'a>(detail: &'a Value, agent: &str) -> &'a Value {
+    detail["agents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == agent)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn last_reads_are_kept_per_secret_and_agent_and_a_quiet_month_flags_them_unused() {
+    let app = spawn_app().await;
+    let admin = app.signed_in(ADMIN).await;
+    let tab = app.secrets_tab(&admin, "acme");
+    tab.create("read_key", "r").await.ok().await;
+    tab.create("idle_key", "i").await.ok().await;
+    grant(
+        &app,
+        &admin,
+        "acme",
+        "read_key",
+        &["billing-worker", "support-bot"],
+    )
+    .await;
+    grant(&app, &admin, "acme", "idle_key", &["billing-worker"]).await;
+    let token = issue_token(&app, &admin, "acme", "billing-worker").await;
+    read(&app, &token, "read_key").await;
+    read(&app, &token, "read_key").await;
+
+    let list = tab.list(&[]).await.json().await;
+    assert!(item(&list, "read_key")["last_read_at"].is_i64());
+    assert_eq!(item(&list, "idle_key")["last_read_at"], Value::Null);
+    assert_eq!(
+        item(&list, "idle_key")["unused"],
+        false,
+        "a new secret is not unused yet"
+    );
+    let detail = tab.detail("read_key").await.json().await;
+    assert!(reader(&detail, "billing-worker")["last_read_at"].is_i64());
+    assert_eq!(reader(&detail, "support-bot")["last_read_at"], Value::Null);
+
+    a_month_passes(&app).await;
+    let unused = tab.list(&[("status", "unused")]).await.json().await;
+    assert_eq!(unused["total"], 2);
+    let detail = tab.detail("read_key").await.json().await;
+    assert_eq!(reader(&detail, "billing-worker")["unused"], true);
+    assert_eq!(reader(&detail, "support-bot")["unused"], true);
+
+    // One read makes the secret and that agent's grant used again; the other grant stays idle.
+    read(&app, &token, "read_key").await;
+    let unused = tab.list(&[("status", "unused")]).await.json().await;
+    assert_eq!(unused["total"], 1);
+    assert_eq!(unused["items"][0]["name"], "idle_key");
+    let detail = tab.detail("read_key").await.json().await;
+    assert_eq!(reader(&detail, "billing-worker")["unused"], false);
+    assert_eq!(reader(&detail, "support-bot")["unused"], true);
+    let reads: i64 = sqlx::query_scalar(
+        "SELECT r.reads FROM secret_reads r JOIN secrets s ON s.id = r.secret_id WHERE s.name = 'read_key'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(reads, 3);
+}
+
+#[tokio::test]
+async fn a_token_unused_for_a_month_is_flagged_on_the_agent_page() {
+    let app = spawn_app().await;
+    let admin = app.signed_in(ADMIN).await;
+    issue_token(&app, &admin, "acme", "billing-worker").await;
+    let tokens = |app: &TestApp| {
+        let admin = admin.clone();
+        let app_url = app.url("/api/agents/tokens");
+        async move {
+            let res = admin
+                .post(app_url)
+                .form(&[("ws", "acme"), ("agent", "billing-worker")])
+                .send()
+                .await
+                .unwrap();
+            let body = expect_status(res, StatusCode::OK).await;
+            serde_json::from_str::<Value>(&body).unwrap()
+        }
+    };
+    assert_eq!(tokens(&app).await["tokens"][0]["unused"], false);
+    a_month_passes(&app).await;
+    assert_eq!(tokens(&app).await["tokens"][0]["unused"], true);
+}
