@@ -79,6 +79,8 @@ pub struct Config {
     pub max_concurrent_password_checks: Option<usize>,
     /// Refusals of one agent token for one reason within this many seconds share one audit row.
     pub audit_collapse_seconds: i64,
+    /// A token's last use and an agent's last read of a secret are written at most this often.
+    pub usage_seconds: i64,
 }
 
 impl Default for Config {
@@ -107,6 +109,7 @@ impl Default for Config {
             runtime_burst: 200,
             max_concurrent_password_checks: None,
             audit_collapse_seconds: app::domain::audit::writer::COLLAPSE_SECONDS,
+            usage_seconds: app::domain::audit::writer::USAGE_SECONDS,
         }
     }
 }

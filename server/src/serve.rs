@@ -58,7 +58,11 @@ pub async fn build_state(config: &Config) -> Result<AppState, CliError> {
             tracing::warn!(error = %e, "could not count data keys under previous master keys")
         }
     }
-    let (audit, _writer) = AuditSink::spawn(pool.clone(), config.audit_collapse_seconds);
+    let (audit, _writer) = AuditSink::spawn(
+        pool.clone(),
+        config.audit_collapse_seconds,
+        config.usage_seconds,
+    );
     let leptos_options = LeptosOptions::builder()
         .output_name("vault")
         .site_root(config.site_root.display().to_string())

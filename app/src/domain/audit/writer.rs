@@ -15,7 +15,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 use super::read_event::ReadEvent;
-use super::usage;
+use super::usage::{self, Due, Usage};
 use crate::domain::db::{begin_write, Db, Pool};
 
 const QUEUE: usize = 16_384;
@@ -25,6 +25,8 @@ const MAX_BATCH: usize = 256;
 const ROWS_PER_INSERT: usize = 64;
 /// By default, refusals of one token for one reason within a minute share one row.
 pub const COLLAPSE_SECONDS: i64 = 60;
+/// By default, "last used" and "last read" are exact to a minute.
+pub const USAGE_SECONDS: i64 = 60;
 /// Attempts to commit a batch before its readers are told the audit log is unavailable.
 const ATTEMPTS: u32 = 4;
 
@@ -47,13 +49,16 @@ impl AuditSink {
     /// Starts the writer. It stops after every sender is dropped and the queue is drained.
     /// `collapse_seconds`: refusals of one token for one reason within this window share
     /// one row.
-    pub fn spawn(pool: Pool, collapse_seconds: i64) -> (Self, JoinHandle<()>) {
+    /// `usage_seconds`: a token's last use and an agent's last read of a secret are written
+    /// at most this often.
+    pub fn spawn(pool: Pool, collapse_seconds: i64, usage_seconds: i64) -> (Self, JoinHandle<()>) {
         let (tx, rx) = mpsc::channel(QUEUE);
         let collapse = Collapse {
             window: collapse_seconds.max(0),
             open: HashMap::new(),
         };
-        (Self { tx }, tokio::spawn(writer(pool, rx, collapse)))
+        let usage = Usage::new(usage_seconds);
+        (Self { tx }, tokio::spawn(writer(pool, rx, collapse, usage)))
     }
 
     /// Returns once the event is committed to the database.
@@ -83,15 +88,21 @@ impl Collapse {
     }
 }
 
-async fn writer(pool: Pool, mut rx: mpsc::Receiver<Pending>, mut collapse: Collapse) {
+async fn writer(
+    pool: Pool,
+    mut rx: mpsc::Receiver<Pending>,
+    mut collapse: Collapse,
+    mut usage: Usage,
+) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let mut delay = Duration::from_millis(25);
         let mut stored = false;
         for attempt in 1..=ATTEMPTS {
-            match write(&pool, &batch, &collapse).await {
-                Ok(opened) => {
+            match write(&pool, &batch, &collapse, &usage).await {
+                Ok((opened, due)) => {
                     collapse.open.extend(opened);
+                    usage.remember(due, batch.last().map_or(0, |p| p.event.at));
                     stored = true;
                     break;
                 }
@@ -113,11 +124,16 @@ async fn writer(pool: Pool, mut rx: mpsc::Receiver<Pending>, mut collapse: Colla
     }
 }
 
-type Opened = Vec<((i64, &'static str), (i64, i64, i64))>;
+type Opened = (Vec<((i64, &'static str), (i64, i64, i64))>, Due);
 
 /// Writes one batch in one transaction. Returns the collapsing windows it opened or
 /// extended, to be remembered only once the transaction has committed.
-async fn write(pool: &Pool, batch: &[Pending], collapse: &Collapse) -> Result<Opened, sqlx::Error> {
+async fn write(
+    pool: &Pool,
+    batch: &[Pending],
+    collapse: &Collapse,
+    usage: &Usage,
+) -> Result<Opened, sqlx::Error> {
     let mut tx = begin_write(pool).await?;
     let (reads, refusals): (Vec<&ReadEvent>, Vec<&ReadEvent>) = batch
         .iter()
@@ -143,10 +159,10 @@ async fn write(pool: &Pool, batch: &[Pending], collapse: &Collapse) -> Result<Op
         };
         opened.insert(key, entry);
     }
-    usage::touch_tokens(&mut tx, batch.iter().map(|p| &p.event)).await?;
-    usage::touch_reads(&mut tx, &reads).await?;
+    let due = usage.due(batch.iter().map(|p| &p.event));
+    usage::write(&mut tx, &due).await?;
     tx.commit().await?;
-    Ok(opened.into_iter().collect())
+    Ok((opened.into_iter().collect(), due))
 }
 
 const COLUMNS: &str = "workspace_id, actor, action, secret_name, detail, agent_id, agent_name, token_prefix, outcome, created_at, updated_at";
