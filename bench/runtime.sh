@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION="${1:-10}"
 PORT=3300
-BIN=target/release/vault
+BIN="${VAULT_BENCH_BIN:-target/release/vault}"
 BACKEND="${2:-sqlite}"
 if [ "$BACKEND" = both ]; then
   "$0" "$DURATION" sqlite
