@@ -13,5 +13,7 @@ export VAULT_SIGN_IN_RATE=600/minute VAULT_SIGN_IN_BURST=600 \
 # Repeated refusals collapse within an hour here, so the audit assertions do not depend on
 # how fast the browser gets from one refusal to the next.
 export VAULT_AUDIT_COLLAPSE_SECONDS=3600
+# The suite starts from empty Secrets tabs: no showcase secrets.
+export VAULT_DEMO_SHOWCASE=false
 unset VAULT_DATABASE_URL VAULT_MODE
 "$BIN" serve --demo

@@ -6,8 +6,8 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::pages::secrets::{
-    audit::AuditPageView, detail::SecretDetailPage, list::SecretsListPage, matrix::GrantMatrixPage,
-    new::NewSecretPage, trash::TrashPage,
+    audit::AuditPageView, detail::SecretDetailPage, import::ImportPage, list::SecretsListPage,
+    matrix::GrantMatrixPage, new::NewSecretPage, trash::TrashPage,
 };
 use crate::pages::{
     account::AccountPage, agent::AgentPage, agents::AgentsPage, home::HomePage, login::LoginPage,
@@ -61,6 +61,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("users") view=UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("secrets") view=SecretsListPage ssr=SsrMode::Async/>
                     <Route path=path!("secrets/new") view=NewSecretPage ssr=SsrMode::Async/>
+                    <Route path=path!("secrets/import") view=ImportPage ssr=SsrMode::Async/>
                     <Route path=path!("secrets/trash") view=TrashPage ssr=SsrMode::Async/>
                     <Route path=path!("secrets/access") view=GrantMatrixPage ssr=SsrMode::Async/>
                     <Route path=path!("secrets/audit") view=AuditPageView ssr=SsrMode::Async/>

@@ -93,6 +93,15 @@ test('an admin creates, finds, edits, rotates, rolls back, deletes and restores 
   await expect(page.getByRole('link', { name: 'stripe_api_key' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'oauth_client' })).toHaveCount(0);
   await expect(page.getByLabel('Rotation status or use')).toHaveValue('expired');
+  // The workspace's overview counts it and links to the same filtered list.
+  await page.goto('/w/acme');
+  await hydrated(page);
+  const expired = page.getByTestId('Expired');
+  await expect(expired).toContainText('1');
+  await expectNoSeriousA11yViolations(page);
+  await expired.click();
+  await expect(page).toHaveURL(/\/w\/acme\/secrets\?status=expired$/);
+  await expect(page.getByRole('link', { name: 'stripe_api_key' })).toBeVisible();
   await page.goto('/w/acme/secret/stripe_api_key');
   await hydrated(page);
 
@@ -134,4 +143,33 @@ test('bad input shows each error next to its field, keeps what was typed and sav
 
   await page.goto('/w/acme/secrets?q=dup_keys');
   await expect(page.getByText('No secrets match')).toBeVisible();
+});
+
+test('an admin imports a .env: an invalid line blocks the import until it is fixed', async ({ page }) => {
+  await openSecrets(page);
+  await page.getByRole('link', { name: 'Import', exact: true }).click();
+  await expect(page).toHaveURL(/\/secrets\/import$/);
+  await hydrated(page);
+  await page.getByLabel('Upload a file').setInputFiles({
+    name: 'prod.env',
+    mimeType: 'text/plain',
+    buffer: Buffer.from('IMPORT_ONE=a\nimport_two=b\nbroken line\n'),
+  });
+  await expect(page.getByLabel('Or paste it here')).toHaveValue(/import_two=b/);
+  await page.getByRole('button', { name: 'Preview' }).click();
+  await expect(page.getByTestId('import-summary')).toHaveText('1 new, 0 replaced, 0 skipped, 2 invalid');
+  await expect(page.getByRole('cell', { name: 'not a valid name; suggested: import_one' })).toBeVisible();
+  await expect(page.getByRole('button', { name: /^Import \d/ })).toHaveCount(0);
+  await expectNoSeriousA11yViolations(page);
+
+  // Fixed: the broken line removed and the suggested name accepted.
+  await page.getByLabel('Or paste it here').fill('IMPORT_ONE=a\nimport_two=b\n');
+  await page.getByLabel(/Use the suggested names/).check();
+  await page.getByRole('button', { name: 'Preview' }).click();
+  await expect(page.getByTestId('import-summary')).toHaveText('2 new, 0 replaced, 0 skipped, 0 invalid');
+  await page.getByRole('button', { name: 'Import 2 secret(s)' }).click();
+  await expect(page.getByText('Imported: 2 new, 0 replaced, 0 skipped.')).toBeVisible();
+  await page.goto('/w/acme/secrets?q=import_');
+  await expect(page.getByRole('link', { name: 'import_one' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'import_two' })).toBeVisible();
 });

@@ -81,6 +81,8 @@ pub struct Config {
     pub audit_collapse_seconds: i64,
     /// A token's last use and an agent's last read of a secret are written at most this often.
     pub usage_seconds: i64,
+    /// `vault demo` and `serve --demo` also fill the demo workspace's Secrets tab.
+    pub demo_showcase: bool,
 }
 
 impl Default for Config {
@@ -110,6 +112,7 @@ impl Default for Config {
             max_concurrent_password_checks: None,
             audit_collapse_seconds: app::domain::audit::writer::COLLAPSE_SECONDS,
             usage_seconds: app::domain::audit::writer::USAGE_SECONDS,
+            demo_showcase: true,
         }
     }
 }

@@ -10,7 +10,8 @@
 //! 5. `secrets`: secrets, values, versions, grants, the grant matrix;
 //! 6. `runtime`: an agent's read by token.
 //!
-//! `demo` seeds the demo workspace from all of them.
+//! `demo` seeds the demo accounts and workspaces, `showcase` the demo's secrets, from all of
+//! them.
 
 pub mod admin;
 pub mod audit;
@@ -21,6 +22,7 @@ pub mod identity;
 pub mod keys;
 pub mod runtime;
 pub mod secrets;
+pub mod showcase;
 pub mod validate;
 
 pub use error::DomainError;

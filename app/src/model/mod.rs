@@ -93,6 +93,7 @@ pub struct AgentsPage {
     pub can_manage: bool,
 }
 
+pub mod import;
 pub mod lifecycle;
 pub mod secrets;
 

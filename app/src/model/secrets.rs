@@ -228,3 +228,19 @@ mod tests {
         assert!(pairs.contains("vault kv get -field=client_id secret/oauth_client"));
     }
 }
+
+/// The admin's dashboard on the workspace page: counts that link to the filtered lists, and
+/// what happened lately.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecretsOverview {
+    pub secrets: i64,
+    pub due: i64,
+    pub overdue: i64,
+    pub expired: i64,
+    pub unused_secrets: i64,
+    pub unused_tokens: i64,
+    /// The latest changes by people (and the operator), newest first.
+    pub recent_changes: Vec<crate::model::AuditEventView>,
+    /// The latest refused runtime reads, newest first.
+    pub recent_denials: Vec<crate::model::AuditEventView>,
+}

@@ -7,6 +7,7 @@ use crate::api::workspace::workspace_context;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::params::use_workspace_slug;
 use crate::model::{WorkspaceSummary, WorkspaceView};
+use crate::pages::secrets::overview::SecretsDashboard;
 
 /// `/w/{ws}/...`: the top bar with tabs around the page.
 #[component]
@@ -144,6 +145,7 @@ pub fn WorkspaceHome() -> impl IntoView {
                                     </a>
                                 })}
                             </div>
+                            {f.secrets_tab.then(|| view! { <SecretsDashboard ws=f.slug.clone()/> })}
                         </section>
                     }
                     .into_any()

@@ -53,6 +53,24 @@ pub enum Command {
     /// as VAULT_MASTER_KEY_FILE and the old one in VAULT_PREVIOUS_MASTER_KEY_FILES (servers
     /// too), run this, then drop the old key. Servers keep serving throughout.
     RotateMasterKey,
+    /// Import secrets from a .env file or a JSON object: prints a table of what happens to
+    /// each entry; writes nothing (and exits 1) if any entry is invalid.
+    Import {
+        workspace: String,
+        file: PathBuf,
+        /// Print the table only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Replace the value of secrets that exist (a new version) instead of skipping them.
+        #[arg(long)]
+        replace: bool,
+        /// Import invalid names under their suggested valid names (STRIPE-KEY -> stripe_key).
+        #[arg(long)]
+        accept_suggestions: bool,
+        /// Grant every new secret to this agent (repeatable).
+        #[arg(long = "grant", value_name = "AGENT")]
+        grant: Vec<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,15 +1,16 @@
 //! The operator CLI: `vault serve`, `vault demo`, `vault workspace ...`, `vault user ...`.
 
 mod args;
+mod import;
 mod operator;
 
 use tokio::net::TcpListener;
 
 use app::domain::admin::agents;
 use app::domain::db::Backend;
-use app::domain::demo;
 use app::domain::identity::access::Admin;
 use app::domain::identity::workspaces;
+use app::domain::{demo, showcase};
 
 pub use args::*;
 use operator::{rotate_master_key, user, workspace};
@@ -48,6 +49,28 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             let (keyring, _) = config.keyring()?;
             let pool = serve::open_database(&config).await?;
             rotate_master_key(&pool, &keyring).await
+        }
+        Command::Import {
+            workspace,
+            file,
+            dry_run,
+            replace,
+            accept_suggestions,
+            grant,
+        } => {
+            let options = app::model::import::ImportOptions {
+                replace,
+                accept_suggestions,
+                agents: Vec::new(),
+            };
+            let request = import::Request {
+                workspace: &workspace,
+                file: &file,
+                dry_run,
+                options,
+                grant: &grant,
+            };
+            import::run(&config, request).await
         }
         Command::Agent(AgentCommand::Create { workspace, name }) => {
             let pool = serve::open_database(&config).await?;
@@ -89,6 +112,10 @@ async fn seed_demo(config: &Config) -> Result<(), CliError> {
         ));
     }
     let created = demo::seed(&pool).await?;
+    if config.demo_showcase {
+        let (keyring, _) = config.keyring()?;
+        showcase::seed(&pool, &keyring).await?;
+    }
     println!();
     println!(
         "  Secrets Vault demo data {}",

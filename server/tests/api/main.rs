@@ -7,6 +7,7 @@ mod cli;
 mod durable_audit;
 mod helpers;
 mod hostile;
+mod import;
 #[allow(dead_code)] // shared with the multi-instance binary, which uses more of it
 mod instance;
 mod key_rotation;
@@ -18,6 +19,7 @@ mod secrets;
 mod secrets_access;
 mod secrets_tab;
 mod sessions;
+mod showcase;
 mod token_lifetime;
 mod usage;
 mod vault;

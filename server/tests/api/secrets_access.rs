@@ -11,6 +11,7 @@ fn calls(ws: &'static str) -> Vec<(&'static str, Vec<(&'static str, &'static str
     let target = ("name", "target");
     vec![
         ("secrets/list", vec![("ws", ws)]),
+        ("secrets/overview", vec![("ws", ws)]),
         ("secrets/detail", vec![("ws", ws), target]),
         ("secrets/agents", vec![("ws", ws)]),
         ("secrets/trash", vec![("ws", ws)]),
@@ -151,7 +152,11 @@ async fn an_admin_of_another_workspace_is_denied_and_sees_nothing() {
         let status = res.status();
         if matches!(
             f,
-            "secrets/list" | "secrets/agents" | "secrets/trash" | "secrets/create"
+            "secrets/list"
+                | "secrets/overview"
+                | "secrets/agents"
+                | "secrets/trash"
+                | "secrets/create"
         ) {
             continue; // her own workspace's collections are hers to use
         }

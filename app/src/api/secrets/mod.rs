@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod edit;
+pub mod import;
 pub mod matrix;
 pub mod policy;
 pub mod read;

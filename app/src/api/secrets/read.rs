@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::secrets::{SecretDetail, SecretList, TrashItem};
+use crate::model::secrets::{SecretDetail, SecretList, SecretsOverview, TrashItem};
 use crate::model::AgentView;
 
 #[server(endpoint = "secrets/list")]
@@ -60,6 +60,20 @@ pub async fn list_trash(ws: String) -> Result<Vec<TrashItem>, AppError> {
     ctx::respond(async move {
         let (state, gate) = ctx::secrets_admin(&ws).await?;
         Ok(query::trash(&state.pool, &gate).await?)
+    })
+    .await
+}
+
+/// The admin's dashboard on the workspace page.
+#[server(endpoint = "secrets/overview")]
+pub async fn load_overview(ws: String) -> Result<SecretsOverview, AppError> {
+    use crate::api::ctx;
+    use crate::domain::admin::tokens;
+    use crate::domain::secrets::overview;
+    ctx::respond(async move {
+        let (state, gate) = ctx::secrets_admin(&ws).await?;
+        let unused_tokens = tokens::unused_count(&state.pool, gate.admin()).await?;
+        Ok(overview::overview(&state.pool, &gate, unused_tokens).await?)
     })
     .await
 }

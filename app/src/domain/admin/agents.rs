@@ -23,6 +23,16 @@ pub async fn list(pool: &Pool, workspace_id: i64) -> Result<Vec<AgentView>, Doma
         .collect())
 }
 
+/// The id of the agent `name` of the workspace.
+pub async fn id_of(pool: &Pool, workspace_id: i64, name: &str) -> Result<i64, DomainError> {
+    sqlx::query_scalar("SELECT id FROM agents WHERE workspace_id = $1 AND name = $2")
+        .bind(workspace_id)
+        .bind(name)
+        .fetch_optional(pool)
+        .await?
+        .ok_or(DomainError::NotFound("agent"))
+}
+
 pub async fn count(pool: &Pool, workspace_id: i64) -> Result<i64, DomainError> {
     Ok(
         sqlx::query_scalar("SELECT COUNT(*) FROM agents WHERE workspace_id = $1")

@@ -231,6 +231,21 @@ pub async fn list(
         .collect())
 }
 
+/// Live tokens of the workspace not used for 30 days (since issued, if never).
+pub async fn unused_count(pool: &Pool, admin: &Admin) -> Result<i64, DomainError> {
+    let at = now();
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM agent_tokens t JOIN agents a ON a.id = t.agent_id \
+         WHERE a.workspace_id = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2) \
+         AND COALESCE(t.last_used_at, t.created_at) < $3",
+    )
+    .bind(admin.workspace().id)
+    .bind(at)
+    .bind(at - crate::model::lifecycle::UNUSED_DAYS * DAY)
+    .fetch_one(pool)
+    .await?)
+}
+
 /// Revokes one token of an agent of the admin's workspace; effective for the next request.
 pub async fn revoke(
     pool: &Pool,

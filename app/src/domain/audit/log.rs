@@ -83,21 +83,45 @@ async fn rows(
         .bind(offset)
         .fetch_all(pool)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(id, at, actor, action, secret, agent, outcome, detail)| AuditEventView {
-                id,
-                at,
-                actor,
-                action,
-                secret,
-                agent,
-                outcome,
-                detail,
-            },
-        )
-        .collect())
+    Ok(rows.into_iter().map(view).collect())
+}
+
+fn view((id, at, actor, action, secret, agent, outcome, detail): Row) -> AuditEventView {
+    AuditEventView {
+        id,
+        at,
+        actor,
+        action,
+        secret,
+        agent,
+        outcome,
+        detail,
+    }
+}
+
+/// The latest `limit` events of one kind, newest first: refused runtime reads (`denials`), or
+/// changes by people and the operator.
+pub async fn latest(
+    pool: &Pool,
+    who: &SecretsAdmin,
+    denials: bool,
+    limit: i64,
+) -> Result<Vec<AuditEventView>, DomainError> {
+    let kind = if denials {
+        "action = 'secret.read_denied'"
+    } else {
+        "outcome IS NULL"
+    };
+    let sql = format!(
+        "SELECT id, created_at, actor, action, secret_name, agent_name, outcome, detail FROM audit_events \
+         WHERE workspace_id = $1 AND {kind} ORDER BY id DESC LIMIT $2"
+    );
+    let rows: Vec<Row> = sqlx::query_as(&sql)
+        .bind(who.workspace().id)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?;
+    Ok(rows.into_iter().map(view).collect())
 }
 
 pub async fn page(

@@ -161,6 +161,16 @@ pub async fn require_secrets_admin(
     Ok(SecretsAdmin { admin })
 }
 
+/// The operator (the server's CLI) acting on a workspace's secrets: the flag must be on.
+pub fn operator_secrets(workspace: Workspace) -> Result<SecretsAdmin, DomainError> {
+    if !workspace.secrets_enabled() {
+        return Err(DomainError::FeatureDisabled);
+    }
+    Ok(SecretsAdmin {
+        admin: Admin::operator(workspace),
+    })
+}
+
 /// The role of a user in a workspace, if they belong to it.
 pub async fn role_of(
     pool: &Pool,

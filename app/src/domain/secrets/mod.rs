@@ -6,8 +6,10 @@
 //! secret. Imports `keys`, `identity` and `audit`; never `admin` or `runtime`.
 
 pub mod grants;
+pub mod import;
 pub mod lifecycle;
 pub mod matrix;
+pub mod overview;
 pub mod query;
 pub mod sealing;
 pub mod store;

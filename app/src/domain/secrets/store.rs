@@ -87,6 +87,21 @@ pub async fn create(
         SecretValue::from_input(value),
     )?;
     let mut change = Change::begin_secrets(pool, who).await?;
+    create_in(&mut change, keyring, (&name, &description), &value, agents).await?;
+    change.commit_recorded().await?;
+    tracing::info!(workspace_id = who.workspace().id, secret = %name, "secret created");
+    Ok(name)
+}
+
+/// Creates a secret (already validated) inside `change`, with its first version and grants,
+/// and records its audit event. Returns its id.
+pub(crate) async fn create_in(
+    change: &mut Change,
+    keyring: &Keyring,
+    (name, description): (&str, &str),
+    value: &SecretValue,
+    agents: &[i64],
+) -> Result<i64, DomainError> {
     let ws = change.workspace_id();
     let actor = change.actor().to_string();
     let at = now();
@@ -95,8 +110,8 @@ pub async fn create(
          VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $7) RETURNING id",
     )
     .bind(ws)
-    .bind(&name)
-    .bind(&description)
+    .bind(name)
+    .bind(description)
     .bind(value.kind().as_str())
     .bind(join_keys(&value.key_names()))
     .bind(&actor)
@@ -113,7 +128,7 @@ pub async fn create(
         actor: &actor,
         note: "created",
     };
-    seal_version(change.conn(), keyring, &value, first).await?;
+    seal_version(change.conn(), keyring, value, first).await?;
     let (granted, _) = grants::replace(change.conn(), ws, id, agents).await?;
     let detail = if granted.is_empty() {
         "version 1".to_string()
@@ -121,10 +136,9 @@ pub async fn create(
         format!("version 1; granted to {}", granted.join(", "))
     };
     change
-        .commit("secret.create", Some((id, &name)), &detail)
+        .record("secret.create", Some((id, name)), &detail)
         .await?;
-    tracing::info!(workspace_id = ws, secret = %name, "secret created");
-    Ok(name)
+    Ok(id)
 }
 
 pub async fn update_description(
@@ -154,9 +168,31 @@ async fn add_version(
     (note, action): (&str, &str),
 ) -> Result<i64, DomainError> {
     let mut change = Change::begin_secrets(pool, who).await?;
+    let next = version_in(
+        &mut change,
+        keyring,
+        (name, Some(base_version)),
+        value,
+        (note, action),
+    )
+    .await?;
+    change.commit_recorded().await?;
+    Ok(next)
+}
+
+/// Stores `value` as the next version inside `change` and records the audit event: on top of
+/// `base_version` (a conflict if the secret moved on), or of whatever is current (`None`).
+pub(crate) async fn version_in(
+    change: &mut Change,
+    keyring: &Keyring,
+    (name, base_version): (&str, Option<i64>),
+    value: &SecretValue,
+    (note, action): (&str, &str),
+) -> Result<i64, DomainError> {
     let ws = change.workspace_id();
     let actor = change.actor().to_string();
     let (id, current) = live(change.conn(), ws, name).await?;
+    let base_version = base_version.unwrap_or(current);
     let next = base_version + 1;
     let updated = sqlx::query(
         "UPDATE secrets SET current_version = $1, kind = $2, key_names = $3, updated_at = $4, updated_by = $5 \
@@ -188,7 +224,7 @@ async fn add_version(
     };
     seal_version(change.conn(), keyring, value, new).await?;
     change
-        .commit(action, Some((id, name)), &format!("version {next}; {note}"))
+        .record(action, Some((id, name)), &format!("version {next}; {note}"))
         .await?;
     Ok(next)
 }

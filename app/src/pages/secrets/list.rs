@@ -41,6 +41,7 @@ pub fn SecretsListPage() -> impl IntoView {
                             <A href=move || format!("/w/{}/secrets/access", ws.get()) attr:class="btn">"Grant matrix"</A>
                             <A href=move || format!("/w/{}/secrets/audit", ws.get()) attr:class="btn">"Audit log"</A>
                             <A href=move || format!("/w/{}/secrets/trash", ws.get()) attr:class="btn">"Trash"</A>
+                            <A href=move || format!("/w/{}/secrets/import", ws.get()) attr:class="btn">"Import"</A>
                             <A href=move || format!("/w/{}/secrets/new", ws.get()) attr:class="btn btn-primary">"Add secret"</A>
                         </div>
                         })

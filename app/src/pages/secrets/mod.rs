@@ -4,9 +4,11 @@
 pub mod audit;
 pub mod detail;
 pub mod detail_forms;
+pub mod import;
 pub mod list;
 pub mod matrix;
 pub mod new;
+pub mod overview;
 pub mod rotation;
 pub mod trash;
 

@@ -1,0 +1,212 @@
+//! The demo's Secrets tab, populated so that a newcomer's first look shows every feature:
+//! secrets of both kinds with descriptions, grants across the agents, a rotation policy with
+//! one overdue secret, an expired one, several versions, and some runtime reads and a denial.
+//! Written through the same domain functions as the dashboard, as the demo admin; only the
+//! clock (version ages) and the runtime reads, which need a running server, are set directly.
+
+use super::db::Pool;
+use super::demo::ADMIN;
+use super::identity::{access, users};
+use super::keys::crypto::Keyring;
+use super::secrets::{lifecycle, store};
+use super::{now, DomainError};
+use crate::model::secrets::{PairInput, ValueInput};
+
+const DAY: i64 = 86_400;
+
+fn single(value: &str) -> ValueInput {
+    ValueInput {
+        kind: "single".into(),
+        value: value.into(),
+        pairs: Vec::new(),
+    }
+}
+
+fn pairs(pairs: &[(&str, &str)]) -> ValueInput {
+    ValueInput {
+        kind: "pairs".into(),
+        value: String::new(),
+        pairs: pairs
+            .iter()
+            .map(|(k, v)| PairInput {
+                key: (*k).into(),
+                value: (*v).into(),
+            })
+            .collect(),
+    }
+}
+
+async fn agent_id(pool: &Pool, ws: i64, name: &str) -> Result<i64, DomainError> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM agents WHERE workspace_id = $1 AND name = $2")
+            .bind(ws)
+            .bind(name)
+            .fetch_one(pool)
+            .await?,
+    )
+}
+
+/// Moves a secret and its versions `days` into the past (the demo's history has an age).
+async fn age(pool: &Pool, ws: i64, name: &str, days: i64) -> Result<(), DomainError> {
+    for sql in [
+        "UPDATE secret_versions SET created_at = created_at - $1 \
+         WHERE secret_id = (SELECT id FROM secrets WHERE workspace_id = $2 AND name = $3)",
+        "UPDATE secrets SET created_at = created_at - $1 WHERE workspace_id = $2 AND name = $3",
+    ] {
+        sqlx::query(sql)
+            .bind(days * DAY)
+            .bind(ws)
+            .bind(name)
+            .execute(pool)
+            .await?;
+    }
+    Ok(())
+}
+
+/// A runtime read (or refusal) as the audit writer records it, `minutes_ago`.
+async fn runtime_event(
+    pool: &Pool,
+    ws: i64,
+    (agent_id, agent): (i64, &str),
+    secret: &str,
+    outcome: &str,
+    minutes_ago: i64,
+) -> Result<(), DomainError> {
+    let at = now() - minutes_ago * 60;
+    let action = if outcome == "ok" {
+        "secret.read"
+    } else {
+        "secret.read_denied"
+    };
+    sqlx::query(
+        "INSERT INTO audit_events (workspace_id, actor, action, secret_name, detail, agent_id, agent_name, \
+           token_prefix, outcome, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'svt_demo0000', $8, $9, $9)",
+    )
+    .bind(ws)
+    .bind(format!("agent {agent}"))
+    .bind(action)
+    .bind(secret)
+    .bind(format!("{outcome} with token svt_demo0000…"))
+    .bind(agent_id)
+    .bind(agent)
+    .bind(outcome)
+    .bind(at)
+    .execute(pool)
+    .await?;
+    if outcome == "ok" {
+        sqlx::query(
+            "INSERT INTO secret_reads (secret_id, agent_id, last_read_at) \
+             SELECT id, $1, $2 FROM secrets WHERE workspace_id = $3 AND name = $4",
+        )
+        .bind(agent_id)
+        .bind(at)
+        .bind(ws)
+        .bind(secret)
+        .execute(pool)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Fills acme's Secrets tab, once: does nothing when acme already has a secret.
+pub async fn seed(pool: &Pool, keyring: &Keyring) -> Result<bool, DomainError> {
+    let admin = users::find_by_email(pool, ADMIN.email)
+        .await?
+        .ok_or(DomainError::NotFound("demo admin"))?;
+    let who = access::signed_in(pool, Some(admin.id)).await?;
+    let gate = access::require_secrets_admin(pool, &who, "acme").await?;
+    let ws = gate.workspace().id;
+    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM secrets WHERE workspace_id = $1")
+        .bind(ws)
+        .fetch_one(pool)
+        .await?;
+    if existing > 0 {
+        return Ok(false);
+    }
+    let billing = agent_id(pool, ws, "billing-worker").await?;
+    let support = agent_id(pool, ws, "support-bot").await?;
+    let create = |name: &'static str,
+                  description: &'static str,
+                  value: ValueInput,
+                  agents: Vec<i64>| {
+        let gate = &gate;
+        async move { store::create(pool, keyring, gate, name, description, &value, &agents).await }
+    };
+    create(
+        "stripe_api_key",
+        "Stripe live secret key: charges and refunds by the billing worker",
+        single("sk_live_demo_51Hx0000000000000000000000"),
+        vec![billing],
+    )
+    .await?;
+    store::replace_value(
+        pool,
+        keyring,
+        &gate,
+        "stripe_api_key",
+        1,
+        &single("sk_live_demo_51Hx1111111111111111111111"),
+    )
+    .await?;
+    lifecycle::set_policy(pool, &gate, "stripe_api_key", "90", "").await?;
+    create(
+        "database_url",
+        "Primary PostgreSQL connection string (rotated monthly)",
+        single("postgres://billing:demo-password@db.acme.internal:5432/billing"),
+        vec![billing],
+    )
+    .await?;
+    lifecycle::set_policy(pool, &gate, "database_url", "30", "").await?;
+    age(pool, ws, "database_url", 45).await?;
+    create(
+        "google_oauth_client",
+        "Google OAuth client for staff sign-in to the support console",
+        pairs(&[
+            ("client_id", "demo-1234.apps.googleusercontent.com"),
+            ("client_secret", "GOCSPX-demo"),
+        ]),
+        vec![support, billing],
+    )
+    .await?;
+    create(
+        "sendgrid_api_key",
+        "Transactional email (receipts, password resets)",
+        single("SG.demo.0000000000000000"),
+        vec![support],
+    )
+    .await?;
+    lifecycle::set_policy(pool, &gate, "sendgrid_api_key", "365", "").await?;
+    create(
+        "legacy_ftp_password",
+        "Old partner FTP drop; the partner moved to SFTP",
+        single("ftp-demo-password"),
+        Vec::new(),
+    )
+    .await?;
+    let yesterday = time::OffsetDateTime::now_utc() - time::Duration::days(1);
+    lifecycle::set_policy(
+        pool,
+        &gate,
+        "legacy_ftp_password",
+        "none",
+        &yesterday.date().to_string(),
+    )
+    .await?;
+    age(pool, ws, "legacy_ftp_password", 200).await?;
+    for (agent, secret, outcome, minutes_ago) in [
+        ((billing, "billing-worker"), "stripe_api_key", "ok", 3),
+        ((billing, "billing-worker"), "database_url", "ok", 5),
+        ((support, "support-bot"), "google_oauth_client", "ok", 12),
+        ((support, "support-bot"), "sendgrid_api_key", "ok", 40),
+        (
+            (support, "support-bot"),
+            "stripe_api_key",
+            "missing_access",
+            30,
+        ),
+    ] {
+        runtime_event(pool, ws, agent, secret, outcome, minutes_ago).await?;
+    }
+    Ok(true)
+}
