@@ -20,4 +20,16 @@ await page.screenshot({ path: '../docs/secrets-list.png', fullPage: true });
 await page.goto(`${base}/w/acme/secret/stripe_api_key`);
 await page.locator('body[data-hydrated="true"]').waitFor();
 await page.screenshot({ path: '../docs/secret-detail.png', fullPage: true });
+await page.goto(`${base}/w/acme`);
+await page.locator('body[data-hydrated="true"]').waitFor();
+await page.getByText('Recent changes').waitFor();
+await page.screenshot({ path: '../docs/overview.png', fullPage: true });
+await page.goto(`${base}/w/acme/secrets/import`);
+await page.locator('body[data-hydrated="true"]').waitFor();
+await page.getByLabel('Or paste it here').fill(
+  '# billing service\nSTRIPE-WEBHOOK-SECRET=whsec_demo\nsentry_dsn=https://key@sentry.example/1\ndatabase_url=postgres://new\nnot a line\n',
+);
+await page.getByRole('button', { name: 'Preview' }).click();
+await page.getByTestId('import-summary').waitFor();
+await page.screenshot({ path: '../docs/import-preview.png', fullPage: true });
 await browser.close();
