@@ -3,11 +3,12 @@ use leptos_meta::Title;
 use leptos_router::components::{Outlet, A};
 
 use crate::api::auth::Logout;
+use crate::api::secrets::read::load_overview;
 use crate::api::workspace::workspace_context;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::params::use_workspace_slug;
 use crate::model::{WorkspaceSummary, WorkspaceView};
-use crate::pages::secrets::overview::SecretsDashboard;
+use crate::pages::secrets::overview::Dashboard;
 
 /// `/w/{ws}/...`: the top bar with tabs around the page.
 #[component]
@@ -113,6 +114,8 @@ pub fn SignOutButton() -> impl IntoView {
 pub fn WorkspaceHome() -> impl IntoView {
     let ws = use_workspace_slug();
     let frame = Resource::new(move || ws.get(), workspace_context);
+    // Refused (and not shown) unless the caller is an admin of a flagged workspace.
+    let overview = Resource::new(move || ws.get(), load_overview);
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -120,6 +123,7 @@ pub fn WorkspaceHome() -> impl IntoView {
                     Ok(f) => f,
                     Err(e) => return view! { <ErrorPanel error=e/> }.into_any(),
                 };
+                let dashboard = overview.await.ok().filter(|_| f.secrets_tab);
                 {
                     let base = format!("/w/{}", f.slug);
                     view! {
@@ -145,7 +149,7 @@ pub fn WorkspaceHome() -> impl IntoView {
                                     </a>
                                 })}
                             </div>
-                            {f.secrets_tab.then(|| view! { <SecretsDashboard ws=f.slug.clone()/> })}
+                            {dashboard.map(|o| view! { <Dashboard o ws=f.slug.clone()/> })}
                         </section>
                     }
                     .into_any()

@@ -3,32 +3,14 @@
 
 use leptos::prelude::*;
 
-use crate::api::secrets::read::load_overview;
-use crate::components::error_panel::ErrorPanel;
 use crate::model::secrets::SecretsOverview;
 use crate::model::AuditEventView;
 use crate::time_fmt::format_utc;
 
+/// The dashboard of workspace `ws` (the page loads `o` with the workspace frame, so that
+/// both hydrate together).
 #[component]
-pub fn SecretsDashboard(ws: String) -> impl IntoView {
-    let ws_for_links = ws.clone();
-    let data = Resource::new(move || ws.clone(), load_overview);
-    view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading the overview…"</p> }>
-            {move || {
-                let ws_for_links = ws_for_links.clone();
-                Suspend::new(async move {
-                match data.await {
-                    Ok(o) => view! { <Dashboard o ws=ws_for_links.clone()/> }.into_any(),
-                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                }
-            })}}
-        </Suspense>
-    }
-}
-
-#[component]
-fn Dashboard(o: SecretsOverview, ws: String) -> impl IntoView {
+pub fn Dashboard(o: SecretsOverview, ws: String) -> impl IntoView {
     let base = format!("/w/{ws}");
     let stat = |count: i64, label: &'static str, path: &'static str, alert: bool| {
         let href = format!("{base}/{path}");
