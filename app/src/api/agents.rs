@@ -34,12 +34,26 @@ pub async fn create_agent(ws: String, name: String) -> Result<AgentView, AppErro
 #[server(endpoint = "agents/tokens")]
 pub async fn agent_tokens(ws: String, agent: String) -> Result<AgentTokensPage, AppError> {
     use super::ctx;
-    use crate::domain::{admin::tokens, identity::access};
+    use crate::domain::admin::{agents, token_policy, tokens};
+    use crate::domain::identity::access;
+    use crate::domain::secrets::readers;
     ctx::respond(async move {
         let (state, who) = ctx::signed_in().await?;
         let admin = access::require_admin(&state.pool, &who, &ws).await?;
+        let ws_id = admin.workspace().id;
+        let tokens = tokens::list(&state.pool, ws_id, &agent).await?;
+        // Secret names belong to the Secrets tab: only where the vault is on.
+        let reads = match access::require_secrets_admin(&state.pool, &who, &ws).await {
+            Ok(gate) => {
+                let agent_id = agents::id_of(&state.pool, ws_id, &agent).await?;
+                readers::of_agent(&state.pool, &gate, agent_id).await?
+            }
+            Err(_) => Vec::new(),
+        };
         Ok(AgentTokensPage {
-            tokens: tokens::list(&state.pool, admin.workspace().id, &agent).await?,
+            tokens,
+            default_lifetime: token_policy::default_lifetime(&state.pool, ws_id).await?,
+            reads,
             agent,
         })
     })
@@ -55,13 +69,13 @@ pub async fn issue_token(
     lifetime: Option<String>,
 ) -> Result<IssuedTokenView, AppError> {
     use super::ctx;
-    use crate::domain::{admin::tokens, identity::access};
+    use crate::domain::{admin::token_policy, admin::tokens, identity::access};
     ctx::respond(async move {
         let (state, who) = ctx::signed_in().await?;
         let admin = access::require_admin(&state.pool, &who, &ws).await?;
         ctx::recently_verified(&state).await?;
-        let lifetime = tokens::lifetime(lifetime.as_deref().unwrap_or_default())
-            .map_err(crate::domain::DomainError::from)?;
+        let lifetime =
+            token_policy::resolve(&state.pool, &admin, &lifetime.unwrap_or_default()).await?;
         let issued = tokens::issue(&state.pool, &admin, &agent, lifetime).await?;
         Ok(IssuedTokenView {
             token: secrecy::ExposeSecret::expose_secret(&issued.token).to_string(),
@@ -82,13 +96,13 @@ pub async fn rotate_token(
     lifetime: Option<String>,
 ) -> Result<IssuedTokenView, AppError> {
     use super::ctx;
-    use crate::domain::{admin::tokens, identity::access};
+    use crate::domain::{admin::token_policy, admin::tokens, identity::access};
     ctx::respond(async move {
         let (state, who) = ctx::signed_in().await?;
         let admin = access::require_admin(&state.pool, &who, &ws).await?;
         ctx::recently_verified(&state).await?;
-        let lifetime = tokens::lifetime(lifetime.as_deref().unwrap_or_default())
-            .map_err(crate::domain::DomainError::from)?;
+        let lifetime =
+            token_policy::resolve(&state.pool, &admin, &lifetime.unwrap_or_default()).await?;
         let issued = tokens::rotate(
             &state.pool,
             &admin,
@@ -114,6 +128,19 @@ pub async fn revoke_token(ws: String, agent: String, token_id: i64) -> Result<()
         let (state, who) = ctx::signed_in().await?;
         let admin = access::require_admin(&state.pool, &who, &ws).await?;
         Ok(tokens::revoke(&state.pool, &admin, &agent, token_id).await?)
+    })
+    .await
+}
+
+/// Sets the workspace's default lifetime for new tokens (days, or `never`).
+#[server(endpoint = "agents/token_default")]
+pub async fn set_token_default(ws: String, lifetime: String) -> Result<Option<i64>, AppError> {
+    use super::ctx;
+    use crate::domain::{admin::token_policy, identity::access};
+    ctx::respond(async move {
+        let (state, who) = ctx::signed_in().await?;
+        let admin = access::require_admin(&state.pool, &who, &ws).await?;
+        Ok(token_policy::set_default_lifetime(&state.pool, &admin, &lifetime).await?)
     })
     .await
 }

@@ -123,9 +123,6 @@ pub const TOKEN_LIFETIMES: [(&str, &str); 5] = [
     ("never", "Never expires"),
 ];
 
-/// The lifetime a new token gets unless the admin picks another.
-pub const DEFAULT_TOKEN_LIFETIME_DAYS: i64 = 90;
-
 /// How long an old token stays valid after a rotation, by form value (hours).
 pub const ROTATION_OVERLAPS: [(&str, &str); 4] = [
     ("0", "No overlap"),
@@ -153,6 +150,20 @@ impl std::fmt::Debug for IssuedTokenView {
 pub struct AgentTokensPage {
     pub agent: String,
     pub tokens: Vec<TokenView>,
+    /// The workspace's default lifetime for new tokens (`None`: never expire).
+    pub default_lifetime: Option<i64>,
+    /// The secrets this agent may read and its last read of each (empty when the
+    /// workspace's secrets vault is off).
+    pub reads: Vec<AgentRead>,
+}
+
+/// A secret an agent may read, and when it last did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentRead {
+    pub secret: String,
+    pub last_read_at: Option<i64>,
+    /// Not read for 30 days (since the grant, if never).
+    pub unused: bool,
 }
 
 /// One audit event as shown and exported. Never holds a value.

@@ -2,13 +2,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::agents::{agent_tokens, IssueToken, RevokeToken, RotateToken};
+use crate::api::agents::{agent_tokens, IssueToken, RevokeToken, RotateToken, SetTokenDefault};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::field::{last_error, FormError};
 use crate::components::params::use_workspace_slug;
 use crate::components::reauth::{retry_last, ReauthPrompt};
 use crate::components::table::Columns;
-use crate::model::{TokenView, DEFAULT_TOKEN_LIFETIME_DAYS, ROTATION_OVERLAPS, TOKEN_LIFETIMES};
+use crate::model::{AgentRead, TokenView, ROTATION_OVERLAPS, TOKEN_LIFETIMES};
 use crate::pages::secrets::refresh_on_success;
 use crate::time_fmt::format_utc;
 
@@ -21,7 +21,9 @@ pub fn AgentPage() -> impl IntoView {
     let issue = ServerAction::<IssueToken>::new();
     let revoke = ServerAction::<RevokeToken>::new();
     let rotate = ServerAction::<RotateToken>::new();
+    let set_default = ServerAction::<SetTokenDefault>::new();
     let refresh = RwSignal::new(0u32);
+    refresh_on_success(set_default.value(), refresh);
     refresh_on_success(issue.value(), refresh);
     refresh_on_success(revoke.value(), refresh);
     refresh_on_success(rotate.value(), refresh);
@@ -53,8 +55,9 @@ pub fn AgentPage() -> impl IntoView {
                     <div class="field">
                         <label for="token-lifetime">"Lifetime"</label>
                         <select id="token-lifetime" name="lifetime">
+                            <option value="" selected=true>"Workspace default"</option>
                             {TOKEN_LIFETIMES.into_iter().map(|(value, label)| view! {
-                                <option value=value selected=value == DEFAULT_TOKEN_LIFETIME_DAYS.to_string()>{label}</option>
+                                <option value=value>{label}</option>
                             }).collect_view()}
                         </select>
                     </div>
@@ -77,7 +80,13 @@ pub fn AgentPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match page.await {
                         Ok(p) if p.tokens.is_empty() => view! { <p class="empty">"No tokens yet."</p> }.into_any(),
-                        Ok(p) => view! { <TokenTable tokens=p.tokens ws=ws.get_untracked() agent=p.agent revoke rotate/> }.into_any(),
+                        Ok(p) => view! {
+                            <TokenTable tokens=p.tokens ws=ws.get_untracked() agent=p.agent revoke rotate/>
+                            <div class="grid-2">
+                                <DefaultLifetime ws=ws.get_untracked() current=p.default_lifetime action=set_default/>
+                                <Reads reads=p.reads/>
+                            </div>
+                        }.into_any(),
                         Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
                     }
                 })}
@@ -159,5 +168,58 @@ fn status(t: &TokenView) -> &'static str {
         "expired"
     } else {
         "active"
+    }
+}
+
+/// The workspace's default lifetime for new tokens.
+#[component]
+fn DefaultLifetime(
+    ws: String,
+    current: Option<i64>,
+    action: ServerAction<SetTokenDefault>,
+) -> impl IntoView {
+    let current = current.map_or("never".to_string(), |d| d.to_string());
+    view! {
+        <section class="card" aria-labelledby="default-lifetime-title">
+            <h2 id="default-lifetime-title">"New tokens in this workspace"</h2>
+            <ActionForm action>
+                <input type="hidden" name="ws" value=ws/>
+                <div class="field">
+                    <label for="default-lifetime">"Default lifetime"</label>
+                    <select id="default-lifetime" name="lifetime">
+                        {TOKEN_LIFETIMES.into_iter().map(|(value, label)| view! {
+                            <option value=value selected=value == current>{label}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <FormError error=last_error(action.value()) fields=&[]/>
+                <button type="submit" class="btn">"Save default"</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// The secrets this agent may read and its last read of each.
+#[component]
+fn Reads(reads: Vec<AgentRead>) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="reads-title">
+            <h2 id="reads-title">"Secrets it reads"</h2>
+            {if reads.is_empty() {
+                view! { <p class="help">"No secret is granted to this agent."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="readers" data-testid="agent-reads">
+                        {reads.into_iter().map(|r| view! {
+                            <li>
+                                <span class="mono">{r.secret}</span> ": "
+                                {r.last_read_at.map(|at| format!("last read {}", format_utc(at))).unwrap_or_else(|| "never read".into())}
+                                {r.unused.then(|| view! { " " <span class="badge badge-due">"unused for 30 days"</span> })}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
     }
 }

@@ -192,3 +192,48 @@ async fn rotation_keeps_the_old_token_for_the_overlap_and_then_refuses_it() {
             .unwrap();
     assert_eq!(rotations, 2);
 }
+
+#[tokio::test]
+async fn the_workspace_default_lifetime_applies_to_new_tokens_unless_one_is_chosen() {
+    let (app, admin) = with_secret().await;
+    let set = |lifetime: &'static str| {
+        let (app, admin) = (&app, &admin);
+        async move {
+            app.call(
+                admin,
+                "agents/token_default",
+                &[("ws", "acme"), ("lifetime", lifetime)],
+            )
+            .await
+        }
+    };
+    expect_status(set("30").await, StatusCode::OK).await;
+    let issued = issue(&app, &admin, None).await;
+    let expires = issued["view"]["expires_at"].as_i64().unwrap();
+    assert!((now() + 30 * DAY - 60..=now() + 30 * DAY).contains(&expires));
+    let chosen = issue(&app, &admin, Some("1")).await;
+    assert!(chosen["view"]["expires_at"].as_i64().unwrap() < now() + 2 * DAY);
+    expect_status(set("never").await, StatusCode::OK).await;
+    assert_eq!(
+        issue(&app, &admin, None).await["view"]["expires_at"],
+        Value::Null
+    );
+    let body = expect_status(set("0").await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(body.contains("lifetime"), "{body}");
+    let member = app.signed_in(crate::helpers::MEMBER).await;
+    let res = app
+        .call(
+            &member,
+            "agents/token_default",
+            &[("ws", "acme"), ("lifetime", "1")],
+        )
+        .await;
+    expect_status(res, StatusCode::FORBIDDEN).await;
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_events WHERE action = 'workspace.token_lifetime'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, 2);
+}

@@ -101,6 +101,26 @@ async fn last_reads_are_kept_per_secret_and_agent_and_a_quiet_month_flags_them_u
     let detail = tab.detail("read_key").await.json().await;
     assert_eq!(reader(&detail, "billing-worker")["unused"], false);
     assert_eq!(reader(&detail, "support-bot")["unused"], true);
+    // The agent's page lists what it may read and when it last did.
+    let res = app
+        .call(
+            &admin,
+            "agents/tokens",
+            &[("ws", "acme"), ("agent", "billing-worker")],
+        )
+        .await;
+    let page: Value = serde_json::from_str(&expect_status(res, StatusCode::OK).await).unwrap();
+    let reads = page["reads"].as_array().unwrap();
+    let names: Vec<&str> = reads
+        .iter()
+        .map(|r| r["secret"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["idle_key", "read_key"]);
+    assert_eq!(
+        (reads[0]["unused"].clone(), reads[1]["unused"].clone()),
+        (Value::Bool(true), Value::Bool(false))
+    );
+    assert!(reads[1]["last_read_at"].is_i64());
 }
 
 #[tokio::test]

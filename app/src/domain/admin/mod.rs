@@ -9,4 +9,5 @@ pub mod flag;
 pub mod memberships;
 pub mod sign_out;
 pub mod token_identity;
+pub mod token_policy;
 pub mod tokens;

@@ -13,7 +13,7 @@ use crate::domain::db::Pool;
 use crate::domain::identity::access::Admin;
 use crate::domain::validate::FieldError;
 use crate::domain::{now, DomainError};
-use crate::model::{TokenView, DEFAULT_TOKEN_LIFETIME_DAYS};
+use crate::model::TokenView;
 
 use super::token_identity::{hash, TOKEN_TAG};
 
@@ -29,7 +29,6 @@ struct TokenRow {
 
 const PREFIX_LEN: usize = 12;
 const DAY: i64 = 86_400;
-pub const MAX_LIFETIME_DAYS: i64 = 3650;
 pub const MAX_OVERLAP_HOURS: i64 = 720;
 
 /// A new token: `svt_` + 43 base64url characters (32 random bytes).
@@ -55,24 +54,6 @@ async fn agent_id(pool: &Pool, workspace_id: i64, agent: &str) -> Result<i64, Do
         .fetch_optional(pool)
         .await?
         .ok_or(DomainError::NotFound("agent"))
-}
-
-/// A lifetime from the form: days from 1 to 3650, `never` (only by explicit choice), or
-/// empty for the default of 90 days. `None`: never expires.
-pub fn lifetime(raw: &str) -> Result<Option<i64>, FieldError> {
-    match raw.trim() {
-        "" => Ok(Some(DEFAULT_TOKEN_LIFETIME_DAYS)),
-        "never" => Ok(None),
-        days => days
-            .parse::<i64>()
-            .ok()
-            .filter(|d| (1..=MAX_LIFETIME_DAYS).contains(d))
-            .map(Some)
-            .ok_or((
-                "lifetime",
-                format!("A token lives 1 to {MAX_LIFETIME_DAYS} days, or never expires."),
-            )),
-    }
 }
 
 /// How many hours an old token stays valid after its rotation: 0 to 720 (30 days).
@@ -279,13 +260,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn lifetimes_default_to_90_days_and_never_is_explicit() {
-        assert_eq!(lifetime(""), Ok(Some(90)));
-        assert_eq!(lifetime("never"), Ok(None));
-        assert_eq!(lifetime("1"), Ok(Some(1)));
-        for bad in ["0", "3651", "forever", "-5"] {
-            assert!(lifetime(bad).is_err(), "{bad}");
-        }
+    fn overlaps_are_0_to_720_hours() {
         assert!(overlap(721).is_err() && overlap(-1).is_err());
         assert_eq!(overlap(24), Ok(24));
     }

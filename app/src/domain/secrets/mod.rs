@@ -11,6 +11,7 @@ pub mod lifecycle;
 pub mod matrix;
 pub mod overview;
 pub mod query;
+pub mod readers;
 pub mod sealing;
 pub mod store;
 pub mod trash;
