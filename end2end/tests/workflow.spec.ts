@@ -26,7 +26,7 @@ test('an agent gets a token, is granted in the matrix, reads over HTTP, loses ac
   await expectNoSeriousA11yViolations(page);
 
   // A token for one day shows when it expires (newest first).
-  await page.getByLabel('Lifetime').selectOption('1');
+  await page.getByLabel('Lifetime', { exact: true }).selectOption('1');
   await page.getByRole('button', { name: 'Issue a new token' }).click();
   await expect(page.getByTestId('new-token')).not.toHaveValue(token);
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);

@@ -351,7 +351,10 @@ async fn vault_clients_find_health_their_token_and_a_kv_version_2_mount() {
         d["meta"],
         json!({ "workspace": "acme", "agent": "billing-worker" })
     );
-    assert_eq!((&d["ttl"], &d["expire_time"]), (&json!(0), &Value::Null));
+    // The token lives 90 days (the default): Vault's ttl and expire_time say so.
+    let ttl = d["ttl"].as_i64().unwrap();
+    assert!((90 * 86_400 - 120..=90 * 86_400).contains(&ttl), "{ttl}");
+    assert!(is_rfc3339_utc(&d["expire_time"]), "{d}");
     assert_eq!(
         (&d["renewable"], &d["type"]),
         (&json!(false), &json!("service"))

@@ -43,7 +43,7 @@ async fn hvac_reads_granted_secrets_and_versions_and_meets_vaults_refusals() {
         "forbidden_path": "payroll_db",
         "pairs_path": "oauth_client",
         "pairs_data": { "client_id": "cid-1", "client_secret": "cs-2" },
-        "token": { "display_name": "billing-worker", "type": "service", "ttl": 0 },
+        "token": { "display_name": "billing-worker", "type": "service", "renewable": false },
         "health": { "initialized": true, "sealed": false, "standby": false },
         "revoked_token": revoked,
     });

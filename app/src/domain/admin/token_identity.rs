@@ -97,16 +97,19 @@ pub async fn authenticate(pool: &Pool, token: &str) -> Result<Option<AgentIdenti
     Ok(row.map(AgentIdentity::from))
 }
 
-/// When a token was issued, and the slug of its workspace: what a token's own lookup shows.
+/// When a token was issued and expires, and the slug of its workspace: what a token's own
+/// lookup shows.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct TokenFacts {
     pub created_at: i64,
     pub workspace: String,
+    /// `None`: never expires.
+    pub expires_at: Option<i64>,
 }
 
 pub async fn facts(pool: &Pool, token_id: i64) -> Result<Option<TokenFacts>, DomainError> {
     Ok(sqlx::query_as(
-        "SELECT t.created_at, w.slug AS workspace FROM agent_tokens t \
+        "SELECT t.created_at, w.slug AS workspace, t.expires_at FROM agent_tokens t \
          JOIN agents a ON a.id = t.agent_id JOIN workspaces w ON w.id = a.workspace_id \
          WHERE t.id = $1",
     )

@@ -77,7 +77,7 @@ pub async fn lookup_self(
         creation_ttl: 0,
         display_name: agent.agent_name,
         entity_id: String::new(),
-        expire_time: None,
+        expire_time: facts.expires_at.map(rfc3339),
         explicit_max_ttl: 0,
         id: String::new(),
         issue_time: rfc3339(facts.created_at),
@@ -87,7 +87,7 @@ pub async fn lookup_self(
         path: "auth/token/create".to_string(),
         policies: vec!["default".to_string()],
         renewable: false,
-        ttl: 0,
+        ttl: facts.expires_at.map_or(0, |at| (at - now()).max(0)),
         token_type: "service".to_string(),
     };
     Ok(ok(&envelope(body, "token")))

@@ -95,7 +95,7 @@ pub struct TokenLookup {
     /// The agent's name.
     pub display_name: String,
     pub entity_id: String,
-    /// Null: agent tokens do not expire.
+    /// When the token expires (RFC 3339, UTC); null for a token that never expires.
     pub expire_time: Option<String>,
     pub explicit_max_ttl: i64,
     pub id: String,
@@ -107,6 +107,7 @@ pub struct TokenLookup {
     pub path: String,
     pub policies: Vec<String>,
     pub renewable: bool,
+    /// Seconds left; 0 for a token that never expires (as Vault's root token).
     pub ttl: i64,
     #[serde(rename = "type")]
     pub token_type: String,
