@@ -69,18 +69,11 @@ pub async fn issue_token(
     lifetime: Option<String>,
 ) -> Result<IssuedTokenView, AppError> {
     use super::ctx;
-    use crate::domain::{admin::token_policy, admin::tokens, identity::access};
+    use crate::domain::admin::tokens;
     ctx::respond(async move {
-        let (state, who) = ctx::signed_in().await?;
-        let admin = access::require_admin(&state.pool, &who, &ws).await?;
-        ctx::recently_verified(&state).await?;
-        let lifetime =
-            token_policy::resolve(&state.pool, &admin, &lifetime.unwrap_or_default()).await?;
+        let (state, admin, lifetime) = ctx::token_issuer(&ws, lifetime).await?;
         let issued = tokens::issue(&state.pool, &admin, &agent, lifetime).await?;
-        Ok(IssuedTokenView {
-            token: secrecy::ExposeSecret::expose_secret(&issued.token).to_string(),
-            view: issued.view,
-        })
+        Ok(IssuedTokenView::from(issued))
     })
     .await
 }
@@ -96,13 +89,9 @@ pub async fn rotate_token(
     lifetime: Option<String>,
 ) -> Result<IssuedTokenView, AppError> {
     use super::ctx;
-    use crate::domain::{admin::token_policy, admin::tokens, identity::access};
+    use crate::domain::admin::tokens;
     ctx::respond(async move {
-        let (state, who) = ctx::signed_in().await?;
-        let admin = access::require_admin(&state.pool, &who, &ws).await?;
-        ctx::recently_verified(&state).await?;
-        let lifetime =
-            token_policy::resolve(&state.pool, &admin, &lifetime.unwrap_or_default()).await?;
+        let (state, admin, lifetime) = ctx::token_issuer(&ws, lifetime).await?;
         let issued = tokens::rotate(
             &state.pool,
             &admin,
@@ -112,10 +101,7 @@ pub async fn rotate_token(
             lifetime,
         )
         .await?;
-        Ok(IssuedTokenView {
-            token: secrecy::ExposeSecret::expose_secret(&issued.token).to_string(),
-            view: issued.view,
-        })
+        Ok(IssuedTokenView::from(issued))
     })
     .await
 }

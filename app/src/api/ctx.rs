@@ -40,6 +40,28 @@ pub async fn recently_verified(state: &AppState) -> Result<(), AppError> {
     crate::session::recently_verified(state, &session().await?).await
 }
 
+/// For issuing or rotating a token: an admin of `ws` who entered their password recently, and
+/// the lifetime asked for (empty: the workspace's default).
+pub async fn token_issuer(
+    ws: &str,
+    lifetime: Option<String>,
+) -> Result<
+    (
+        AppState,
+        crate::domain::identity::access::Admin,
+        Option<i64>,
+    ),
+    AppError,
+> {
+    use crate::domain::{admin::token_policy, identity::access};
+    let (state, who) = signed_in().await?;
+    let admin = access::require_admin(&state.pool, &who, ws).await?;
+    recently_verified(&state).await?;
+    let raw = lifetime.unwrap_or_default();
+    let lifetime = token_policy::resolve(&state.pool, &admin, &raw).await?;
+    Ok((state, admin, lifetime))
+}
+
 /// Runs a server function body; on error sets the reply's HTTP status to match.
 pub async fn respond<T>(body: impl Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
     let result = body.await;

@@ -158,6 +158,18 @@ pub fn display_name(field: &'static str, raw: &str) -> Result<String, FieldError
     }
 }
 
+/// "" (none) or a date `YYYY-MM-DD`, as Unix seconds at 00:00 UTC that day.
+pub fn date(field: &'static str, raw: &str) -> Result<Option<i64>, FieldError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(raw, format)
+        .map(|d| Some(d.midnight().assume_utc().unix_timestamp()))
+        .map_err(|_| (field, "Use a date like 2027-01-31.".to_string()))
+}
+
 /// A page number from a request: negative is the first page, absurdly large is past the end.
 pub fn page_number(raw: i64) -> i64 {
     raw.clamp(0, MAX_PAGE)

@@ -11,22 +11,17 @@ use app::model::import::ImportOptions;
 
 use crate::helpers::{demo_admin_gate, expect_status, spawn_app, TestApp, ADMIN};
 
-async fn call(
-    app: &TestApp,
-    admin: &Client,
-    function: &str,
-    text: &str,
-    flags: &[&str],
-) -> reqwest::Response {
+/// `secrets/import` as the page posts it: a preview, or the import with the flag `confirm`.
+async fn call(app: &TestApp, admin: &Client, text: &str, flags: &[&str]) -> reqwest::Response {
     let mut form = vec![("ws", "acme"), ("text", text)];
     for flag in flags {
         form.push((flag, "true"));
     }
-    app.call(admin, function, &form).await
+    app.call(admin, "secrets/import", &form).await
 }
 
 async fn preview(app: &TestApp, admin: &Client, text: &str, flags: &[&str]) -> Value {
-    let res = call(app, admin, "secrets/import_preview", text, flags).await;
+    let res = call(app, admin, text, flags).await;
     serde_json::from_str(&expect_status(res, StatusCode::OK).await).unwrap()
 }
 
@@ -69,7 +64,7 @@ async fn a_preview_names_each_entry_writes_nothing_and_an_invalid_import_writes_
         "a preview never shows a value"
     );
 
-    let res = call(&app, &admin, "secrets/import", &text, &[]).await;
+    let res = call(&app, &admin, &text, &["confirm"]).await;
     let body = expect_status(res, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert!(body.contains("nothing was imported"), "{body}");
     assert_eq!(app.count("secrets").await, 1);
@@ -86,7 +81,7 @@ async fn a_preview_names_each_entry_writes_nothing_and_an_invalid_import_writes_
             ("db_url".into(), "\"New\"".into()),
         ]
     );
-    let res = call(&app, &admin, "secrets/import", text, &["accept", "replace"]).await;
+    let res = call(&app, &admin, text, &["accept", "replace", "confirm"]).await;
     let done: Value = serde_json::from_str(&expect_status(res, StatusCode::OK).await).unwrap();
     assert_eq!(
         (&done["new"], &done["replaced"]),
@@ -118,7 +113,7 @@ async fn a_preview_names_each_entry_writes_nothing_and_an_invalid_import_writes_
 
     // A JSON object: strings are single values, objects of strings key/value pairs.
     let json = r#"{"oauth_app": {"client_id": "c", "client_secret": "s"}, "webhook_token": "t"}"#;
-    let res = call(&app, &admin, "secrets/import", json, &[]).await;
+    let res = call(&app, &admin, json, &["confirm"]).await;
     expect_status(res, StatusCode::OK).await;
     let detail = app
         .secrets_tab(&admin, "acme")

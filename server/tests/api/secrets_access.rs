@@ -12,6 +12,10 @@ fn calls(ws: &'static str) -> Vec<(&'static str, Vec<(&'static str, &'static str
     vec![
         ("secrets/list", vec![("ws", ws)]),
         ("secrets/overview", vec![("ws", ws)]),
+        (
+            "secrets/import",
+            vec![("ws", ws), ("text", "planted=x"), ("confirm", "true")],
+        ),
         ("secrets/detail", vec![("ws", ws), target]),
         ("secrets/agents", vec![("ws", ws)]),
         ("secrets/trash", vec![("ws", ws)]),
@@ -154,6 +158,7 @@ async fn an_admin_of_another_workspace_is_denied_and_sees_nothing() {
             f,
             "secrets/list"
                 | "secrets/overview"
+                | "secrets/import"
                 | "secrets/agents"
                 | "secrets/trash"
                 | "secrets/create"

@@ -47,6 +47,16 @@ pub struct IssuedToken {
     pub view: TokenView,
 }
 
+impl From<IssuedToken> for crate::model::IssuedTokenView {
+    /// The one response that carries a token's text.
+    fn from(issued: IssuedToken) -> Self {
+        crate::model::IssuedTokenView {
+            token: issued.token.expose_secret().to_string(),
+            view: issued.view,
+        }
+    }
+}
+
 async fn agent_id(pool: &Pool, workspace_id: i64, agent: &str) -> Result<i64, DomainError> {
     sqlx::query_scalar("SELECT id FROM agents WHERE workspace_id = $1 AND name = $2")
         .bind(workspace_id)
@@ -119,14 +129,23 @@ pub async fn issue(
     lifetime_days: Option<i64>,
 ) -> Result<IssuedToken, DomainError> {
     let agent_id = agent_id(pool, admin.workspace().id, agent).await?;
-    let mut change = Change::begin(pool, admin).await?;
+    let change = Change::begin(pool, admin).await?;
+    let describe = |new: &str, until: String| format!("agent {agent}; token {new}…; {until}");
+    issue_in(change, agent_id, lifetime_days, "token.issue", describe).await
+}
+
+/// Stores a new token inside `change` and commits it with the audit event `action`, whose
+/// detail `describe` words from the new token's prefix and expiry.
+async fn issue_in(
+    mut change: Change,
+    agent_id: i64,
+    lifetime_days: Option<i64>,
+    action: &str,
+    describe: impl FnOnce(&str, String) -> String,
+) -> Result<IssuedToken, DomainError> {
     let issued = insert(&mut change, agent_id, lifetime_days).await?;
-    let detail = format!(
-        "agent {agent}; token {}…; {}",
-        issued.view.prefix,
-        until(issued.view.expires_at)
-    );
-    change.commit("token.issue", None, &detail).await?;
+    let detail = describe(&issued.view.prefix, until(issued.view.expires_at));
+    change.commit(action, None, &detail).await?;
     Ok(issued)
 }
 
@@ -158,14 +177,12 @@ pub async fn rotate(
     .fetch_optional(change.conn())
     .await?;
     let old = old.ok_or(DomainError::NotFound("token"))?;
-    let issued = insert(&mut change, agent_id, lifetime_days).await?;
-    let detail = format!(
-        "agent {agent}; token {old}… replaced by {}… ({}); the old one is valid for {overlap_hours} more hour(s)",
-        issued.view.prefix,
-        until(issued.view.expires_at)
-    );
-    change.commit("token.rotate", None, &detail).await?;
-    Ok(issued)
+    let describe = |new: &str, until: String| {
+        format!(
+            "agent {agent}; token {old}… replaced by {new}… ({until}); the old one is valid for {overlap_hours} more hour(s)"
+        )
+    };
+    issue_in(change, agent_id, lifetime_days, "token.rotate", describe).await
 }
 
 pub async fn list(

@@ -6,7 +6,7 @@ use sqlx::Any;
 
 use crate::domain::db::{like_contains, Pool};
 use crate::domain::identity::access::SecretsAdmin;
-use crate::domain::DomainError;
+use crate::domain::{validate, DomainError};
 use crate::model::{AuditEventView, AuditFilter, AuditPage};
 
 pub const PAGE_SIZE: i64 = 50;
@@ -15,21 +15,9 @@ pub const MAX_EXPORT: i64 = 100_000;
 const WHERE: &str = "workspace_id = $1 AND ($2 = '' OR secret_name = $2) AND ($3 = '' OR agent_name = $3) \
      AND ($4 = '' OR LOWER(actor) LIKE $5 ESCAPE '\\') AND ($6 = '' OR action = $6) AND created_at >= $7 AND created_at < $8";
 
-/// `YYYY-MM-DD` -> Unix seconds at 00:00 UTC.
-fn day_start(raw: &str) -> Result<Option<i64>, DomainError> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return Ok(None);
-    }
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(raw, format)
-        .map(|d| Some(d.midnight().assume_utc().unix_timestamp()))
-        .map_err(|_| DomainError::validation("from", "Use dates like 2026-11-24."))
-}
-
 fn bounds(filter: &AuditFilter) -> Result<(i64, i64), DomainError> {
-    let from = day_start(&filter.from)?.unwrap_or(i64::MIN);
-    let to = day_start(&filter.to)?
+    let from = validate::date("from", &filter.from)?.unwrap_or(i64::MIN);
+    let to = validate::date("from", &filter.to)?
         .map(|t| t + 86_400)
         .unwrap_or(i64::MAX);
     Ok((from, to))
@@ -131,7 +119,7 @@ pub async fn page(
     page: i64,
 ) -> Result<AuditPage, DomainError> {
     let ws = who.workspace().id;
-    let page = crate::domain::validate::page_number(page);
+    let page = validate::page_number(page);
     let events = rows(pool, ws, f, PAGE_SIZE, page * PAGE_SIZE).await?;
     let sql = format!("SELECT COUNT(*) FROM audit_events WHERE {WHERE}");
     let (total,): (i64,) = filtered(&sql, ws, f)?.fetch_one(pool).await?;

@@ -92,18 +92,6 @@ fn check_interval(raw: &str) -> Result<Option<i64>, FieldError> {
         ))
 }
 
-/// "" or a date `YYYY-MM-DD`: the secret is expired from 00:00 UTC that day.
-fn check_expiry(raw: &str) -> Result<Option<i64>, FieldError> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return Ok(None);
-    }
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(raw, format)
-        .map(|d| Some(d.midnight().assume_utc().unix_timestamp()))
-        .map_err(|_| ("expires_on", "Use a date like 2027-01-31.".to_string()))
-}
-
 /// How the audit trail describes a policy.
 fn describe(interval_days: Option<i64>, expires_at: Option<i64>) -> String {
     let rotate = match interval_days {
@@ -125,8 +113,10 @@ pub async fn set_policy(
     interval: &str,
     expires_on: &str,
 ) -> Result<(), DomainError> {
-    let (interval_days, expires_at) =
-        validate::all2(check_interval(interval), check_expiry(expires_on))?;
+    let (interval_days, expires_at) = validate::all2(
+        check_interval(interval),
+        validate::date("expires_on", expires_on),
+    )?;
     let mut change = Change::begin_secrets(pool, who).await?;
     let ws = change.workspace_id();
     let (id, _) = super::find(change.conn(), ws, name, Stage::Live).await?;
@@ -163,9 +153,12 @@ mod tests {
 
     #[test]
     fn an_expiry_date_is_midnight_utc() {
-        assert_eq!(check_expiry(""), Ok(None));
-        assert_eq!(check_expiry("2027-01-31"), Ok(Some(1_801_353_600)));
-        assert!(check_expiry("31/01/2027").is_err());
+        assert_eq!(validate::date("expires_on", ""), Ok(None));
+        assert_eq!(
+            validate::date("expires_on", "2027-01-31"),
+            Ok(Some(1_801_353_600))
+        );
+        assert!(validate::date("expires_on", "31/01/2027").is_err());
     }
 
     #[test]

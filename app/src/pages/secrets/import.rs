@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::secrets::import::{PreviewImport, RunImport};
+use crate::api::secrets::import::ImportSecrets;
 use crate::components::field::{last_error, FieldError, FormError};
 use crate::components::params::use_workspace_slug;
 use crate::components::table::Columns;
@@ -16,8 +16,8 @@ pub fn ImportPage() -> impl IntoView {
     let text = RwSignal::new(String::new());
     let replace = RwSignal::new(false);
     let accept = RwSignal::new(false);
-    let preview = ServerAction::<PreviewImport>::new();
-    let run = ServerAction::<RunImport>::new();
+    let preview = ServerAction::<ImportSecrets>::new();
+    let run = ServerAction::<ImportSecrets>::new();
     let preview_error = last_error(preview.value());
     let run_error = last_error(run.value());
     // What the preview was made of: the import confirms exactly that.
@@ -99,6 +99,7 @@ pub fn ImportPage() -> impl IntoView {
                                 <input type="hidden" name="text" value=t/>
                                 <input type="hidden" name="replace" value=flag(r)/>
                                 <input type="hidden" name="accept" value=flag(a)/>
+                                <input type="hidden" name="confirm" value="true"/>
                                 <button type="submit" class="btn btn-primary">
                                     {format!("Import {} secret(s)", plan.new + plan.replaced)}
                                 </button>
