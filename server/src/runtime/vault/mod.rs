@@ -9,6 +9,7 @@
 
 pub(crate) mod kv;
 pub mod reply;
+mod request;
 pub(crate) mod sys;
 pub mod wire;
 
