@@ -4,6 +4,7 @@
 //! Written through the same domain functions as the dashboard, as the demo admin; only the
 //! clock (version ages) and the runtime reads, which need a running server, are set directly.
 
+use super::admin::agents;
 use super::db::Pool;
 use super::demo::ADMIN;
 use super::identity::{access, users};
@@ -34,16 +35,6 @@ fn pairs(pairs: &[(&str, &str)]) -> ValueInput {
             })
             .collect(),
     }
-}
-
-async fn agent_id(pool: &Pool, ws: i64, name: &str) -> Result<i64, DomainError> {
-    Ok(
-        sqlx::query_scalar("SELECT id FROM agents WHERE workspace_id = $1 AND name = $2")
-            .bind(ws)
-            .bind(name)
-            .fetch_one(pool)
-            .await?,
-    )
 }
 
 /// Moves a secret and its versions `days` into the past (the demo's history has an age).
@@ -124,8 +115,8 @@ pub async fn seed(pool: &Pool, keyring: &Keyring) -> Result<bool, DomainError> {
     if existing > 0 {
         return Ok(false);
     }
-    let billing = agent_id(pool, ws, "billing-worker").await?;
-    let support = agent_id(pool, ws, "support-bot").await?;
+    let billing = agents::id_of(pool, ws, "billing-worker").await?;
+    let support = agents::id_of(pool, ws, "support-bot").await?;
     let create = |name: &'static str,
                   description: &'static str,
                   value: ValueInput,

@@ -1,11 +1,12 @@
-//! What both runtime APIs do before they answer "no": a known token's refusal is audited
-//! (it is part of the trail), then each API words the refusal in its own protocol.
+//! What both runtime APIs share: finding the agent behind a token, the audited read itself,
+//! and refusals, which are audited for known tokens (they are part of the trail) before each
+//! API words them in its own protocol.
 
 use axum::http::HeaderMap;
 
 use app::domain::admin::token_identity::{self as tokens, AgentIdentity};
 use app::domain::audit::read_event::{event, Via};
-use app::domain::runtime::read::ReadError;
+use app::domain::runtime::read::{self as runtime, Read, ReadError};
 use app::state::AppState;
 
 use super::credentials::agent_token;
@@ -86,4 +87,46 @@ pub async fn authenticate(
         return Err(refuse(state, &agent, asked, None, ReadError::TokenExpired, via).await);
     }
     Ok(agent)
+}
+
+/// A runtime read of `name` (its current version, or `version`) by the request's token, for
+/// both APIs: one query, then the read's audit event, committed before the value is answered.
+/// A refusal of a known token is audited too.
+pub async fn read(
+    state: &AppState,
+    headers: &HeaderMap,
+    name: &str,
+    version: Option<i64>,
+    via: Via,
+) -> Result<Read, Refused> {
+    let token = agent_token(headers).ok_or(Refused::NoToken)?;
+    let found = runtime::read_with_token(
+        &state.pool,
+        &state.keyring,
+        &state.data_keys,
+        token,
+        name,
+        version,
+    )
+    .await
+    .map_err(internal)?;
+    let Some((agent, outcome)) = found else {
+        tracing::info!("runtime request with an unknown agent token");
+        return Err(Refused::UnknownToken);
+    };
+    let read = match outcome {
+        Ok(read) => read,
+        Err(e) => return Err(refuse(state, &agent, name, version, e, via).await),
+    };
+    let audited = event(agent.reader(), name, "ok")
+        .of_secret(read.secret_id)
+        .version(Some(read.version))
+        .expired(read.expired_at.is_some())
+        .via(via);
+    state
+        .audit
+        .record(audited)
+        .await
+        .map_err(|_| Refused::AuditUnavailable)?;
+    Ok(read)
 }

@@ -7,12 +7,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 
-use app::domain::audit::read_event::{event, Via};
+use app::domain::audit::read_event::Via;
 use app::domain::runtime::read::{self as runtime};
 use app::state::AppState;
 
-use super::credentials::agent_token;
-use super::refusal::{authenticate, internal, refuse, Refused};
+use super::refusal::{self, authenticate, refuse, Refused};
 use super::throttle::UnknownToken;
 use super::wire::{ErrorBody, SecretNames, SecretRead};
 use super::{check_name, expired_warning, warning_header};
@@ -121,51 +120,20 @@ pub(crate) async fn read_secret(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     check_name(&name).map_err(|_| ApiError::InvalidName)?;
-    let token = agent_token(&headers).ok_or(ApiError::Unauthorized)?;
-    let found = runtime::read_with_token(
-        &state.pool,
-        &state.keyring,
-        &state.data_keys,
-        token,
-        &name,
-        None,
-    )
-    .await
-    .map_err(internal)?;
-    let Some((agent, outcome)) = found else {
-        tracing::info!("runtime request with an unknown agent token");
-        return Err(ApiError::UnknownToken);
-    };
-    match outcome {
-        Ok(read) => {
-            // Answered only once its audit event is committed.
-            let audited = event(agent.reader(), &name, "ok")
-                .of_secret(read.secret_id)
-                .version(Some(read.version))
-                .expired(read.expired_at.is_some());
-            state
-                .audit
-                .record(audited)
-                .await
-                .map_err(|_| ApiError::AuditUnavailable)?;
-            let warning = read
-                .expired_at
-                .and_then(|at| warning_header(&expired_warning(&name, at)));
-            let mut res = Json(SecretRead {
-                version: read.version,
-                value: (&read.value).into(),
-                name,
-            })
-            .into_response();
-            if let Some(warning) = warning {
-                res.headers_mut().insert(header::WARNING, warning);
-            }
-            Ok(res)
-        }
-        Err(e) => Err(refuse(&state, &agent, &name, None, e, Via::RuntimeApi)
-            .await
-            .into()),
+    let read = refusal::read(&state, &headers, &name, None, Via::RuntimeApi).await?;
+    let warning = read
+        .expired_at
+        .and_then(|at| warning_header(&expired_warning(&name, at)));
+    let mut res = Json(SecretRead {
+        version: read.version,
+        value: (&read.value).into(),
+        name,
+    })
+    .into_response();
+    if let Some(warning) = warning {
+        res.headers_mut().insert(header::WARNING, warning);
     }
+    Ok(res)
 }
 
 /// Lists the names of the live secrets this agent may read.

@@ -8,6 +8,7 @@ use base64::Engine;
 use rand::RngCore;
 use secrecy::{ExposeSecret, SecretString};
 
+use super::agents;
 use crate::domain::audit::change::Change;
 use crate::domain::db::Pool;
 use crate::domain::identity::access::Admin;
@@ -25,9 +26,16 @@ struct TokenRow {
     last_used_at: Option<i64>,
     revoked_at: Option<i64>,
     expires_at: Option<i64>,
+    unused: i64,
 }
 
 const PREFIX_LEN: usize = 12;
+
+/// Token `t` is live (not revoked, not expired at the time bound to `$2`) and unused since
+/// the time bound to `$3` (counted from its issue if never used): the one rule for the agent
+/// page's flag and the overview's count.
+const UNUSED: &str = "t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2) \
+     AND COALESCE(t.last_used_at, t.created_at) < $3";
 const DAY: i64 = 86_400;
 pub const MAX_OVERLAP_HOURS: i64 = 720;
 
@@ -55,15 +63,6 @@ impl From<IssuedToken> for crate::model::IssuedTokenView {
             view: issued.view,
         }
     }
-}
-
-async fn agent_id(pool: &Pool, workspace_id: i64, agent: &str) -> Result<i64, DomainError> {
-    sqlx::query_scalar("SELECT id FROM agents WHERE workspace_id = $1 AND name = $2")
-        .bind(workspace_id)
-        .bind(agent)
-        .fetch_optional(pool)
-        .await?
-        .ok_or(DomainError::NotFound("agent"))
 }
 
 /// How many hours an old token stays valid after its rotation: 0 to 720 (30 days).
@@ -128,7 +127,7 @@ pub async fn issue(
     agent: &str,
     lifetime_days: Option<i64>,
 ) -> Result<IssuedToken, DomainError> {
-    let agent_id = agent_id(pool, admin.workspace().id, agent).await?;
+    let agent_id = agents::id_of(pool, admin.workspace().id, agent).await?;
     let change = Change::begin(pool, admin).await?;
     let describe = |new: &str, until: String| format!("agent {agent}; token {new}…; {until}");
     issue_in(change, agent_id, lifetime_days, "token.issue", describe).await
@@ -160,7 +159,7 @@ pub async fn rotate(
     lifetime_days: Option<i64>,
 ) -> Result<IssuedToken, DomainError> {
     let overlap_hours = overlap(overlap_hours)?;
-    let agent_id = agent_id(pool, admin.workspace().id, agent).await?;
+    let agent_id = agents::id_of(pool, admin.workspace().id, agent).await?;
     let mut change = Change::begin(pool, admin).await?;
     let at = now();
     let end = at + overlap_hours * 3600;
@@ -190,53 +189,40 @@ pub async fn list(
     workspace_id: i64,
     agent: &str,
 ) -> Result<Vec<TokenView>, DomainError> {
-    let agent_id = agent_id(pool, workspace_id, agent).await?;
-    let rows: Vec<TokenRow> = sqlx::query_as(
-        "SELECT id, prefix, created_at, last_used_at, revoked_at, expires_at FROM agent_tokens \
-         WHERE agent_id = $1 ORDER BY id DESC",
-    )
+    let agent_id = agents::id_of(pool, workspace_id, agent).await?;
+    let at = now();
+    let rows: Vec<TokenRow> = sqlx::query_as(&format!(
+        "SELECT t.id, t.prefix, t.created_at, t.last_used_at, t.revoked_at, t.expires_at, \
+           CASE WHEN {UNUSED} THEN 1 ELSE 0 END AS unused \
+         FROM agent_tokens t WHERE t.agent_id = $1 ORDER BY t.id DESC"
+    ))
     .bind(agent_id)
+    .bind(at)
+    .bind(at - crate::model::lifecycle::UNUSED_DAYS * DAY)
     .fetch_all(pool)
     .await?;
-    let at = now();
-    let idle_since = at - crate::model::lifecycle::UNUSED_DAYS * DAY;
     Ok(rows
         .into_iter()
-        .map(
-            |TokenRow {
-                 id,
-                 prefix,
-                 created_at,
-                 last_used_at,
-                 revoked_at,
-                 expires_at,
-             }| {
-                let expired = expires_at.is_some_and(|e| e <= at);
-                TokenView {
-                    id,
-                    prefix,
-                    created_at,
-                    last_used_at,
-                    revoked_at,
-                    expires_at,
-                    expired,
-                    unused: revoked_at.is_none()
-                        && !expired
-                        && last_used_at.unwrap_or(created_at) < idle_since,
-                }
-            },
-        )
+        .map(|r| TokenView {
+            expired: r.expires_at.is_some_and(|e| e <= at),
+            id: r.id,
+            prefix: r.prefix,
+            created_at: r.created_at,
+            last_used_at: r.last_used_at,
+            revoked_at: r.revoked_at,
+            expires_at: r.expires_at,
+            unused: r.unused != 0,
+        })
         .collect())
 }
 
 /// Live tokens of the workspace not used for 30 days (since issued, if never).
 pub async fn unused_count(pool: &Pool, admin: &Admin) -> Result<i64, DomainError> {
     let at = now();
-    Ok(sqlx::query_scalar(
+    Ok(sqlx::query_scalar(&format!(
         "SELECT COUNT(*) FROM agent_tokens t JOIN agents a ON a.id = t.agent_id \
-         WHERE a.workspace_id = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2) \
-         AND COALESCE(t.last_used_at, t.created_at) < $3",
-    )
+         WHERE a.workspace_id = $1 AND {UNUSED}"
+    ))
     .bind(admin.workspace().id)
     .bind(at)
     .bind(at - crate::model::lifecycle::UNUSED_DAYS * DAY)
@@ -252,7 +238,7 @@ pub async fn revoke(
     token_id: i64,
 ) -> Result<(), DomainError> {
     let ws = admin.workspace().id;
-    let agent_id = agent_id(pool, ws, agent).await?;
+    let agent_id = agents::id_of(pool, ws, agent).await?;
     let mut change = Change::begin(pool, admin).await?;
     let prefix: Option<String> = sqlx::query_scalar(
         "UPDATE agent_tokens SET revoked_at = $1, updated_at = $1 WHERE id = $2 AND agent_id = $3 AND revoked_at IS NULL RETURNING prefix",

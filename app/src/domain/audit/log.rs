@@ -44,6 +44,10 @@ where
         .bind(to))
 }
 
+/// The columns of a [`Row`].
+const VIEW_COLUMNS: &str =
+    "id, created_at, actor, action, secret_name, agent_name, outcome, detail";
+
 type Row = (
     i64,
     i64,
@@ -63,7 +67,7 @@ async fn rows(
     offset: i64,
 ) -> Result<Vec<AuditEventView>, DomainError> {
     let sql = format!(
-        "SELECT id, created_at, actor, action, secret_name, agent_name, outcome, detail FROM audit_events \
+        "SELECT {VIEW_COLUMNS} FROM audit_events \
          WHERE {WHERE} ORDER BY id DESC LIMIT $9 OFFSET $10"
     );
     let rows: Vec<Row> = filtered(&sql, ws, f)?
@@ -101,7 +105,7 @@ pub async fn latest(
         "outcome IS NULL"
     };
     let sql = format!(
-        "SELECT id, created_at, actor, action, secret_name, agent_name, outcome, detail FROM audit_events \
+        "SELECT {VIEW_COLUMNS} FROM audit_events \
          WHERE workspace_id = $1 AND {kind} ORDER BY id DESC LIMIT $2"
     );
     let rows: Vec<Row> = sqlx::query_as(&sql)

@@ -57,6 +57,12 @@ pub(crate) fn usage_columns(now: &str) -> String {
     )
 }
 
+/// Whether agent `g.agent_id`'s grant on `g.secret_id` went unused for 30 days before the time
+/// bound to `since` (counted from the grant if never read); `r` is its `secret_reads` row.
+pub(crate) fn grant_unused_sql(since: &str) -> String {
+    format!("COALESCE(r.last_read_at, g.created_at) < {since}")
+}
+
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct RotationRow {
     pub rotation_days: Option<i64>,

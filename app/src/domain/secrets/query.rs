@@ -1,7 +1,9 @@
 //! Reading secret metadata for the dashboard: list with search and pages, one secret's
 //! page, the trash. None of these touch a value.
 
-use super::lifecycle::{rotation_columns, status_sql, unused_sql, usage_columns, RotationRow};
+use super::lifecycle::{
+    grant_unused_sql, rotation_columns, status_sql, unused_sql, usage_columns, RotationRow,
+};
 use super::{split_keys, TRASH_SECONDS};
 use crate::domain::db::{self, Pool};
 use crate::domain::identity::access::SecretsAdmin;
@@ -169,13 +171,14 @@ pub async fn detail(
         updated_at,
         updated_by,
     } = row.ok_or(DomainError::NotFound("secret"))?;
-    let agents: Vec<(i64, String, i64, Option<i64>, i64)> = sqlx::query_as(
+    let agents: Vec<(i64, String, i64, Option<i64>, i64)> = sqlx::query_as(&format!(
         "SELECT a.id, a.name, CASE WHEN g.agent_id IS NULL THEN 0 ELSE 1 END, r.last_read_at, \
-           CASE WHEN g.agent_id IS NOT NULL AND COALESCE(r.last_read_at, g.created_at) < $3 THEN 1 ELSE 0 END \
+           CASE WHEN g.agent_id IS NOT NULL AND {} THEN 1 ELSE 0 END \
          FROM agents a LEFT JOIN secret_grants g ON g.agent_id = a.id AND g.secret_id = $1 \
          LEFT JOIN secret_reads r ON r.agent_id = a.id AND r.secret_id = $1 \
          WHERE a.workspace_id = $2 ORDER BY a.name",
-    )
+        grant_unused_sql("$3")
+    ))
     .bind(id)
     .bind(ws)
     .bind(now() - UNUSED_DAYS * 86_400)

@@ -1,5 +1,6 @@
 //! Which secrets one agent may read, and when it last read each: the agent's page.
 
+use super::lifecycle::grant_unused_sql;
 use crate::domain::db::Pool;
 use crate::domain::identity::access::SecretsAdmin;
 use crate::domain::{now, DomainError};
@@ -12,13 +13,13 @@ pub async fn of_agent(
     who: &SecretsAdmin,
     agent_id: i64,
 ) -> Result<Vec<AgentRead>, DomainError> {
-    let rows: Vec<(String, Option<i64>, i64)> = sqlx::query_as(
-        "SELECT s.name, r.last_read_at, \
-           CASE WHEN COALESCE(r.last_read_at, g.created_at) < $3 THEN 1 ELSE 0 END \
+    let rows: Vec<(String, Option<i64>, i64)> = sqlx::query_as(&format!(
+        "SELECT s.name, r.last_read_at, CASE WHEN {} THEN 1 ELSE 0 END \
          FROM secret_grants g JOIN secrets s ON s.id = g.secret_id \
          LEFT JOIN secret_reads r ON r.secret_id = g.secret_id AND r.agent_id = g.agent_id \
          WHERE g.agent_id = $1 AND s.workspace_id = $2 AND s.deleted_at IS NULL ORDER BY s.name",
-    )
+        grant_unused_sql("$3")
+    ))
     .bind(agent_id)
     .bind(who.workspace().id)
     .bind(now() - UNUSED_DAYS * 86_400)

@@ -8,7 +8,7 @@ use axum::response::Response;
 use secrecy::ExposeSecret;
 use std::collections::BTreeMap;
 
-use app::domain::audit::read_event::{event, Via};
+use app::domain::audit::read_event::Via;
 use app::domain::runtime::metadata::{self, SecretMetadata};
 use app::domain::runtime::read;
 use app::domain::secrets::value::SecretValue;
@@ -19,8 +19,7 @@ use super::request::{is_list, params, readable, secret_name};
 use super::wire::{
     Envelope, KeyList, KvMetadata, KvRead, VaultErrors, VersionMetadata, VersionState,
 };
-use crate::runtime::credentials::agent_token;
-use crate::runtime::refusal::{authenticate, internal, refuse};
+use crate::runtime::refusal::{self, authenticate, refuse};
 use crate::runtime::{expired_warning, warning_header};
 
 /// `data.data`: a key/value secret as its object, a single value as `{"value": ...}`.
@@ -71,39 +70,7 @@ pub async fn data(
     readable(&method)?;
     let p = params(query.as_deref())?;
     let name = secret_name(&path)?;
-    let token = agent_token(&headers).ok_or(VaultError::InvalidToken { unknown: false })?;
-    let found = read::read_with_token(
-        &state.pool,
-        &state.keyring,
-        &state.data_keys,
-        token,
-        name,
-        p.version,
-    )
-    .await
-    .map_err(internal)?;
-    let Some((agent, outcome)) = found else {
-        tracing::info!("Vault API request with an unknown agent token");
-        return Err(VaultError::InvalidToken { unknown: true });
-    };
-    let read = match outcome {
-        Ok(read) => read,
-        Err(e) => {
-            return Err(refuse(&state, &agent, name, p.version, e, Via::VaultApi)
-                .await
-                .into())
-        }
-    };
-    let audited = event(agent.reader(), name, "ok")
-        .of_secret(read.secret_id)
-        .version(Some(read.version))
-        .expired(read.expired_at.is_some())
-        .via(Via::VaultApi);
-    state
-        .audit
-        .record(audited)
-        .await
-        .map_err(|_| VaultError::AuditUnavailable)?;
+    let read = refusal::read(&state, &headers, name, p.version, Via::VaultApi).await?;
     let body = KvRead {
         data: kv_data(&read.value),
         metadata: VersionMetadata {
