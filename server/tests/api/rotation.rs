@@ -91,10 +91,17 @@ async fn each_secret_has_a_rotation_status_the_list_filters_by_and_a_new_value_r
     let detail = tab.detail("late_key").await.json().await;
     let rotation = &detail["rotation"];
     assert_eq!(rotation["interval_days"], 30);
-    let due = rotation["due_at"].as_i64().unwrap();
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    assert!(
-        (now - 15 * DAY - 60..=now - 15 * DAY + 60).contains(&due),
+    // Due 30 days after the current value was stored.
+    let stored: i64 = sqlx::query_scalar(
+        "SELECT v.created_at FROM secret_versions v JOIN secrets s ON s.id = v.secret_id \
+         WHERE s.name = 'late_key' AND v.version = s.current_version",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        rotation["due_at"].as_i64(),
+        Some(stored + 30 * DAY),
         "{rotation}"
     );
 

@@ -340,8 +340,10 @@ async fn vault_clients_find_health_their_token_and_a_kv_version_2_mount() {
     assert_eq!(mounts["data"]["secret/"]["type"], "kv");
     assert_eq!(mounts["secret/"]["options"]["version"], "2");
 
+    let before = time::OffsetDateTime::now_utc().unix_timestamp();
     let (status, body) =
         answer(vault(&app, "GET", "/v1/auth/token/lookup-self", Some(&token)).await).await;
+    let after = time::OffsetDateTime::now_utc().unix_timestamp();
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_envelope(&body, "token");
     let d = &body["data"];
@@ -353,7 +355,13 @@ async fn vault_clients_find_health_their_token_and_a_kv_version_2_mount() {
     );
     // The token lives 90 days (the default): Vault's ttl and expire_time say so.
     let ttl = d["ttl"].as_i64().unwrap();
-    assert!((90 * 86_400 - 120..=90 * 86_400).contains(&ttl), "{ttl}");
+    // The seconds left until the token's expiry (90 days after its issue) at the lookup.
+    let expires: i64 = sqlx::query_scalar("SELECT expires_at FROM agent_tokens")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!((expires - after..=expires - before).contains(&ttl), "{ttl}");
+    assert!(expires - before > 89 * 86_400);
     assert!(is_rfc3339_utc(&d["expire_time"]), "{d}");
     assert_eq!(
         (&d["renewable"], &d["type"]),
