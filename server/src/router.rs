@@ -1,8 +1,10 @@
 //! The axum router: Leptos pages and server functions, sessions, security layers.
 
+use std::sync::OnceLock;
+
 use axum::middleware;
 use axum::Router;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 
 use app::app::{shell, App};
 use app::state::AppState;
@@ -13,8 +15,17 @@ use crate::guards::{Guards, MAX_BODY_BYTES};
 use crate::session_cookie;
 use crate::{client_addr, hosts, security, sign_in_throttle};
 
+/// The app's routes, generated once per process. Generating them sets a process-wide flag
+/// in Leptos that parks every resource first polled meanwhile, forever (leptos issue #4773):
+/// a second server built in the same process (the tests build one per test) would hang a
+/// page another server was rendering at that moment.
+pub fn routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn build(state: AppState, secure_cookies: bool, guards: Guards) -> Router {
-    let routes = generate_route_list(App);
+    let routes = routes();
     let sessions = session_cookie::layer(state.pool.clone(), &state.sessions, secure_cookies);
 
     Router::new()

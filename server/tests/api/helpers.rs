@@ -127,11 +127,13 @@ impl TestApp {
         format!("http://{}{}", self.addr, path)
     }
 
-    /// A browser-like client: keeps cookies, does not follow redirects.
+    /// A browser-like client: keeps cookies, does not follow redirects. A request that gets
+    /// no whole answer within two minutes fails its test instead of hanging the suite.
     pub fn client(&self) -> Client {
         Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(120))
             .build()
             .unwrap()
     }

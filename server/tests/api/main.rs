@@ -11,6 +11,7 @@ mod import;
 #[allow(dead_code)] // shared with the multi-instance binary, which uses more of it
 mod instance;
 mod key_rotation;
+mod many_servers;
 mod matrix_audit;
 mod races;
 mod rotation;
