@@ -1,5 +1,6 @@
 //! The Secrets Vault server: configuration, CLI, router and start-up.
 
+pub mod assets;
 pub mod cli;
 pub mod client_addr;
 pub mod config;

@@ -26,6 +26,7 @@ pub fn routes() -> Vec<AxumRouteListing> {
 
 pub fn build(state: AppState, secure_cookies: bool, guards: Guards) -> Router {
     let routes = routes();
+    let site_root = std::path::Path::new(state.leptos_options.site_root.as_ref());
     let sessions = session_cookie::layer(state.pool.clone(), &state.sessions, secure_cookies);
 
     Router::new()
@@ -35,6 +36,7 @@ pub fn build(state: AppState, secure_cookies: bool, guards: Guards) -> Router {
             "/export/{ws}/audit",
             axum::routing::get(crate::export::audit),
         )
+        .merge(crate::assets::routes(site_root))
         .leptos_routes_with_context(&state, routes, || (), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

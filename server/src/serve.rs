@@ -67,6 +67,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, CliError> {
         .output_name("vault")
         .site_root(config.site_root.display().to_string())
         .site_pkg_dir("pkg")
+        .hash_files(crate::assets::names_are_hashed())
         .site_addr(config.bind)
         .env(if config.mode == Mode::Production {
             Env::PROD

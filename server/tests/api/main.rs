@@ -2,6 +2,7 @@
 
 mod abuse;
 mod access;
+mod assets;
 mod auth;
 mod cli;
 mod durable_audit;
