@@ -9,6 +9,7 @@ use figment::Figment;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
+use app::domain::audit::retention;
 use app::domain::keys::crypto::Keyring;
 use app::domain::keys::master_key::{MasterKey, MasterKeyError};
 
@@ -27,6 +28,8 @@ pub enum ConfigError {
     MasterKey(#[from] MasterKeyError),
     #[error(transparent)]
     PublicUrl(#[from] PublicUrlError),
+    #[error("invalid configuration: {0}")]
+    Setting(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
@@ -83,6 +86,11 @@ pub struct Config {
     pub usage_seconds: i64,
     /// `vault demo` and `serve --demo` also fill the demo workspace's Secrets tab.
     pub demo_showcase: bool,
+    /// Audit events older than this many days leave the database (0 keeps them all).
+    pub audit_retention_days: i64,
+    /// What happens to them: `archive` (gzip JSON lines under `data_dir/audit-archive`, then
+    /// deleted) or `delete`.
+    pub audit_retention_action: String,
 }
 
 impl Default for Config {
@@ -113,6 +121,8 @@ impl Default for Config {
             audit_collapse_seconds: app::domain::audit::writer::COLLAPSE_SECONDS,
             usage_seconds: app::domain::audit::writer::USAGE_SECONDS,
             demo_showcase: true,
+            audit_retention_days: app::domain::audit::retention::DAYS,
+            audit_retention_action: "archive".into(),
         }
     }
 }
@@ -152,7 +162,18 @@ impl Config {
             }
         }
         self.public_url()?;
+        self.audit_retention()?;
         Ok(())
+    }
+
+    /// What happens to old audit events.
+    pub fn audit_retention(&self) -> Result<retention::Policy, ConfigError> {
+        retention::Policy::from_settings(
+            self.audit_retention_days,
+            &self.audit_retention_action,
+            &self.data_dir,
+        )
+        .map_err(ConfigError::Setting)
     }
 
     /// The parsed `public_url`, if set.

@@ -1,6 +1,7 @@
 //! Audit log exports (CSV, JSON): plain axum handlers behind the same checks as the
 //! Secrets server functions (signed in, admin, flag on).
 
+use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -8,6 +9,7 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use app::domain::audit;
+use app::domain::db::Pool;
 use app::domain::identity::access;
 use app::error::AppError;
 use app::model::AuditFilter;
@@ -53,38 +55,89 @@ pub async fn audit(
         )
     }
     .await;
-    let events = match result {
-        Ok(events) => events,
+    let export = match result {
+        Ok(export) => export,
         Err(AppError::ReauthRequired) if wants_page(&headers) => return reauth_first(&uri),
         Err(e) => return refuse(e),
     };
-    let name = format!("{ws}-audit");
-    if export_format(&q.format) == "json" {
-        let body = serde_json::to_string_pretty(&events).unwrap_or_else(|_| "[]".into());
-        (
-            [
-                (header::CONTENT_TYPE, "application/json".to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{name}.json\""),
-                ),
-            ],
-            body,
-        )
-            .into_response()
+    let json = export_format(&q.format) == "json";
+    let (content_type, extension) = if json {
+        ("application/json", "json")
     } else {
-        (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{name}.csv\""),
-                ),
-            ],
-            audit::log::to_csv(&events),
-        )
-            .into_response()
+        ("text/csv; charset=utf-8", "csv")
+    };
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{ws}-audit.{extension}\""),
+            ),
+        ],
+        Body::from_stream(stream(export, state.pool.clone(), json)),
+    )
+        .into_response()
+}
+
+/// Where a streamed export is.
+enum Part {
+    Head,
+    Events { first: bool },
+    Done,
+}
+
+/// The export's body, a batch of events at a time: a JSON array with one event per line, or
+/// CSV with its header. A database error ends the body early, so the download fails
+/// instead of looking complete.
+fn stream(
+    export: audit::log::Export,
+    pool: Pool,
+    json: bool,
+) -> impl futures::Stream<Item = Result<String, AppError>> {
+    futures::stream::unfold(
+        (export, pool, Part::Head),
+        move |(mut export, pool, part)| async move {
+            match part {
+                Part::Head => {
+                    let head = if json {
+                        "[".to_string()
+                    } else {
+                        audit::log::CSV_HEADER.to_string()
+                    };
+                    Some((Ok(head), (export, pool, Part::Events { first: true })))
+                }
+                Part::Events { first } => match export.next_batch(&pool).await {
+                    Ok(events) if events.is_empty() => {
+                        let tail = if json { "\n]\n" } else { "" };
+                        Some((Ok(tail.to_string()), (export, pool, Part::Done)))
+                    }
+                    Ok(events) => {
+                        let chunk = if json {
+                            json_lines(&events, first)
+                        } else {
+                            audit::log::csv_rows(&events)
+                        };
+                        Some((Ok(chunk), (export, pool, Part::Events { first: false })))
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "audit export stopped");
+                        Some((Err(AppError::from(e)), (export, pool, Part::Done)))
+                    }
+                },
+                Part::Done => None,
+            }
+        },
+    )
+}
+
+/// Events as elements of a JSON array, one per line; `first` when nothing precedes them.
+fn json_lines(events: &[app::model::AuditEventView], first: bool) -> String {
+    let mut out = String::new();
+    for (i, e) in events.iter().enumerate() {
+        out.push_str(if first && i == 0 { "\n" } else { ",\n" });
+        out.push_str(&serde_json::to_string(e).unwrap_or_else(|_| "null".into()));
     }
+    out
 }
 
 /// A browser following the export link (not a script) is sent to the password prompt,

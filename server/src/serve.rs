@@ -6,6 +6,7 @@ use std::time::Duration;
 use leptos::config::{Env, LeptosOptions};
 use tokio::net::TcpListener;
 
+use app::domain::audit::retention;
 use app::domain::audit::writer::AuditSink;
 use app::domain::db::{self, Pool};
 use app::domain::identity::session_store::DbSessionStore;
@@ -102,7 +103,7 @@ pub async fn serve(config: Config, listener: TcpListener) -> Result<(), CliError
     if config.mode == Mode::Production {
         refuse_public_demo_passwords(&state.pool).await?;
     }
-    spawn_cleanup(state.pool.clone());
+    spawn_cleanup(state.pool.clone(), config.audit_retention()?);
     guards.spawn_forget_idle();
     let app = router::build(state, config.secure_cookies(), guards)
         .into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -126,8 +127,9 @@ async fn refuse_public_demo_passwords(pool: &Pool) -> Result<(), CliError> {
     )))
 }
 
-/// Every ten minutes: drop expired sessions, purge secrets 30 days in the trash.
-fn spawn_cleanup(pool: Pool) {
+/// Every ten minutes: drop expired sessions, purge secrets 30 days in the trash, archive or
+/// delete audit events past their retention.
+fn spawn_cleanup(pool: Pool, retention: retention::Policy) {
     let store = DbSessionStore::new(pool.clone());
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));
@@ -140,6 +142,17 @@ fn spawn_cleanup(pool: Pool) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(purged = n, "secrets purged after 30 days in the trash"),
                 Err(e) => tracing::warn!(error = %e, "could not purge the trash"),
+            }
+            let now = time::OffsetDateTime::now_utc().unix_timestamp();
+            match retention::run(&pool, &retention, now).await {
+                Ok(pass) if pass.deleted == 0 => {}
+                Ok(pass) => tracing::info!(
+                    archived = pass.archived,
+                    deleted = pass.deleted,
+                    files = pass.files.len(),
+                    "audit events past their retention left the database"
+                ),
+                Err(e) => tracing::warn!(error = %e, "could not apply the audit retention"),
             }
         }
     });

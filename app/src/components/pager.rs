@@ -12,6 +12,10 @@ pub trait Paging {
     fn page_size(&self) -> i64;
     fn shown(&self) -> usize;
     fn total(&self) -> i64;
+    /// `total` is a lower bound: more rows match.
+    fn capped(&self) -> bool {
+        false
+    }
 }
 
 impl Paging for SecretList {
@@ -42,6 +46,9 @@ impl Paging for AuditPage {
     fn total(&self) -> i64 {
         self.total
     }
+    fn capped(&self) -> bool {
+        self.capped
+    }
 }
 
 /// Which rows of how many a page shows, and where its neighbours are.
@@ -49,6 +56,8 @@ pub struct PageSpan {
     pub first: i64,
     pub last: i64,
     pub total: i64,
+    /// More rows than `total` exist.
+    pub capped: bool,
     /// The previous page's link and its label ("Previous", "Newer").
     pub prev: Option<(String, &'static str)>,
     /// The next page's link and its label ("Next", "Older").
@@ -71,8 +80,9 @@ impl PageSpan {
             first,
             last,
             total,
+            capped: p.capped(),
             prev: (page > 0).then(|| (link(page - 1), labels.0)),
-            next: (last < total).then(|| (link(page + 1), labels.1)),
+            next: (last < total || p.capped()).then(|| (link(page + 1), labels.1)),
         }
     }
 }
@@ -80,7 +90,7 @@ impl PageSpan {
 #[component]
 pub fn Paged(span: PageSpan, children: Children) -> impl IntoView {
     view! {
-        <p class="count" role="status">"Showing " {span.first} "–" {span.last} " of " {span.total}</p>
+        <p class="count" role="status">"Showing " {span.first} "–" {span.last} " of " {format!("{}{}", span.total, if span.capped { "+" } else { "" })}</p>
         {children()}
         <nav class="pager" aria-label="Pages">
             {span.prev.map(|(href, label)| view! { <a class="btn" href=href rel="prev">{label}</a> })}

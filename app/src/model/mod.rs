@@ -199,7 +199,11 @@ pub struct AuditFilter {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditPage {
     pub events: Vec<AuditEventView>,
+    /// Matching events, counted up to a bound (see `capped`).
     pub total: i64,
+    /// More events match than `total`: counting them all would cost a scan of the log.
+    #[serde(default)]
+    pub capped: bool,
     pub page: i64,
     pub page_size: i64,
 }

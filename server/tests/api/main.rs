@@ -3,6 +3,7 @@
 mod abuse;
 mod access;
 mod assets;
+mod audit_scale;
 mod auth;
 mod cli;
 mod durable_audit;
@@ -15,6 +16,7 @@ mod key_rotation;
 mod many_servers;
 mod matrix_audit;
 mod races;
+mod retention;
 mod rotation;
 mod runtime;
 mod secrets;

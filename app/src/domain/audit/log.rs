@@ -12,36 +12,71 @@ use crate::model::{AuditEventView, AuditFilter, AuditPage};
 pub const PAGE_SIZE: i64 = 50;
 pub const MAX_EXPORT: i64 = 100_000;
 
-const WHERE: &str = "workspace_id = $1 AND ($2 = '' OR secret_name = $2) AND ($3 = '' OR agent_name = $3) \
-     AND ($4 = '' OR LOWER(actor) LIKE $5 ESCAPE '\\') AND ($6 = '' OR action = $6) AND created_at >= $7 AND created_at < $8";
+/// Counts of the audit page stop this far past the page shown: counting ten million events
+/// would scan them all.
+pub const COUNT_AHEAD: i64 = 10_000;
 
-fn bounds(filter: &AuditFilter) -> Result<(i64, i64), DomainError> {
-    let from = validate::date("from", &filter.from)?.unwrap_or(i64::MIN);
-    let to = validate::date("from", &filter.to)?
-        .map(|t| t + 86_400)
-        .unwrap_or(i64::MAX);
-    Ok((from, to))
+/// A filter as SQL: the conditions of the filters given (only those, so that the database
+/// can use the index that matches them) and their values.
+struct Where {
+    sql: String,
+    ws: i64,
+    texts: Vec<String>,
+    times: Vec<i64>,
 }
 
-/// `sql` (which uses [`WHERE`]) with the filter's parameters bound.
-fn filtered<'q, O>(
-    sql: &'q str,
-    ws: i64,
-    f: &'q AuditFilter,
-) -> Result<QueryAs<'q, Any, O, AnyArguments<'q>>, DomainError>
-where
-    O: for<'r> sqlx::FromRow<'r, AnyRow>,
-{
-    let (from, to) = bounds(f)?;
-    Ok(sqlx::query_as(sql)
-        .bind(ws)
-        .bind(f.secret.trim())
-        .bind(f.agent.trim())
-        .bind(f.actor.trim())
-        .bind(like_contains(&f.actor))
-        .bind(f.action.trim())
-        .bind(from)
-        .bind(to))
+impl Where {
+    fn of(ws: i64, f: &AuditFilter) -> Result<Self, DomainError> {
+        let from = validate::date("from", &f.from)?;
+        let to = validate::date("to", &f.to)?.map(|t| t + 86_400);
+        let mut w = Where {
+            sql: "workspace_id = $1".to_string(),
+            ws,
+            texts: Vec::new(),
+            times: Vec::new(),
+        };
+        for (column, value) in [
+            ("secret_name = ", f.secret.trim()),
+            ("agent_name = ", f.agent.trim()),
+            ("action = ", f.action.trim()),
+        ] {
+            if !value.is_empty() {
+                w.texts.push(value.to_string());
+                w.sql += &format!(" AND {column}${}", 1 + w.texts.len());
+            }
+        }
+        if !f.actor.trim().is_empty() {
+            w.texts.push(like_contains(&f.actor));
+            w.sql += &format!(" AND LOWER(actor) LIKE ${} ESCAPE '\\'", 1 + w.texts.len());
+        }
+        for (condition, at) in [("created_at >= ", from), ("created_at < ", to)] {
+            if let Some(at) = at {
+                w.times.push(at);
+                w.sql += &format!(" AND {condition}${}", w.next() - 1);
+            }
+        }
+        Ok(w)
+    }
+
+    /// The number of the next parameter after the filter's own.
+    fn next(&self) -> usize {
+        2 + self.texts.len() + self.times.len()
+    }
+
+    /// `sql` (which holds this filter's conditions) with the filter's values bound.
+    fn bind<'q, O>(&'q self, sql: &'q str) -> QueryAs<'q, Any, O, AnyArguments<'q>>
+    where
+        O: for<'r> sqlx::FromRow<'r, AnyRow>,
+    {
+        let mut query = sqlx::query_as(sql).bind(self.ws);
+        for text in &self.texts {
+            query = query.bind(text.as_str());
+        }
+        for at in &self.times {
+            query = query.bind(*at);
+        }
+        query
+    }
 }
 
 /// The columns of a [`Row`].
@@ -66,11 +101,15 @@ async fn rows(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<AuditEventView>, DomainError> {
+    let w = Where::of(ws, f)?;
+    let n = w.next();
     let sql = format!(
-        "SELECT {VIEW_COLUMNS} FROM audit_events \
-         WHERE {WHERE} ORDER BY id DESC LIMIT $9 OFFSET $10"
+        "SELECT {VIEW_COLUMNS} FROM audit_events WHERE {} ORDER BY id DESC LIMIT ${n} OFFSET ${}",
+        w.sql,
+        n + 1
     );
-    let rows: Vec<Row> = filtered(&sql, ws, f)?
+    let rows: Vec<Row> = w
+        .bind(&sql)
         .bind(limit)
         .bind(offset)
         .fetch_all(pool)
@@ -125,36 +164,117 @@ pub async fn page(
     let ws = who.workspace().id;
     let page = validate::page_number(page);
     let events = rows(pool, ws, f, PAGE_SIZE, page * PAGE_SIZE).await?;
-    let sql = format!("SELECT COUNT(*) FROM audit_events WHERE {WHERE}");
-    let (total,): (i64,) = filtered(&sql, ws, f)?.fetch_one(pool).await?;
+    let w = Where::of(ws, f)?;
+    let bound = (page + 1) * PAGE_SIZE + COUNT_AHEAD;
+    let sql = format!(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM audit_events WHERE {} LIMIT ${}) counted",
+        w.sql,
+        w.next()
+    );
+    let (counted,): (i64,) = w.bind(&sql).bind(bound + 1).fetch_one(pool).await?;
     Ok(AuditPage {
         events,
-        total,
+        total: counted.min(bound),
+        capped: counted > bound,
         page,
         page_size: PAGE_SIZE,
     })
 }
 
-/// Every matching event (newest first, at most 100,000) for CSV or JSON export.
-/// The events an export holds; the export itself is audited (`audit.export`, with how
-/// many events left the vault).
+/// Events an export reads per query: its memory stays this size however long it is.
+pub const EXPORT_BATCH: i64 = 1_000;
+
+/// An export under way: the matching events that existed when it began, newest first (at
+/// most [`MAX_EXPORT`]), read a batch at a time by id, so that neither the server nor the
+/// database holds the whole export at once.
+pub struct Export {
+    ws: i64,
+    filter: AuditFilter,
+    /// The next batch holds events with ids below this.
+    before: i64,
+    left: i64,
+    /// How many events the export holds.
+    pub total: i64,
+}
+
+/// Begins an export; the export itself is audited (`audit.export`, with how many events
+/// leave the vault and in which format).
 pub async fn export(
     pool: &Pool,
     who: &SecretsAdmin,
     f: &AuditFilter,
     format: &str,
-) -> Result<Vec<AuditEventView>, DomainError> {
+) -> Result<Export, DomainError> {
     let ws = who.workspace().id;
-    let events = rows(pool, ws, f, MAX_EXPORT, 0).await?;
+    let (newest,): (Option<i64>,) =
+        sqlx::query_as("SELECT MAX(id) FROM audit_events WHERE workspace_id = $1")
+            .bind(ws)
+            .fetch_one(pool)
+            .await?;
+    let before = newest.map_or(0, |id| id + 1);
+    let w = Where::of(ws, f)?;
+    let n = w.next();
+    let sql = format!(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM audit_events WHERE {} AND id < ${n} LIMIT ${}) capped",
+        w.sql,
+        n + 1
+    );
+    let (total,): (i64,) = w
+        .bind(&sql)
+        .bind(before)
+        .bind(MAX_EXPORT)
+        .fetch_one(pool)
+        .await?;
     let actor = crate::domain::identity::access::actor_label(who.admin().actor());
-    let detail = format!("{} event(s) as {format}", events.len());
+    let detail = format!("{total} event(s) as {format}");
     let mut conn = pool.acquire().await?;
     super::events::record(&mut conn, ws, &actor, "audit.export", None, &detail).await?;
-    Ok(events)
+    Ok(Export {
+        ws,
+        filter: f.clone(),
+        before,
+        left: total,
+        total,
+    })
 }
 
-/// RFC 4180 CSV; cells that a spreadsheet would run as a formula are prefixed with `'`.
-pub fn to_csv(events: &[AuditEventView]) -> String {
+impl Export {
+    /// The next events, newest first; empty once the export is complete.
+    pub async fn next_batch(&mut self, pool: &Pool) -> Result<Vec<AuditEventView>, DomainError> {
+        if self.left <= 0 {
+            return Ok(Vec::new());
+        }
+        let w = Where::of(self.ws, &self.filter)?;
+        let n = w.next();
+        let sql = format!(
+            "SELECT {VIEW_COLUMNS} FROM audit_events WHERE {} AND id < ${n} \
+             ORDER BY id DESC LIMIT ${}",
+            w.sql,
+            n + 1
+        );
+        let rows: Vec<Row> = w
+            .bind(&sql)
+            .bind(self.before)
+            .bind(self.left.min(EXPORT_BATCH))
+            .fetch_all(pool)
+            .await?;
+        match rows.last() {
+            Some(last) => {
+                self.before = last.0;
+                self.left -= rows.len() as i64;
+            }
+            None => self.left = 0,
+        }
+        Ok(rows.into_iter().map(view).collect())
+    }
+}
+
+/// The first line of a CSV export.
+pub const CSV_HEADER: &str = "id,time_utc,actor,action,secret,agent,outcome,detail\n";
+
+/// Events as RFC 4180 CSV lines (after [`CSV_HEADER`]); cells that a spreadsheet would run
+/// as a formula are prefixed with `'`.
+pub fn csv_rows(events: &[AuditEventView]) -> String {
     fn cell(raw: &str) -> String {
         let safe = if raw.starts_with(['=', '+', '-', '@', '\t', '\r']) {
             format!("'{raw}")
@@ -167,7 +287,7 @@ pub fn to_csv(events: &[AuditEventView]) -> String {
             safe
         }
     }
-    let mut out = String::from("id,time_utc,actor,action,secret,agent,outcome,detail\n");
+    let mut out = String::new();
     for e in events {
         let fields = [
             e.id.to_string(),
@@ -201,24 +321,40 @@ mod tests {
             outcome: None,
             detail: "line".into(),
         };
-        let csv = to_csv(&[e]);
+        let csv = csv_rows(&[e]);
         assert!(csv.contains("\"'=HYPERLINK(\"\"x\"\")\""), "{csv}");
         assert!(csv.contains("\"a,b\""));
     }
 
     #[test]
-    fn dates_are_whole_utc_days() {
+    fn only_the_filters_given_become_conditions_with_numbered_values() {
         let f = AuditFilter {
+            agent: " billing-worker ".into(),
+            actor: "Ann".into(),
             from: "2026-11-24".into(),
             to: "2026-11-24".into(),
             ..Default::default()
         };
-        let (from, to) = bounds(&f).unwrap();
-        assert_eq!(to - from, 86_400);
-        assert!(bounds(&AuditFilter {
-            from: "24/11/2026".into(),
-            ..Default::default()
-        })
+        let w = Where::of(7, &f).unwrap();
+        assert_eq!(
+            w.sql,
+            "workspace_id = $1 AND agent_name = $2 AND LOWER(actor) LIKE $3 ESCAPE '\\' \
+             AND created_at >= $4 AND created_at < $5"
+        );
+        assert_eq!(w.texts, ["billing-worker", "%ann%"]);
+        assert_eq!(w.times[1] - w.times[0], 86_400, "whole UTC days");
+        assert_eq!(w.next(), 6);
+        assert_eq!(
+            Where::of(7, &AuditFilter::default()).unwrap().sql,
+            "workspace_id = $1"
+        );
+        assert!(Where::of(
+            7,
+            &AuditFilter {
+                from: "24/11/2026".into(),
+                ..Default::default()
+            }
+        )
         .is_err());
     }
 }

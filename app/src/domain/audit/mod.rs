@@ -1,6 +1,7 @@
 //! The audit trail: recording events (`events`), the batched writer that makes runtime reads
 //! durable without a transaction per read (`writer`), the log queries of the Secrets tab
-//! (`log`), and `change`, the one shape of "change a workspace row and audit it".
+//! (`log`), `retention` (archiving or deleting old events), and `change`, the one shape of
+//! "change a workspace row and audit it".
 //!
 //! Imports the domain root, `keys` and `identity` (rights types, plain actor labels); never
 //! `admin`, `secrets` or `runtime`. The writer takes plain identity data (ids and labels).
@@ -9,5 +10,6 @@ pub mod change;
 pub mod events;
 pub mod log;
 pub mod read_event;
+pub mod retention;
 mod usage;
 pub mod writer;
