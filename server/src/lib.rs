@@ -1,4 +1,5 @@
 //! The Secrets Vault server: configuration, CLI, router and start-up.
+#![recursion_limit = "512"]
 
 pub mod assets;
 pub mod cli;
