@@ -105,18 +105,11 @@ def timed(samples, f):
     return statistics.median(ms), ms[min(len(ms) - 1, int(len(ms) * 0.99))]
 
 
-def rss_peak_kb(pid):
+def status_kb(pid, field):
+    """A memory figure of a process from /proc (VmRSS: now, VmHWM: its peak), in KiB."""
     with open(f"/proc/{pid}/status") as f:
         for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    return 0
-
-
-def rss_kb(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1])
     return 0
 
@@ -156,14 +149,14 @@ def main():
         p50, p99 = timed(a.samples, lambda: admin.call(fn, form))
         print(f"{name:55} {p50:8.1f} {p99:8.1f}", flush=True)
     # The export: time and the server's memory while it runs (10 runs of the longest export).
-    before = rss_kb(a.pid)
+    before = status_kb(a.pid, 'VmRSS')
     t = time.perf_counter()
     size = admin.get("/export/acme/audit?format=csv")
     secs = time.perf_counter() - t
     size_json = admin.get("/export/acme/audit?format=json")
     print(f"\nexport: {size / 1e6:.1f} MB CSV in {secs:.2f}s, {size_json / 1e6:.1f} MB JSON; "
-          f"server RSS before {before / 1024:.0f} MiB, after {rss_kb(a.pid) / 1024:.0f} MiB, "
-          f"peak over the whole run {rss_peak_kb(a.pid) / 1024:.0f} MiB")
+          f"server RSS before {before / 1024:.0f} MiB, after {status_kb(a.pid, 'VmRSS') / 1024:.0f} MiB, "
+          f"peak over the whole run {status_kb(a.pid, 'VmHWM') / 1024:.0f} MiB")
 
 
 if __name__ == "__main__":
