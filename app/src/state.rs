@@ -11,6 +11,7 @@ use crate::domain::db::Pool;
 pub use crate::domain::identity::session_policy::SessionPolicy;
 use crate::domain::keys::crypto::Keyring;
 use crate::domain::runtime::key_cache::DataKeyCache;
+use crate::domain::runtime::read_cache::ReadCache;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -19,6 +20,8 @@ pub struct AppState {
     pub keyring: Arc<Keyring>,
     /// Unwrapped data keys for runtime reads.
     pub data_keys: Arc<DataKeyCache>,
+    /// Granted runtime reads since the last change.
+    pub reads: Arc<ReadCache>,
     /// Audit trail of runtime reads (batched writer).
     pub audit: AuditSink,
     pub sessions: SessionPolicy,

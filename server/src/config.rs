@@ -91,6 +91,9 @@ pub struct Config {
     /// What happens to them: `archive` (gzip JSON lines under `data_dir/audit-archive`, then
     /// deleted) or `delete`.
     pub audit_retention_action: String,
+    /// How often each server reads the database's change counter, to see changes made by
+    /// other instances or the CLI (a granted read remembered before is refused after this).
+    pub change_poll_ms: u64,
 }
 
 impl Default for Config {
@@ -123,6 +126,7 @@ impl Default for Config {
             demo_showcase: true,
             audit_retention_days: app::domain::audit::retention::DAYS,
             audit_retention_action: "archive".into(),
+            change_poll_ms: 50,
         }
     }
 }

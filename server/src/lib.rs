@@ -2,6 +2,7 @@
 #![recursion_limit = "512"]
 
 pub mod assets;
+pub mod changes;
 pub mod cli;
 pub mod client_addr;
 pub mod config;

@@ -44,6 +44,10 @@ pub fn build(state: AppState, secure_cookies: bool, guards: Guards) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(sessions)
         .layer(middleware::from_fn_with_state(
+            state.reads.clone(),
+            crate::changes::apply_at_once,
+        ))
+        .layer(middleware::from_fn_with_state(
             guards.hosts.clone(),
             security::refuse_cross_site,
         ))

@@ -11,6 +11,7 @@ use app::domain::audit::writer::AuditSink;
 use app::domain::db::{self, Pool};
 use app::domain::identity::session_store::DbSessionStore;
 use app::domain::runtime::key_cache::DataKeyCache;
+use app::domain::runtime::read_cache::ReadCache;
 use app::domain::secrets::trash;
 use app::domain::{demo, identity::passwords};
 use app::state::{AppState, SessionPolicy};
@@ -81,6 +82,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, CliError> {
         pool,
         keyring: Arc::new(keyring),
         data_keys: Arc::new(DataKeyCache::default()),
+        reads: Arc::new(ReadCache::default()),
         audit,
         sessions: SessionPolicy::from_config(
             config.session_idle_minutes,
@@ -90,20 +92,33 @@ pub async fn build_state(config: &Config) -> Result<AppState, CliError> {
     })
 }
 
-/// Binds and serves until the process is stopped. Used by `vault serve` and the tests.
+/// Binds and serves until the process is stopped. Used by `vault serve`.
 pub async fn serve(config: Config, listener: TcpListener) -> Result<(), CliError> {
-    let addr = listener
-        .local_addr()
-        .map_err(|e| CliError::Io(e.to_string()))?;
-    let guards = Guards::new(&config, addr)?;
     if let Some(n) = config.max_concurrent_password_checks {
         passwords::limit_concurrency(n);
     }
     let state = build_state(&config).await?;
+    serve_state(config, listener, state).await
+}
+
+/// Serves `state` (from [`build_state`]); the tests keep a handle on the state's caches.
+pub async fn serve_state(
+    config: Config,
+    listener: TcpListener,
+    state: AppState,
+) -> Result<(), CliError> {
+    let addr = listener
+        .local_addr()
+        .map_err(|e| CliError::Io(e.to_string()))?;
+    let guards = Guards::new(&config, addr)?;
     if config.mode == Mode::Production {
         refuse_public_demo_passwords(&state.pool).await?;
     }
     spawn_cleanup(state.pool.clone(), config.audit_retention()?);
+    state.reads.spawn_poller(
+        state.pool.clone(),
+        Duration::from_millis(config.change_poll_ms.max(1)),
+    );
     guards.spawn_forget_idle();
     let app = router::build(state, config.secure_cookies(), guards)
         .into_make_service_with_connect_info::<std::net::SocketAddr>();

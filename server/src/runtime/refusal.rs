@@ -100,16 +100,15 @@ pub async fn read(
     via: Via,
 ) -> Result<Read, Refused> {
     let token = agent_token(headers).ok_or(Refused::NoToken)?;
-    let found = runtime::read_with_token(
-        &state.pool,
-        &state.keyring,
-        &state.data_keys,
-        token,
-        name,
-        version,
-    )
-    .await
-    .map_err(internal)?;
+    let context = runtime::ReadContext {
+        pool: &state.pool,
+        keyring: &state.keyring,
+        data_keys: &state.data_keys,
+        reads: &state.reads,
+    };
+    let found = runtime::read_with_token(&context, token, name, version)
+        .await
+        .map_err(internal)?;
     let Some((agent, outcome)) = found else {
         tracing::info!("runtime request with an unknown agent token");
         return Err(Refused::UnknownToken);

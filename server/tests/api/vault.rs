@@ -266,6 +266,7 @@ async fn refusals_are_in_vaults_shape_and_tell_a_missing_grant_from_a_missing_se
     app::domain::admin::flag::set(&app.pool, "acme", false)
         .await
         .unwrap();
+    app.see_changes().await;
     for path in [stripe, "/v1/auth/token/lookup-self"] {
         let (status, body) = answer(vault(&app, "GET", path, Some(&token)).await).await;
         assert_eq!(
@@ -280,6 +281,7 @@ async fn refusals_are_in_vaults_shape_and_tell_a_missing_grant_from_a_missing_se
     app::domain::admin::flag::set(&app.pool, "acme", true)
         .await
         .unwrap();
+    app.see_changes().await;
     revoke_newest_token(&app, &admin, "acme", "billing-worker").await;
     let (status, body) = answer(vault(&app, "GET", stripe, Some(&token)).await).await;
     assert_eq!(

@@ -53,6 +53,7 @@ async fn hvac_reads_granted_secrets_and_versions_and_meets_vaults_refusals() {
     app::domain::admin::flag::set(&app.pool, "acme", false)
         .await
         .unwrap();
+    app.see_changes().await;
     let flag_off = json!({ "mode": "flag_off", "path": "stripe_api_key" });
     run_hvac(&app.url(""), &token, &flag_off).await;
 }

@@ -2,6 +2,7 @@
 //! comes from its token only.
 
 use super::key_cache::DataKeyCache;
+use super::read_cache::{Granted, ReadCache};
 use crate::domain::admin::token_identity::{self, identity_columns, AgentIdentity, IdentityRow};
 use crate::domain::db::Pool;
 use crate::domain::keys::crypto::{Keyring, SecretAad};
@@ -74,15 +75,22 @@ const READ: &str = concat!(
      WHERE t.token_hash = $1"
 );
 
-/// A runtime read by bearer token, in one query: the current version, or `version` (an
-/// agent with a grant may read earlier ones, for rotation overlap). `None`: the token was
-/// never issued. Otherwise the agent, and the value or the reason for refusal. Token, flag,
-/// existence and grant are checked against the database on every call, so a change applies
-/// to the very next read; a deleted secret is not found.
+/// What a runtime read needs besides the request: the database, the keys, and the caches.
+pub struct ReadContext<'a> {
+    pub pool: &'a Pool,
+    pub keyring: &'a Keyring,
+    pub data_keys: &'a DataKeyCache,
+    pub reads: &'a ReadCache,
+}
+
+/// A runtime read by bearer token: the current version, or `version` (an agent with a grant
+/// may read earlier ones, for rotation overlap). `None`: the token was never issued.
+/// Otherwise the agent, and the value or the reason for refusal. A granted read repeated
+/// since the last change is answered from the [`ReadCache`]; anything else is checked in one
+/// query (token, flag, existence and grant), so a change applies to the very next read on
+/// this instance (see the cache for other instances); a deleted secret is not found.
 pub async fn read_with_token(
-    pool: &Pool,
-    keyring: &Keyring,
-    cache: &DataKeyCache,
+    r: &ReadContext<'_>,
     token: &str,
     name: &str,
     version: Option<i64>,
@@ -90,14 +98,26 @@ pub async fn read_with_token(
     if !token_identity::looks_like_token(token) {
         return Ok(None);
     }
+    let hash = token_identity::hash(token);
+    if let Some(granted) = r.reads.get(&hash, name, version) {
+        if granted
+            .token_expires_at
+            .is_none_or(|at| at > crate::domain::now())
+        {
+            let read = open(r, &granted).await;
+            return Ok(Some((granted.agent.clone(), read)));
+        }
+    }
+    let generation = r.reads.generation();
     let row: Option<ReadRow> = sqlx::query_as(READ)
-        .bind(token_identity::hash(token))
+        .bind(&hash)
         .bind(name)
         .bind(version)
-        .fetch_optional(pool)
+        .fetch_optional(r.pool)
         .await?;
-    let Some(r) = row else { return Ok(None) };
-    let agent = AgentIdentity::from(r.identity);
+    let Some(row) = row else { return Ok(None) };
+    let token_expires_at = row.identity.token_expires_at;
+    let agent = AgentIdentity::from(row.identity);
     let outcome = if agent.revoked {
         Err(ReadError::TokenRevoked)
     } else if agent.expired {
@@ -106,36 +126,58 @@ pub async fn read_with_token(
         Err(ReadError::FeatureDisabled)
     } else {
         match (
-            r.secret_id,
-            r.version,
-            r.version_created_at,
-            r.key_id,
-            r.sealed,
+            row.secret_id,
+            row.version,
+            row.version_created_at,
+            row.key_id,
+            row.sealed,
         ) {
             (None, ..) => Err(ReadError::NotFound),
-            _ if r.granted == 0 => Err(ReadError::MissingAccess),
-            (Some(secret_id), Some(version), Some(created_at), Some(key_id), Some(sealed)) => {
-                let at = SecretAad {
-                    workspace_id: agent.workspace_id,
+            _ if row.granted == 0 => Err(ReadError::MissingAccess),
+            (Some(secret_id), Some(found), Some(created_at), Some(key_id), Some(sealed)) => {
+                let granted = Granted {
+                    agent: agent.clone(),
+                    token_expires_at,
                     secret_id,
-                    version,
+                    description: row.description.unwrap_or_default(),
+                    expires_at: row.expires_at,
+                    version: found,
+                    created_at,
+                    key_id,
+                    sealed: sealed.into(),
                 };
-                let dek = cache.get(pool, keyring, agent.workspace_id, key_id).await?;
-                sealing::open(&dek, &sealed, at)
-                    .map(|value| Read {
-                        secret_id,
-                        version,
-                        value,
-                        created_at,
-                        description: r.description.unwrap_or_default(),
-                        expired_at: r.expires_at.filter(|at| *at <= crate::domain::now()),
-                    })
-                    .map_err(ReadError::from)
+                let read = open(r, &granted).await;
+                if read.is_ok() {
+                    r.reads.put(&hash, name, version, generation, granted);
+                }
+                read
             }
             _ => Err(ReadError::VersionNotFound),
         }
     };
     Ok(Some((agent, outcome)))
+}
+
+/// Decrypts the version a granted read found.
+async fn open(r: &ReadContext<'_>, g: &Granted) -> Result<Read, ReadError> {
+    let at = SecretAad {
+        workspace_id: g.agent.workspace_id,
+        secret_id: g.secret_id,
+        version: g.version,
+    };
+    let dek = r
+        .data_keys
+        .get(r.pool, r.keyring, g.agent.workspace_id, g.key_id)
+        .await?;
+    let value = sealing::open(&dek, &g.sealed, at)?;
+    Ok(Read {
+        secret_id: g.secret_id,
+        version: g.version,
+        value,
+        created_at: g.created_at,
+        description: g.description.clone(),
+        expired_at: g.expires_at.filter(|at| *at <= crate::domain::now()),
+    })
 }
 
 /// Names of the live secrets the agent may read.

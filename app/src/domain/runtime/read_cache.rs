@@ -1,0 +1,256 @@
+//! Granted runtime reads remembered per process, so that a repeated read of the same secret
+//! by the same token costs no query; the audit event is still committed before each answer.
+//!
+//! Only what a granted read found is remembered (token, agent, flag on, the version's
+//! ciphertext), never a refusal and never a plaintext. Every entry carries the generation it
+//! was read in; a change makes every entry stale at once by moving the generation on:
+//! - a change made through this process (any dashboard request that is not a read) moves it
+//!   after the request has committed, before its answer leaves: the very next runtime read
+//!   goes to the database;
+//! - a change made elsewhere (another instance, the CLI) moves the database's change counter
+//!   (`change_epoch`, kept by triggers on tokens, agents, workspaces, secrets, versions and
+//!   grants); a poller reads it every `change_poll_ms` and moves the generation when it moved;
+//! - while the counter cannot be read, the cache is bypassed, and the first good read of the
+//!   counter starts from an empty cache.
+//!
+//! Token and secret expiry are times, checked on every hit.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use crate::domain::admin::token_identity::AgentIdentity;
+use crate::domain::db::Pool;
+use crate::domain::DomainError;
+
+/// Entries kept at most; a full cache starts over (a working set this large is unusual).
+const CAPACITY: usize = 100_000;
+
+/// What a granted read found, as of the entry's generation.
+#[derive(Clone)]
+pub struct Granted {
+    pub agent: AgentIdentity,
+    pub token_expires_at: Option<i64>,
+    pub secret_id: i64,
+    pub description: String,
+    pub expires_at: Option<i64>,
+    pub version: i64,
+    pub created_at: i64,
+    pub key_id: i64,
+    pub sealed: Arc<[u8]>,
+}
+
+/// (version asked for, generation, what was found) of one token and secret.
+type Versions = Vec<(Option<i64>, u64, Arc<Granted>)>;
+
+/// Token hash -> secret name -> (version asked for, generation, what was found). Nested so
+/// that a lookup by borrowed strings allocates nothing.
+#[derive(Default)]
+struct Entries {
+    by_token: HashMap<String, HashMap<String, Versions>>,
+    len: usize,
+}
+
+pub struct ReadCache {
+    generation: AtomicU64,
+    /// The change counter is known to be current (false until the first poll, and after a
+    /// failed one).
+    current: AtomicBool,
+    /// The database's change counter as last read.
+    epoch: AtomicU64,
+    entries: RwLock<Entries>,
+}
+
+impl Default for ReadCache {
+    fn default() -> Self {
+        Self {
+            generation: AtomicU64::new(0),
+            current: AtomicBool::new(false),
+            epoch: AtomicU64::new(0),
+            entries: RwLock::new(Entries::default()),
+        }
+    }
+}
+
+impl ReadCache {
+    /// The generation a lookup starts in; pass it to [`ReadCache::put`].
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// A remembered granted read, if it is of the current generation.
+    pub fn get(&self, token_hash: &str, name: &str, version: Option<i64>) -> Option<Arc<Granted>> {
+        if !self.current.load(Ordering::Acquire) {
+            return None;
+        }
+        let generation = self.generation();
+        let entries = self.entries.read().ok()?;
+        let (_, at, granted) = entries
+            .by_token
+            .get(token_hash)?
+            .get(name)?
+            .iter()
+            .find(|(v, ..)| *v == version)?;
+        (*at == generation).then(|| granted.clone())
+    }
+
+    /// Remembers a granted read found in generation `generation`, unless a change came in
+    /// meanwhile (then what was found may already be stale).
+    pub fn put(
+        &self,
+        token_hash: &str,
+        name: &str,
+        version: Option<i64>,
+        generation: u64,
+        granted: Granted,
+    ) {
+        if !self.current.load(Ordering::Acquire) {
+            return;
+        }
+        let Ok(mut entries) = self.entries.write() else {
+            return;
+        };
+        if self.generation() != generation {
+            return;
+        }
+        if entries.len >= CAPACITY {
+            *entries = Entries::default();
+        }
+        let versions = entries
+            .by_token
+            .entry(token_hash.to_string())
+            .or_default()
+            .entry(name.to_string())
+            .or_default();
+        versions.retain(|(v, ..)| *v != version);
+        versions.push((version, generation, Arc::new(granted)));
+        entries.len += 1;
+    }
+
+    /// Makes every entry stale: something that a remembered read depends on may have changed.
+    pub fn invalidate(&self) {
+        // Under the write lock, so that a `put` that checked the old generation has finished.
+        let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        *entries = Entries::default();
+    }
+
+    /// Reads the database's change counter; a change made elsewhere invalidates the cache.
+    /// A failed read turns the cache off until the next good one.
+    pub async fn poll(&self, pool: &Pool) -> Result<(), DomainError> {
+        let read: Result<i64, sqlx::Error> =
+            sqlx::query_scalar("SELECT n FROM change_epoch WHERE id = 1")
+                .fetch_one(pool)
+                .await;
+        match read {
+            Ok(n) => {
+                let n = n as u64;
+                let was_current = self.current.load(Ordering::Acquire);
+                if !was_current || self.epoch.swap(n, Ordering::AcqRel) != n {
+                    self.invalidate();
+                }
+                self.epoch.store(n, Ordering::Release);
+                self.current.store(true, Ordering::Release);
+                Ok(())
+            }
+            Err(e) => {
+                self.current.store(false, Ordering::Release);
+                self.invalidate();
+                Err(e.into())
+            }
+        }
+    }
+
+    /// Polls the change counter every `every` until the process ends.
+    pub fn spawn_poller(self: &Arc<Self>, pool: Pool, every: Duration) {
+        let cache = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            let mut failing = false;
+            loop {
+                tick.tick().await;
+                match cache.poll(&pool).await {
+                    Ok(()) if failing => {
+                        tracing::info!("change counter readable again: runtime read cache back on");
+                        failing = false;
+                    }
+                    Ok(()) => {}
+                    Err(e) if !failing => {
+                        tracing::warn!(error = %e, "cannot read the change counter: runtime read cache off");
+                        failing = true;
+                    }
+                    Err(_) => {}
+                }
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn granted() -> Granted {
+        Granted {
+            agent: AgentIdentity {
+                token_id: 1,
+                token_prefix: "svt_abc".into(),
+                agent_id: 2,
+                agent_name: "billing-worker".into(),
+                workspace_id: 3,
+                secrets_enabled: true,
+                revoked: false,
+                expired: false,
+            },
+            token_expires_at: None,
+            secret_id: 4,
+            description: String::new(),
+            expires_at: None,
+            version: 5,
+            created_at: 0,
+            key_id: 6,
+            sealed: Arc::from(&b"sealed"[..]),
+        }
+    }
+
+    fn current() -> ReadCache {
+        let cache = ReadCache::default();
+        cache.current.store(true, Ordering::Release);
+        cache
+    }
+
+    #[test]
+    fn a_remembered_read_is_found_by_token_name_and_version_only() {
+        let cache = current();
+        let g = cache.generation();
+        cache.put("h1", "api_key", None, g, granted());
+        assert!(cache.get("h1", "api_key", None).is_some());
+        assert!(cache.get("h1", "api_key", Some(5)).is_none());
+        assert!(cache.get("h2", "api_key", None).is_none());
+        assert!(cache.get("h1", "other", None).is_none());
+    }
+
+    #[test]
+    fn a_change_forgets_every_read_and_a_read_from_before_it_is_not_kept() {
+        let cache = current();
+        let before = cache.generation();
+        cache.put("h1", "api_key", None, before, granted());
+        cache.invalidate();
+        assert!(cache.get("h1", "api_key", None).is_none());
+        // A lookup that began before the change found what may be stale: not remembered.
+        cache.put("h1", "api_key", None, before, granted());
+        assert!(cache.get("h1", "api_key", None).is_none());
+        cache.put("h1", "api_key", None, cache.generation(), granted());
+        assert!(cache.get("h1", "api_key", None).is_some());
+    }
+
+    #[test]
+    fn until_the_change_counter_is_known_nothing_is_remembered() {
+        let cache = ReadCache::default();
+        cache.put("h1", "api_key", None, cache.generation(), granted());
+        cache.current.store(true, Ordering::Release);
+        assert!(cache.get("h1", "api_key", None).is_none());
+    }
+}
