@@ -18,6 +18,8 @@ if [ "$BACKEND" = both ]; then
 fi
 DATA="$(mktemp -d -t vault-bench-XXXXXX)"
 export VAULT_DATA_DIR="$DATA" VAULT_BIND="127.0.0.1:$PORT" VAULT_LOG=warn
+# The benchmark creates its own secret: no showcase data (which has one of the same name).
+export VAULT_DEMO_SHOWCASE=false
 # One token reads as fast as it can here: lift its throttle (default 100/second).
 export VAULT_RUNTIME_RATE=10000000/second VAULT_RUNTIME_BURST=100000
 unset VAULT_DATABASE_URL
@@ -55,4 +57,4 @@ echo "== GET /v1/secret/data/stripe_api_key (Vault KV v2 API, audited), 16 conne
 wrk -t2 -c16 -d"${DURATION}s" --latency -H "X-Vault-Token: $TOKEN" \
   "http://127.0.0.1:$PORT/v1/secret/data/stripe_api_key" | grep -E "Requests/sec|50%|99%|Non-2xx"
 sleep 1
-echo "audit events stored: $(api -o /dev/null -w '' -d 'ws=acme' "http://127.0.0.1:$PORT/api/secrets/audit" ; api -d 'ws=acme' -d 'filter[action]=secret.read' "http://127.0.0.1:$PORT/api/secrets/audit" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')"
+echo "audit events stored: $(api -o /dev/null -w '' -d 'ws=acme' "http://127.0.0.1:$PORT/api/secrets/audit" ; api -d 'ws=acme' -d 'filter[action]=secret.read' "http://127.0.0.1:$PORT/api/secrets/audit" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(str(d["total"]) + ("+" if d.get("capped") else ""))')"
