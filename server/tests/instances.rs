@@ -65,6 +65,23 @@ fn browser() -> Client {
         .unwrap()
 }
 
+/// The id of acme's billing-worker agent, as the dashboard lists it.
+async fn billing_worker_id(on: &Instance, admin: &Client) -> String {
+    let agents: Value = on
+        .call(admin, "agents/list", &[("ws", "acme")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    agents["agents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == "billing-worker")
+        .unwrap()["id"]
+        .to_string()
+}
+
 #[tokio::test]
 async fn a_session_from_one_instance_is_valid_on_the_other_and_revocations_apply_everywhere_at_once(
 ) {
@@ -95,19 +112,7 @@ async fn a_session_from_one_instance_is_valid_on_the_other_and_revocations_apply
         StatusCode::OK,
     )
     .await;
-    let agents: Value =
-        c.b.call(&admin, "agents/list", &[("ws", "acme")])
-            .await
-            .json()
-            .await
-            .unwrap();
-    let billing = agents["agents"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["name"] == "billing-worker")
-        .unwrap()["id"]
-        .to_string();
+    let billing = billing_worker_id(&c.b, &admin).await;
     expect_status(
         c.b.call(
             &admin,
@@ -366,19 +371,7 @@ async fn revocations_under_load_reach_the_other_instance_within_the_window() {
         &[("email", ADMIN.0), ("password", ADMIN.1)],
     )
     .await;
-    let agents: Value =
-        c.a.call(&admin, "agents/list", &[("ws", "acme")])
-            .await
-            .json()
-            .await
-            .unwrap();
-    let billing = agents["agents"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["name"] == "billing-worker")
-        .unwrap()["id"]
-        .to_string();
+    let billing = billing_worker_id(&c.a, &admin).await;
     expect_status(
         c.a.call(
             &admin,

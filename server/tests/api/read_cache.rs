@@ -8,7 +8,7 @@ use reqwest::{Client, StatusCode};
 use serde_json::Value;
 
 use crate::helpers::*;
-use crate::runtime::grant;
+use crate::token_lifetime::with_secret;
 
 async fn read(app: &TestApp, token: &str) -> (StatusCode, Value) {
     let res = Client::new()
@@ -22,14 +22,7 @@ async fn read(app: &TestApp, token: &str) -> (StatusCode, Value) {
 
 /// A granted secret, a token for it, and two reads answered (the second one remembered).
 async fn reading() -> (TestApp, String) {
-    let app = spawn_app().await;
-    let admin = app.signed_in(ADMIN).await;
-    app.secrets_tab(&admin, "acme")
-        .create("api_key", "v")
-        .await
-        .ok()
-        .await;
-    grant(&app, &admin, "acme", "api_key", &["billing-worker"]).await;
+    let (app, admin) = with_secret().await;
     let issued: Value = serde_json::from_str(
         &expect_status(
             app.call(

@@ -24,12 +24,20 @@ async fn seed(app: &TestApp, n: i64, start: i64) {
     .unwrap();
 }
 
+/// How many events were written before `at` (`before`), or at or after it.
+async fn count(app: &TestApp, at: i64, before: bool) -> i64 {
+    let op = if before { "<" } else { ">=" };
+    sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM audit_events WHERE created_at {op} $1"
+    ))
+    .bind(at)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+}
+
 async fn older_than(app: &TestApp, at: i64) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE created_at < $1")
-        .bind(at)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
+    count(app, at, true).await
 }
 
 #[tokio::test]
@@ -40,12 +48,7 @@ async fn old_events_are_archived_in_batches_and_recent_ones_stay() {
     // Two and a half batches past the cutoff, a few events just inside it.
     seed(&app, 25_000, cutoff - 30 * DAY).await;
     seed(&app, 7, cutoff).await;
-    let recent_before: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE created_at >= $1")
-            .bind(cutoff)
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+    let recent_before = count(&app, cutoff, false).await;
     let archive = tempfile::tempdir().unwrap();
     let policy = Policy::Archive {
         days: 90,
@@ -58,12 +61,7 @@ async fn old_events_are_archived_in_batches_and_recent_ones_stay() {
         (25_000, 25_000, 3)
     );
     assert_eq!(older_than(&app, cutoff).await, 0);
-    let recent_after: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE created_at >= $1")
-            .bind(cutoff)
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+    let recent_after = count(&app, cutoff, false).await;
     assert_eq!(
         recent_after, recent_before,
         "events inside the retention stay"

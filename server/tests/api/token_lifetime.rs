@@ -75,7 +75,8 @@ async fn expire(app: &TestApp, token_id: i64) {
     app.see_changes().await;
 }
 
-async fn with_secret() -> (TestApp, Client) {
+/// A server whose acme holds `api_key`, granted to billing-worker; and its admin.
+pub(crate) async fn with_secret() -> (TestApp, Client) {
     let app = spawn_app().await;
     let admin = app.signed_in(ADMIN).await;
     app.secrets_tab(&admin, "acme")
