@@ -26,6 +26,13 @@ pub(super) struct Due {
     reads: Vec<((i64, i64), i64)>,
 }
 
+impl Due {
+    /// Nothing to write.
+    pub(super) fn is_empty(&self) -> bool {
+        self.tokens.is_empty() && self.reads.is_empty()
+    }
+}
+
 impl Usage {
     pub(super) fn new(precision_seconds: i64) -> Self {
         Self {
