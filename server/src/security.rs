@@ -52,7 +52,11 @@ pub async fn security_headers(
     req: Request<Body>,
     next: Next,
 ) -> Response {
-    let static_asset = req.uri().path().starts_with("/pkg/");
+    let static_asset = req
+        .uri()
+        .path()
+        .strip_prefix(crate::assets::PREFIX)
+        .is_some_and(|rest| rest.starts_with('/'));
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     if https {

@@ -96,12 +96,10 @@ type Row = (
 
 async fn rows(
     pool: &Pool,
-    ws: i64,
-    f: &AuditFilter,
+    w: &Where,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<AuditEventView>, DomainError> {
-    let w = Where::of(ws, f)?;
     let n = w.next();
     // Newest first either way; with a date range, in the order of the (workspace, time)
     // index, which the database then walks instead of sorting the whole range by id.
@@ -170,8 +168,8 @@ pub async fn page(
 ) -> Result<AuditPage, DomainError> {
     let ws = who.workspace().id;
     let page = validate::page_number(page);
-    let events = rows(pool, ws, f, PAGE_SIZE, page * PAGE_SIZE).await?;
     let w = Where::of(ws, f)?;
+    let events = rows(pool, &w, PAGE_SIZE, page * PAGE_SIZE).await?;
     let bound = (page + 1) * PAGE_SIZE + COUNT_AHEAD;
     let sql = format!(
         "SELECT COUNT(*) FROM (SELECT 1 FROM audit_events WHERE {} LIMIT ${}) counted",
@@ -195,13 +193,11 @@ pub const EXPORT_BATCH: i64 = 1_000;
 /// most [`MAX_EXPORT`]), read a batch at a time by id, so that neither the server nor the
 /// database holds the whole export at once.
 pub struct Export {
-    ws: i64,
-    filter: AuditFilter,
+    filter: Where,
     /// The next batch holds events with ids below this.
     before: i64,
+    /// Events still to read.
     left: i64,
-    /// How many events the export holds.
-    pub total: i64,
 }
 
 /// Begins an export; the export itself is audited (`audit.export`, with how many events
@@ -237,11 +233,9 @@ pub async fn export(
     let mut conn = pool.acquire().await?;
     super::events::record(&mut conn, ws, &actor, "audit.export", None, &detail).await?;
     Ok(Export {
-        ws,
-        filter: f.clone(),
+        filter: w,
         before,
         left: total,
-        total,
     })
 }
 
@@ -251,7 +245,7 @@ impl Export {
         if self.left <= 0 {
             return Ok(Vec::new());
         }
-        let w = Where::of(self.ws, &self.filter)?;
+        let w = &self.filter;
         let n = w.next();
         let sql = format!(
             "SELECT {VIEW_COLUMNS} FROM audit_events WHERE {} AND id < ${n} \

@@ -11,13 +11,12 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use sqlx::AnyConnection;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 use super::read_event::ReadEvent;
 use super::usage::{self, Due, Usage};
-use sqlx::AnyConnection;
-
 use crate::domain::db::{begin_write, Db, Pool};
 
 const QUEUE: usize = 16_384;

@@ -2,8 +2,8 @@
 //! by the same token costs no query; the audit event is still committed before each answer.
 //!
 //! Only what a granted read found is remembered (token, agent, flag on, the version's
-//! ciphertext), never a refusal and never a plaintext. Every entry carries the generation it
-//! was read in; a change makes every entry stale at once by moving the generation on:
+//! ciphertext), never a refusal and never a plaintext. A change empties the cache and moves the
+//! generation on, so that a read looked up before it is not remembered after it:
 //! - a change made through this process (any dashboard request that is not a read) moves it
 //!   after the request has committed, before its answer leaves: the very next runtime read
 //!   goes to the database;
@@ -41,11 +41,11 @@ pub struct Granted {
     pub sealed: Arc<[u8]>,
 }
 
-/// (version asked for, generation, what was found) of one token and secret.
-type Versions = Vec<(Option<i64>, u64, Arc<Granted>)>;
+/// (version asked for, what was found) of one token and secret.
+type Versions = Vec<(Option<i64>, Arc<Granted>)>;
 
-/// Token hash -> secret name -> (version asked for, generation, what was found). Nested so
-/// that a lookup by borrowed strings allocates nothing.
+/// Token hash -> secret name -> (version asked for, what was found), all of the current
+/// generation. Nested so that a lookup by borrowed strings allocates nothing.
 #[derive(Default)]
 struct Entries {
     by_token: HashMap<String, HashMap<String, Versions>>,
@@ -79,20 +79,19 @@ impl ReadCache {
         self.generation.load(Ordering::Acquire)
     }
 
-    /// A remembered granted read, if it is of the current generation.
+    /// A granted read remembered since the last change.
     pub fn get(&self, token_hash: &str, name: &str, version: Option<i64>) -> Option<Arc<Granted>> {
         if !self.current.load(Ordering::Acquire) {
             return None;
         }
-        let generation = self.generation();
         let entries = self.entries.read().ok()?;
-        let (_, at, granted) = entries
+        let (_, granted) = entries
             .by_token
             .get(token_hash)?
             .get(name)?
             .iter()
-            .find(|(v, ..)| *v == version)?;
-        (*at == generation).then(|| granted.clone())
+            .find(|(v, _)| *v == version)?;
+        Some(granted.clone())
     }
 
     /// Remembers a granted read found in generation `generation`, unless a change came in
@@ -123,14 +122,15 @@ impl ReadCache {
             .or_default()
             .entry(name.to_string())
             .or_default();
-        versions.retain(|(v, ..)| *v != version);
-        versions.push((version, generation, Arc::new(granted)));
+        versions.retain(|(v, _)| *v != version);
+        versions.push((version, Arc::new(granted)));
         entries.len += 1;
     }
 
-    /// Makes every entry stale: something that a remembered read depends on may have changed.
+    /// Forgets every entry: something that a remembered read depends on may have changed.
     pub fn invalidate(&self) {
-        // Under the write lock, so that a `put` that checked the old generation has finished.
+        // Under the write lock, so that a `put` that checked the old generation has finished
+        // and one that checks after sees the new one.
         let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
         self.generation.fetch_add(1, Ordering::AcqRel);
         *entries = Entries::default();
@@ -145,12 +145,10 @@ impl ReadCache {
                 .await;
         match read {
             Ok(n) => {
-                let n = n as u64;
-                let was_current = self.current.load(Ordering::Acquire);
-                if !was_current || self.epoch.swap(n, Ordering::AcqRel) != n {
+                let moved = self.epoch.swap(n as u64, Ordering::AcqRel) != n as u64;
+                if moved || !self.current.load(Ordering::Acquire) {
                     self.invalidate();
                 }
-                self.epoch.store(n, Ordering::Release);
                 self.current.store(true, Ordering::Release);
                 Ok(())
             }
