@@ -11,8 +11,8 @@ use crate::pages::secrets::{
 };
 use crate::pages::{
     account::AccountPage, agent::AgentPage, agents::AgentsPage, home::HomePage, login::LoginPage,
-    not_found::NotFoundPage, reauth::ReauthPage, users::UsersPage, workspace::WorkspaceHome,
-    workspace::WorkspaceLayout,
+    not_found::NotFoundPage, operator::OperatorPage, reauth::ReauthPage, users::UsersPage,
+    workspace::WorkspaceHome, workspace::WorkspaceLayout,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -54,6 +54,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                 <Route path=path!("/reauth") view=ReauthPage ssr=SsrMode::Async/>
+                <Route path=path!("/operator") view=OperatorPage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("/w/:ws") view=WorkspaceLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=WorkspaceHome ssr=SsrMode::Async/>
                     <Route path=path!("agents") view=AgentsPage ssr=SsrMode::Async/>

@@ -3,19 +3,20 @@ import AxeBuilder from '@axe-core/playwright';
 
 export const ADMIN = { email: 'admin@acme.test', password: 'admin-demo-password' };
 export const MEMBER = { email: 'member@acme.test', password: 'member-demo-password' };
+export const OPERATOR = { email: 'operator@vault.test', password: 'operator-demo-password' };
 
 /** Waits until the WebAssembly has hydrated the page (clicks before that are lost). */
 export async function hydrated(page: Page) {
   await page.locator('body[data-hydrated="true"]').waitFor();
 }
 
-export async function signIn(page: Page, who: { email: string; password: string }) {
+export async function signIn(page: Page, who: { email: string; password: string }, landing = /\/w\/acme$/) {
   await page.goto('/login');
   await hydrated(page);
   await page.getByLabel('Email').fill(who.email);
   await page.getByLabel('Password').fill(who.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/w\/acme$/);
+  await expect(page).toHaveURL(landing);
   await hydrated(page);
 }
 

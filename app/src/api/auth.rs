@@ -45,7 +45,7 @@ pub async fn logout() -> Result<(), AppError> {
 #[server(endpoint = "auth/me")]
 pub async fn current_user() -> Result<Option<Me>, AppError> {
     use super::ctx;
-    use crate::domain::identity::workspaces;
+    use crate::domain::identity::{access, workspaces};
     ctx::respond(async move {
         let (state, who) = match ctx::signed_in().await {
             Ok(found) => found,
@@ -57,6 +57,7 @@ pub async fn current_user() -> Result<Option<Me>, AppError> {
             email: user.email.clone(),
             name: user.name.clone(),
             workspaces: workspaces::list_for_user(&state.pool, user.id).await?,
+            operator: access::is_operator(&state.pool, user.id).await?,
         }))
     })
     .await

@@ -5,6 +5,7 @@ pub mod account;
 pub mod agents;
 pub mod auth;
 pub mod members;
+pub mod operator;
 pub mod secrets;
 pub mod workspace;
 

@@ -9,6 +9,7 @@ pub async fn workspace_context(ws: String) -> Result<WorkspaceView, AppError> {
     use super::ctx;
     use crate::domain::{
         admin::agents, admin::memberships, identity::access, identity::workspaces,
+        platform::console,
     };
     use crate::model::{Me, Role};
     ctx::respond(async move {
@@ -25,9 +26,14 @@ pub async fn workspace_context(ws: String) -> Result<WorkspaceView, AppError> {
                 email: user.email.clone(),
                 name: user.name.clone(),
                 workspaces: workspaces::list_for_user(&state.pool, user.id).await?,
+                operator: access::is_operator(&state.pool, user.id).await?,
             },
             agent_count: agents::count(&state.pool, workspace.id).await?,
             member_count: memberships::count(&state.pool, workspace.id).await?,
+            flag_change: match member.role() {
+                Role::Admin => console::last_flag_change(&state.pool, workspace.id).await?,
+                Role::Member => None,
+            },
         })
     })
     .await

@@ -1,4 +1,5 @@
-//! Demo data for a first local run: two workspaces, an admin and a member.
+//! Demo data for a first local run: two workspaces, an admin, a member and a platform
+//! operator.
 //! The demo passwords are public by design; `vault demo` refuses to run in production mode,
 //! production refuses to start while an account still has one, and `serve --demo` refuses a
 //! PostgreSQL database that holds anything else.
@@ -7,8 +8,9 @@ use secrecy::SecretString;
 
 use super::admin::{agents, memberships};
 use super::db::Pool;
-use super::identity::access::Admin;
+use super::identity::access::{Admin, Operator};
 use super::identity::{users, workspaces};
+use super::platform::{flag, operators};
 use super::DomainError;
 use crate::model::Role;
 
@@ -29,7 +31,13 @@ pub const MEMBER: DemoLogin = DemoLogin {
     what: "member of Acme",
 };
 
-pub const LOGINS: [DemoLogin; 2] = [ADMIN, MEMBER];
+pub const OPERATOR: DemoLogin = DemoLogin {
+    email: "operator@vault.test",
+    password: "operator-demo-password",
+    what: "platform operator: switches workspaces' flags, sees no secrets",
+};
+
+pub const LOGINS: [DemoLogin; 3] = [ADMIN, MEMBER, OPERATOR];
 const WORKSPACES: [&str; 2] = ["acme", "globex"];
 
 /// The accounts that still sign in with a public demo password. Production refuses to
@@ -50,9 +58,10 @@ pub async fn accounts_with_public_passwords(pool: &Pool) -> Result<Vec<&'static 
 /// must not plant public passwords in a real database.
 pub async fn holds_other_data(pool: &Pool) -> Result<bool, DomainError> {
     let users: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email <> $1 AND email <> $2")
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email NOT IN ($1, $2, $3)")
             .bind(ADMIN.email)
             .bind(MEMBER.email)
+            .bind(OPERATOR.email)
             .fetch_one(pool)
             .await?;
     let workspaces: i64 =
@@ -66,14 +75,15 @@ pub async fn holds_other_data(pool: &Pool) -> Result<bool, DomainError> {
 
 /// Seeds the demo data unless it is already there. Returns whether anything was created.
 pub async fn seed(pool: &Pool) -> Result<bool, DomainError> {
+    let operator = seed_operator(pool).await?;
     if workspaces::find_by_slug(pool, WORKSPACES[0])
         .await?
         .is_some()
     {
-        return Ok(false);
+        return Ok(operator);
     }
     let acme = workspaces::create(pool, WORKSPACES[0], "Acme Inc").await?;
-    let acme = crate::domain::admin::flag::set(pool, &acme.slug, true).await?;
+    let acme = flag::set(pool, &Operator::cli(), &acme.slug, true, "demo data").await?;
     let globex = workspaces::create(pool, WORKSPACES[1], "Globex Corp").await?;
 
     let admin = users::create(
@@ -98,5 +108,21 @@ pub async fn seed(pool: &Pool) -> Result<bool, DomainError> {
     agents::create(pool, &acme_op, "billing-worker").await?;
     agents::create(pool, &acme_op, "support-bot").await?;
     agents::create(pool, &Admin::operator(globex), "etl-runner").await?;
+    Ok(true)
+}
+
+/// The demo operator (added to demo data seeded before operators existed, too).
+async fn seed_operator(pool: &Pool) -> Result<bool, DomainError> {
+    if users::find_by_email(pool, OPERATOR.email).await?.is_some() {
+        return Ok(false);
+    }
+    users::create(
+        pool,
+        OPERATOR.email,
+        "Otto Operator",
+        SecretString::from(OPERATOR.password),
+    )
+    .await?;
+    operators::grant(pool, &Operator::cli(), OPERATOR.email).await?;
     Ok(true)
 }

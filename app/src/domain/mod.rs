@@ -6,9 +6,11 @@
 //! 1. `keys`: ciphers, master keys, data keys;
 //! 2. `identity`: users, passwords, workspaces, sessions, rights types;
 //! 3. `audit`: audit events, the batched writer, log queries, the audited-change helper;
-//! 4. `admin`: members, agents, tokens, ending sessions, the feature flag;
+//! 4. `admin`: members, agents, tokens, ending sessions;
 //! 5. `secrets`: secrets, values, versions, grants, the grant matrix;
-//! 6. `runtime`: an agent's read by token.
+//! 6. `runtime`: an agent's read by token;
+//! 7. `platform`: operators, the feature flag switch, the platform audit log (imports only
+//!    the root, `identity` and `audit`).
 //!
 //! `demo` seeds the demo accounts and workspaces, `showcase` the demo's secrets, from all of
 //! them.
@@ -20,6 +22,7 @@ pub mod demo;
 pub mod error;
 pub mod identity;
 pub mod keys;
+pub mod platform;
 pub mod runtime;
 pub mod secrets;
 pub mod showcase;

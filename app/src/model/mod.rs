@@ -48,6 +48,8 @@ pub struct Me {
     pub email: String,
     pub name: String,
     pub workspaces: Vec<WorkspaceSummary>,
+    /// Holds the platform operator role (sees the Operator page).
+    pub operator: bool,
 }
 
 /// What the workspace frame (top bar and tabs) needs.
@@ -61,6 +63,8 @@ pub struct WorkspaceView {
     pub me: Me,
     pub agent_count: i64,
     pub member_count: i64,
+    /// When and why the secrets vault flag last changed; for admins only.
+    pub flag_change: Option<operator::FlagChange>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -95,6 +99,7 @@ pub struct AgentsPage {
 
 pub mod import;
 pub mod lifecycle;
+pub mod operator;
 pub mod secrets;
 
 /// An agent credential as listed: never the token itself.

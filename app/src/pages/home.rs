@@ -5,7 +5,8 @@ use crate::api::auth::current_user;
 use crate::components::error_panel::ErrorPanel;
 use crate::pages::workspace::SignOutButton;
 
-/// `/`: sends a signed-in user to their first workspace, anyone else to sign-in.
+/// `/`: sends a signed-in user to their first workspace (an operator without one to the
+/// Operator page), anyone else to sign-in.
 #[component]
 pub fn HomePage() -> impl IntoView {
     let me = Resource::new(|| (), |_| current_user());
@@ -17,6 +18,7 @@ pub fn HomePage() -> impl IntoView {
                         Some(first) => {
                             view! { <Redirect path=format!("/w/{}", first.slug)/> }.into_any()
                         }
+                        None if me.operator => view! { <Redirect path="/operator"/> }.into_any(),
                         None => {
                             view! {
                                 <main class="content narrow">

@@ -6,6 +6,7 @@ pub mod agents;
 pub mod home;
 pub mod login;
 pub mod not_found;
+pub mod operator;
 pub mod reauth;
 pub mod secrets;
 pub mod users;

@@ -56,6 +56,7 @@ fn TopBar(frame: WorkspaceView) -> impl IntoView {
                     {frame.secrets_tab.then(|| view! { <A href=format!("{base}/secrets")>"Secrets"</A> })}
                 </nav>
                 <div class="account">
+                    {frame.me.operator.then(|| view! { <a class="btn btn-quiet" href="/operator">"Operator"</a> })}
                     <a class="who" href="/account" title=format!("Your account ({})", frame.me.email)>{frame.me.name.clone()}</a>
                     <SignOutButton/>
                 </div>
@@ -149,6 +150,7 @@ pub fn WorkspaceHome() -> impl IntoView {
                                     </a>
                                 })}
                             </div>
+                            {f.flag_change.clone().map(|c| view! { <FlagChangeNote c/> })}
                             {dashboard.map(|o| view! { <Dashboard o ws=f.slug.clone()/> })}
                         </section>
                     }
@@ -156,5 +158,16 @@ pub fn WorkspaceHome() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// For admins: when and why an operator last switched the secrets vault flag.
+#[component]
+fn FlagChangeNote(c: crate::model::operator::FlagChange) -> impl IntoView {
+    view! {
+        <p class="note">
+            "Secrets vault was switched " <strong>{if c.on { "on" } else { "off" }}</strong>
+            " by an operator on " {crate::time_fmt::format_utc(c.at)} ": “" {c.reason} "”"
+        </p>
     }
 }

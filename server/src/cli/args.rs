@@ -49,6 +49,9 @@ pub enum Command {
     /// Manage agents.
     #[command(subcommand)]
     Agent(AgentCommand),
+    /// Grant or revoke the platform operator role (only here: no web page can).
+    #[command(subcommand)]
+    Operator(OperatorCommand),
     /// Re-wrap every workspace data key under the current master key. Configure the new key
     /// as VAULT_MASTER_KEY_FILE and the old one in VAULT_PREVIOUS_MASTER_KEY_FILES (servers
     /// too), run this, then drop the old key. Servers keep serving throughout.
@@ -83,11 +86,15 @@ pub enum WorkspaceCommand {
         #[arg(long)]
         name: Option<String>,
     },
-    /// Switch a feature flag of a workspace.
+    /// Switch a feature flag of a workspace. The reason goes to the platform audit log and
+    /// is shown to the workspace's admins.
     Flag {
         workspace: String,
         flag: Flag,
         state: OnOff,
+        /// Why (required): one line, at most 500 characters.
+        #[arg(long)]
+        reason: String,
     },
     /// List workspaces.
     List,
@@ -142,6 +149,17 @@ pub enum UserCommand {
         #[arg(value_enum)]
         role: RoleArg,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OperatorCommand {
+    /// Make an existing user a platform operator: they get the Operator page (every
+    /// workspace's flag and counts, the platform audit log) and no workspace rights.
+    Grant { email: String },
+    /// Take the operator role away.
+    Revoke { email: String },
+    /// List the operators.
+    List,
 }
 
 #[derive(Debug, Subcommand)]

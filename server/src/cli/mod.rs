@@ -1,4 +1,5 @@
-//! The operator CLI: `vault serve`, `vault demo`, `vault workspace ...`, `vault user ...`.
+//! The operator CLI: `vault serve`, `vault demo`, `vault workspace ...`, `vault user ...`,
+//! `vault operator ...`.
 
 mod args;
 mod import;
@@ -13,7 +14,7 @@ use app::domain::identity::workspaces;
 use app::domain::{demo, showcase};
 
 pub use args::*;
-use operator::{rotate_master_key, user, workspace};
+use operator::{operator, rotate_master_key, user, workspace};
 
 use crate::config::{Config, Mode};
 use crate::error::CliError;
@@ -45,6 +46,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Demo => seed_demo(&config).await,
         Command::Workspace(cmd) => workspace(&config, cmd).await,
         Command::User(cmd) => user(&config, cmd).await,
+        Command::Operator(cmd) => operator(&config, cmd).await,
         Command::RotateMasterKey => {
             let (keyring, _) = config.keyring()?;
             let pool = serve::open_database(&config).await?;
@@ -126,7 +128,7 @@ async fn seed_demo(config: &Config) -> Result<(), CliError> {
         }
     );
     println!("  Open http://{} and sign in as:", config.bind);
-    for login in [demo::ADMIN, demo::MEMBER] {
+    for login in demo::LOGINS {
         println!(
             "    {:<18} password: {:<22} ({})",
             login.email, login.password, login.what

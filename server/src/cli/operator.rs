@@ -4,17 +4,18 @@ use std::io::{BufRead, IsTerminal};
 
 use secrecy::SecretString;
 
-use app::domain::admin::{flag, memberships};
+use app::domain::admin::memberships;
 use app::domain::audit::events;
 use app::domain::db::Pool;
-use app::domain::identity::access::Admin;
+use app::domain::identity::access::{Admin, Operator};
 use app::domain::identity::users;
 use app::domain::identity::workspaces;
 use app::domain::keys::crypto::Keyring;
 use app::domain::keys::data_keys;
+use app::domain::platform::{flag, operators};
 use app::model::Role;
 
-use super::args::{Flag, OnOff, UserCommand, WorkspaceCommand};
+use super::args::{Flag, OnOff, OperatorCommand, UserCommand, WorkspaceCommand};
 use crate::config::Config;
 use crate::error::CliError;
 use crate::serve;
@@ -32,8 +33,10 @@ pub(super) async fn workspace(config: &Config, cmd: WorkspaceCommand) -> Result<
             workspace,
             flag: Flag::Secrets,
             state,
+            reason,
         } => {
-            let ws = flag::set(&pool, &workspace, matches!(state, OnOff::On)).await?;
+            let on = matches!(state, OnOff::On);
+            let ws = flag::set(&pool, &Operator::cli(), &workspace, on, &reason).await?;
             println!(
                 "secrets vault is now {} for {}",
                 if ws.secrets_enabled() { "on" } else { "off" },
@@ -75,6 +78,33 @@ pub(super) async fn user(config: &Config, cmd: UserCommand) -> Result<(), CliErr
             workspace,
             role,
         } => membership(config, &email, &workspace, role.into(), false).await?,
+    }
+    Ok(())
+}
+
+pub(super) async fn operator(config: &Config, cmd: OperatorCommand) -> Result<(), CliError> {
+    let pool = serve::open_database(config).await?;
+    let by = Operator::cli();
+    match cmd {
+        OperatorCommand::Grant { email } => {
+            if operators::grant(&pool, &by, &email).await? {
+                println!("{email} is now a platform operator");
+            } else {
+                println!("{email} was already a platform operator");
+            }
+        }
+        OperatorCommand::Revoke { email } => {
+            if operators::revoke(&pool, &by, &email).await? {
+                println!("{email} is no longer a platform operator");
+            } else {
+                println!("{email} was not a platform operator");
+            }
+        }
+        OperatorCommand::List => {
+            for email in operators::list(&pool).await? {
+                println!("{email}");
+            }
+        }
     }
     Ok(())
 }

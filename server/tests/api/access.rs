@@ -112,9 +112,7 @@ async fn switching_the_flag_off_closes_the_tab_at_once() {
         StatusCode::OK,
     )
     .await;
-    app::domain::admin::flag::set(&app.pool, "acme", false)
-        .await
-        .unwrap();
+    crate::helpers::switch_flag(&app.pool, "acme", false).await;
     expect_status(
         app.call(&admin, "secrets/list", &[("ws", "acme")]).await,
         StatusCode::FORBIDDEN,

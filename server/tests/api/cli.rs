@@ -71,7 +71,15 @@ fn an_operator_sets_up_a_workspace_from_the_cli() {
     ));
     let out = ok(&vault(
         &dir,
-        &["workspace", "flag", "hooli", "secrets", "on"],
+        &[
+            "workspace",
+            "flag",
+            "hooli",
+            "secrets",
+            "on",
+            "--reason",
+            "pilot",
+        ],
         "",
     ));
     assert!(out.contains("secrets vault is now on for hooli"), "{out}");
@@ -115,10 +123,17 @@ fn an_operator_sets_up_a_workspace_from_the_cli() {
     assert!(in_workspace
         .iter()
         .all(|(actor, _, _)| actor == "operator (CLI)"));
-    assert_eq!(in_workspace[2].2, "secrets vault on");
+    assert_eq!(in_workspace[2].2, "secrets vault on: pilot");
+    // The platform audit log: the user, then the flag switch with its reason.
     assert_eq!(
         operator,
-        [("user.create".to_string(), "gavin@hooli.test".to_string())]
+        [
+            ("user.create".to_string(), "gavin@hooli.test".to_string()),
+            (
+                "workspace.flag.on".to_string(),
+                "secrets vault on".to_string()
+            )
+        ]
     );
 }
 
@@ -130,7 +145,19 @@ fn bad_input_is_refused_with_a_clear_message() {
         "workspace slug",
     );
     fails_with(
-        &vault(&dir, &["workspace", "flag", "nowhere", "secrets", "on"], ""),
+        &vault(
+            &dir,
+            &[
+                "workspace",
+                "flag",
+                "nowhere",
+                "secrets",
+                "on",
+                "--reason",
+                "x",
+            ],
+            "",
+        ),
         "unknown workspace",
     );
     fails_with(

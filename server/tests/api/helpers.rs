@@ -17,6 +17,7 @@ use server::serve;
 
 pub const ADMIN: (&str, &str) = (demo::ADMIN.email, demo::ADMIN.password);
 pub const MEMBER: (&str, &str) = (demo::MEMBER.email, demo::MEMBER.password);
+pub const OPERATOR: (&str, &str) = (demo::OPERATOR.email, demo::OPERATOR.password);
 
 /// A database of its own on the PostgreSQL server named by `VAULT_TEST_POSTGRES`
 /// (`postgres://user@host:port`), dropped with the test app.
@@ -300,9 +301,7 @@ impl TestApp {
         let ws = workspaces::create(&self.pool, "initech", "Initech")
             .await
             .unwrap();
-        app::domain::admin::flag::set(&self.pool, "initech", secrets_on)
-            .await
-            .unwrap();
+        crate::helpers::switch_flag(&self.pool, "initech", secrets_on).await;
         let password = secrecy::SecretString::from("olive-password-1");
         let user = users::create(&self.pool, "olive@initech.test", "Olive", password)
             .await
@@ -317,6 +316,14 @@ impl TestApp {
 
 /// The demo admin's rights proof for `ws`, obtained the way a server function obtains it:
 /// for tests that call domain functions directly.
+/// Switches a workspace's secrets vault flag as the CLI operator does.
+pub async fn switch_flag(pool: &Pool, ws: &str, on: bool) {
+    let operator = app::domain::identity::access::Operator::cli();
+    app::domain::platform::flag::set(pool, &operator, ws, on, "test")
+        .await
+        .unwrap();
+}
+
 pub async fn demo_admin_gate(pool: &Pool, ws: &str) -> app::domain::identity::access::SecretsAdmin {
     use app::domain::{identity::access, identity::users};
     let admin = users::find_by_email(pool, demo::ADMIN.email)

@@ -176,7 +176,15 @@ fn the_cli_prints_the_table_refuses_invalid_files_and_imports_with_grants() {
     let dir = tempfile::tempdir().unwrap();
     for args in [
         vec!["workspace", "create", "hooli"],
-        vec!["workspace", "flag", "hooli", "secrets", "on"],
+        vec![
+            "workspace",
+            "flag",
+            "hooli",
+            "secrets",
+            "on",
+            "--reason",
+            "pilot",
+        ],
         vec!["agent", "create", "hooli", "worker"],
     ] {
         let out = vault(&dir, &args);

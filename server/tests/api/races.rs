@@ -66,9 +66,7 @@ async fn an_admin_demoted_after_the_check_cannot_complete_a_write() {
 async fn a_write_just_after_the_flag_is_switched_off_is_refused() {
     let app = spawn_app().await;
     let stale = gate(&app).await;
-    app::domain::admin::flag::set(&app.pool, "acme", false)
-        .await
-        .unwrap();
+    crate::helpers::switch_flag(&app.pool, "acme", false).await;
     let err = late_create(&app, &stale).await;
     assert!(matches!(err, DomainError::FeatureDisabled), "{err:?}");
     assert_eq!(app.count("secrets").await, 0);

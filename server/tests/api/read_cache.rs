@@ -46,7 +46,15 @@ async fn reading() -> (TestApp, String) {
 #[tokio::test]
 async fn the_clis_flag_switch_reaches_a_server_that_remembers_the_read() {
     let (app, token) = reading().await;
-    let out = app.cli(&["workspace", "flag", "acme", "secrets", "off"]);
+    let out = app.cli(&[
+        "workspace",
+        "flag",
+        "acme",
+        "secrets",
+        "off",
+        "--reason",
+        "incident",
+    ]);
     assert!(
         out.status.success(),
         "{}",

@@ -192,9 +192,7 @@ async fn a_granted_agent_reads_values_and_every_refusal_has_its_own_error() {
 async fn a_token_reads_only_its_own_workspace_even_for_the_same_name() {
     let app = spawn_app().await;
     let admin = app.signed_in(ADMIN).await;
-    app::domain::admin::flag::set(&app.pool, "globex", true)
-        .await
-        .unwrap();
+    crate::helpers::switch_flag(&app.pool, "globex", true).await;
     expect_status(
         app.create_secret(&admin, "acme", "db_url", "acme-db", &[])
             .await,
@@ -258,18 +256,14 @@ async fn revocations_and_the_flag_apply_to_the_very_next_read() {
     assert_eq!(read(&app, &token, "api_key").await.0, StatusCode::OK);
 
     // Switching the flag off denies reads.
-    app::domain::admin::flag::set(&app.pool, "acme", false)
-        .await
-        .unwrap();
+    crate::helpers::switch_flag(&app.pool, "acme", false).await;
     app.see_changes().await;
     let (status, body) = read(&app, &token, "api_key").await;
     assert_eq!(
         (status, body["error"].as_str().unwrap()),
         (StatusCode::FORBIDDEN, "feature_disabled")
     );
-    app::domain::admin::flag::set(&app.pool, "acme", true)
-        .await
-        .unwrap();
+    crate::helpers::switch_flag(&app.pool, "acme", true).await;
     app.see_changes().await;
 
     // Revoking the token: 401 at once.

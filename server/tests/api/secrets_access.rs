@@ -175,9 +175,7 @@ async fn an_admin_of_another_workspace_is_denied_and_sees_nothing() {
 #[tokio::test]
 async fn an_admin_of_a_workspace_with_the_flag_off_is_denied_everything() {
     let (app, admin) = setup().await;
-    app::domain::admin::flag::set(&app.pool, "acme", false)
-        .await
-        .unwrap();
+    crate::helpers::switch_flag(&app.pool, "acme", false).await;
     all_denied(
         &app,
         &admin,

@@ -263,9 +263,7 @@ async fn refusals_are_in_vaults_shape_and_tell_a_missing_grant_from_a_missing_se
     let (status, _) =
         answer(vault(&app, "GET", "/v1/secret/data/oauth_client", Some(&token)).await).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    app::domain::admin::flag::set(&app.pool, "acme", false)
-        .await
-        .unwrap();
+    crate::helpers::switch_flag(&app.pool, "acme", false).await;
     app.see_changes().await;
     for path in [stripe, "/v1/auth/token/lookup-self"] {
         let (status, body) = answer(vault(&app, "GET", path, Some(&token)).await).await;
@@ -278,9 +276,7 @@ async fn refusals_are_in_vaults_shape_and_tell_a_missing_grant_from_a_missing_se
             "{path}"
         );
     }
-    app::domain::admin::flag::set(&app.pool, "acme", true)
-        .await
-        .unwrap();
+    crate::helpers::switch_flag(&app.pool, "acme", true).await;
     app.see_changes().await;
     revoke_newest_token(&app, &admin, "acme", "billing-worker").await;
     let (status, body) = answer(vault(&app, "GET", stripe, Some(&token)).await).await;

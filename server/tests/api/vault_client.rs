@@ -50,9 +50,7 @@ async fn hvac_reads_granted_secrets_and_versions_and_meets_vaults_refusals() {
     run_hvac(&app.url(""), &token, &expect).await;
 
     // The operator switches the workspace's vault off: the same client is refused everywhere.
-    app::domain::admin::flag::set(&app.pool, "acme", false)
-        .await
-        .unwrap();
+    crate::helpers::switch_flag(&app.pool, "acme", false).await;
     app.see_changes().await;
     let flag_off = json!({ "mode": "flag_off", "path": "stripe_api_key" });
     run_hvac(&app.url(""), &token, &flag_off).await;

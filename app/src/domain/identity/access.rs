@@ -100,6 +100,49 @@ impl SecretsAdmin {
     }
 }
 
+/// A platform operator: switches workspaces' feature flags and reads the platform audit log.
+/// The role grants nothing inside a workspace: an operator who is not a member of one is
+/// refused its secrets, grants, agents and audit log like anyone else.
+#[derive(Debug, Clone)]
+pub struct Operator {
+    actor: Actor,
+}
+
+impl Operator {
+    /// The operator acting through the server's CLI (whoever can run it can read the
+    /// database and the master key already). Only the CLI calls this.
+    pub fn cli() -> Self {
+        Self {
+            actor: Actor::Operator,
+        }
+    }
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+}
+
+/// A signed-in user the CLI has made an operator (`vault operator grant`), or `Forbidden`.
+pub async fn require_operator(pool: &Pool, who: &SignedIn) -> Result<Operator, DomainError> {
+    if !is_operator(pool, who.user.id).await? {
+        return Err(DomainError::Forbidden);
+    }
+    Ok(Operator {
+        actor: Actor::User {
+            id: who.user.id,
+            email: who.user.email.clone(),
+        },
+    })
+}
+
+/// Whether a user holds the platform operator role.
+pub async fn is_operator(pool: &Pool, user_id: i64) -> Result<bool, DomainError> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT user_id FROM operators WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(found.is_some())
+}
+
 /// Resolves the user id stored in a session. A deleted account is signed out.
 pub async fn signed_in(pool: &Pool, user_id: Option<i64>) -> Result<SignedIn, DomainError> {
     let id = user_id.ok_or(DomainError::NotSignedIn)?;

@@ -1,0 +1,160 @@
+//! `/operator`: the platform operator's page. Every workspace with its secrets vault flag,
+//! member and secret counts (never a secret's name or value), a switch per workspace that
+//! asks for a reason, and the platform audit log.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::operator::{operator_console, SwitchFlag};
+use crate::components::error_panel::ErrorPanel;
+use crate::components::field::{last_error, FieldError, FormError};
+use crate::components::table::Columns;
+use crate::model::operator::{FlagSwitched, OperatorWorkspace, PlatformEvent};
+use crate::pages::workspace::SignOutButton;
+use crate::time_fmt::format_utc;
+
+#[component]
+pub fn OperatorPage() -> impl IntoView {
+    // The last switch made on this page: shown, and the reason to read the page again.
+    let switched = RwSignal::new(None::<FlagSwitched>);
+    let console = Resource::new(move || switched.get(), |_| operator_console());
+    view! {
+        <Title text="Operator · Secrets Vault"/>
+        <header class="topbar">
+            <div class="topbar-inner">
+                <a class="brand" href="/">"Secrets Vault"</a>
+                <span class="workspace-name">"Operator"</span>
+                <div class="account">
+                    <a class="who" href="/account">"Your account"</a>
+                    <SignOutButton/>
+                </div>
+            </div>
+        </header>
+        <main class="content">
+            <section class="page">
+                <header class="page-head">
+                    <h1>"Workspaces"</h1>
+                    <p class="lede">
+                        "Switch the secrets vault feature per workspace. Each switch asks for a reason, which the workspace's admins see and the platform audit log keeps."
+                    </p>
+                </header>
+                {move || switched.get().map(|s| view! {
+                    <p class="success" role="status">
+                        "Secrets vault is now " <strong>{if s.on { "on" } else { "off" }}</strong> " for " {s.workspace} "."
+                    </p>
+                })}
+                <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match console.await {
+                            Ok(c) => view! {
+                                <WorkspaceTable workspaces=c.workspaces switched/>
+                                <h2>"Platform audit log"</h2>
+                                <PlatformLog log=c.log/>
+                            }
+                            .into_any(),
+                            Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
+        </main>
+    }
+}
+
+#[component]
+fn WorkspaceTable(
+    workspaces: Vec<OperatorWorkspace>,
+    switched: RwSignal<Option<FlagSwitched>>,
+) -> impl IntoView {
+    if workspaces.is_empty() {
+        return view! { <p class="empty">"No workspaces yet. Create one with " <code>"vault workspace create"</code> "."</p> }.into_any();
+    }
+    view! {
+        <table class="table" aria-label="Workspaces">
+            <Columns names=&["Workspace", "Secrets vault", "Members", "Secrets", "Switch"]/>
+            <tbody>
+                {workspaces
+                    .into_iter()
+                    .map(|w| view! { <WorkspaceRow w switched/> })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+#[component]
+fn WorkspaceRow(w: OperatorWorkspace, switched: RwSignal<Option<FlagSwitched>>) -> impl IntoView {
+    let action = ServerAction::<SwitchFlag>::new();
+    let error = last_error(action.value());
+    let pending = action.pending();
+    Effect::new(move |_| {
+        if let Some(Ok(done)) = action.value().get() {
+            switched.set(Some(done));
+        }
+    });
+    let reason_id = format!("reason-{}", w.slug);
+    let error_id = format!("reason-{}-error", w.slug);
+    let (label, to) = if w.secrets_enabled {
+        ("Switch off", "off")
+    } else {
+        ("Switch on", "on")
+    };
+    view! {
+        <tr>
+            <td>
+                <strong>{w.name.clone()}</strong>
+                " "
+                <span class="mono muted">{w.slug.clone()}</span>
+            </td>
+            <td>
+                {if w.secrets_enabled {
+                    view! { <span class="badge badge-ok">"On"</span> }.into_any()
+                } else {
+                    view! { <span class="badge badge-off">"Off"</span> }.into_any()
+                }}
+            </td>
+            <td>{w.members}</td>
+            <td>{w.secrets}</td>
+            <td>
+                <ActionForm action attr:class="inline-form">
+                    <input type="hidden" name="ws" value=w.slug.clone()/>
+                    <input type="hidden" name="state" value=to/>
+                    <label class="sr-only" for=reason_id.clone()>{format!("Reason to switch {} {to}", w.name)}</label>
+                    <input id=reason_id name="reason" required maxlength="500" placeholder="Reason"
+                        aria-describedby=error_id.clone()/>
+                    <button type="submit" class="btn" disabled=move || pending.get()>{label}</button>
+                    <FieldError error field="reason" id=error_id/>
+                    <FormError error fields=&["reason"]/>
+                </ActionForm>
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+fn PlatformLog(log: Vec<PlatformEvent>) -> impl IntoView {
+    if log.is_empty() {
+        return view! { <p class="empty">"Nothing yet."</p> }.into_any();
+    }
+    view! {
+        <table class="table" aria-label="Platform audit log">
+            <Columns names=&["When", "Who", "What", "Workspace", "Reason"]/>
+            <tbody>
+                {log
+                    .into_iter()
+                    .map(|e| view! {
+                        <tr>
+                            <td>{format_utc(e.at)}</td>
+                            <td>{e.actor}</td>
+                            <td><span class="mono">{e.action}</span> " " {e.detail}</td>
+                            <td class="mono">{e.workspace.unwrap_or_default()}</td>
+                            <td>{e.reason}</td>
+                        </tr>
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
