@@ -12,6 +12,7 @@ pub use crate::domain::identity::session_policy::SessionPolicy;
 use crate::domain::keys::crypto::Keyring;
 use crate::domain::runtime::key_cache::DataKeyCache;
 use crate::domain::runtime::read_cache::ReadCache;
+use crate::metrics::Metrics;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -25,4 +26,6 @@ pub struct AppState {
     /// Audit trail of runtime reads (batched writer).
     pub audit: AuditSink,
     pub sessions: SessionPolicy,
+    /// Prometheus metrics (`/metrics`).
+    pub metrics: Arc<Metrics>,
 }

@@ -10,6 +10,7 @@ pub mod error;
 pub mod export;
 pub mod guards;
 pub mod hosts;
+pub mod metrics;
 pub mod rate_limit;
 pub mod router;
 pub mod runtime;

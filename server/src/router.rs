@@ -24,13 +24,21 @@ pub fn routes() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
-pub fn build(state: AppState, secure_cookies: bool, guards: Guards) -> Router {
+/// The whole app. `/metrics` is served here when `metrics_here`, else on a listener of its
+/// own (see `serve`).
+pub fn build(state: AppState, secure_cookies: bool, guards: Guards, metrics_here: bool) -> Router {
     let routes = routes();
     let site_root = std::path::Path::new(state.leptos_options.site_root.as_ref());
     let sessions = session_cookie::layer(state.pool.clone(), &state.sessions, secure_cookies);
 
+    let metrics = if metrics_here {
+        crate::metrics::routes()
+    } else {
+        Router::new()
+    };
     Router::new()
         .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .merge(metrics)
         .merge(crate::runtime::routes(guards.runtime))
         .route(
             "/export/{ws}/audit",
@@ -67,6 +75,10 @@ pub fn build(state: AppState, secure_cookies: bool, guards: Guards) -> Router {
         .layer(middleware::from_fn_with_state(
             secure_cookies,
             security::security_headers,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::metrics::observe,
         ))
         .with_state(state)
 }

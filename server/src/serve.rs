@@ -14,6 +14,7 @@ use app::domain::runtime::key_cache::DataKeyCache;
 use app::domain::runtime::read_cache::ReadCache;
 use app::domain::secrets::trash;
 use app::domain::{demo, identity::passwords};
+use app::metrics::Metrics;
 use app::state::{AppState, SessionPolicy};
 
 use crate::config::{Config, KeySource, Mode};
@@ -60,10 +61,12 @@ pub async fn build_state(config: &Config) -> Result<AppState, CliError> {
             tracing::warn!(error = %e, "could not count data keys under previous master keys")
         }
     }
+    let metrics = Arc::new(Metrics::default());
     let (audit, _writer) = AuditSink::spawn(
         pool.clone(),
         config.audit_collapse_seconds,
         config.usage_seconds,
+        metrics.audit_commit(),
     );
     let leptos_options = LeptosOptions::builder()
         .output_name("vault")
@@ -89,6 +92,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, CliError> {
             config.session_absolute_hours,
             config.reauth_minutes,
         ),
+        metrics,
     })
 }
 
@@ -120,13 +124,35 @@ pub async fn serve_state(
         Duration::from_millis(config.change_poll_ms.max(1)),
     );
     guards.spawn_forget_idle();
-    let app = router::build(state, config.secure_cookies(), guards)
+    if let Some(bind) = config.metrics_bind {
+        let listener = TcpListener::bind(bind)
+            .await
+            .map_err(|e| CliError::Io(format!("cannot listen on {bind} for metrics: {e}")))?;
+        spawn_metrics(listener, state.clone())?;
+    }
+    let metrics_here = config.metrics_bind.is_none();
+    let app = router::build(state, config.secure_cookies(), guards, metrics_here)
         .into_make_service_with_connect_info::<std::net::SocketAddr>();
     tracing::info!("Secrets Vault listening on http://{addr}");
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| CliError::Io(e.to_string()))
+}
+
+/// Serves `/metrics` alone on `listener` (the `metrics_bind` address).
+pub fn spawn_metrics(listener: TcpListener, state: AppState) -> Result<(), CliError> {
+    let addr = listener
+        .local_addr()
+        .map_err(|e| CliError::Io(e.to_string()))?;
+    let app = crate::metrics::routes().with_state(state);
+    tracing::info!("metrics served at http://{addr}/metrics");
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            tracing::error!(error = %e, "the metrics listener stopped");
+        }
+    });
+    Ok(())
 }
 
 /// Production does not start while an account signs in with a password from the README.

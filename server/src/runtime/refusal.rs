@@ -89,10 +89,49 @@ pub async fn authenticate(
     Ok(agent)
 }
 
+impl Refused {
+    /// The outcome label of the runtime read metric.
+    pub fn label(self) -> &'static str {
+        match self {
+            Refused::NoToken => "no_token",
+            Refused::UnknownToken => "unknown_token",
+            Refused::TokenRevoked => "token_revoked",
+            Refused::TokenExpired => "token_expired",
+            Refused::FeatureDisabled => "feature_disabled",
+            Refused::NotFound => "secret_not_found",
+            Refused::VersionNotFound => "version_not_found",
+            Refused::MissingAccess => "missing_access",
+            Refused::AuditUnavailable => "audit_unavailable",
+            Refused::Internal => "error",
+        }
+    }
+}
+
+/// The API label of the runtime read metric.
+pub fn api_label(via: Via) -> &'static str {
+    match via {
+        Via::RuntimeApi => "native",
+        Via::VaultApi => "vault",
+    }
+}
+
 /// A runtime read of `name` (its current version, or `version`) by the request's token, for
 /// both APIs: one query, then the read's audit event, committed before the value is answered.
-/// A refusal of a known token is audited too.
+/// A refusal of a known token is audited too. Counted in the metrics by outcome.
 pub async fn read(
+    state: &AppState,
+    headers: &HeaderMap,
+    name: &str,
+    version: Option<i64>,
+    via: Via,
+) -> Result<Read, Refused> {
+    let result = audited_read(state, headers, name, version, via).await;
+    let outcome = result.as_ref().err().map_or("ok", |r| r.label());
+    state.metrics.runtime_read(api_label(via), outcome);
+    result
+}
+
+async fn audited_read(
     state: &AppState,
     headers: &HeaderMap,
     name: &str,

@@ -10,6 +10,18 @@ use reqwest::Client;
 pub struct Instance {
     child: Child,
     pub base: String,
+    /// What the server logged up to "listening on", one entry per line.
+    pub startup_log: Vec<String>,
+}
+
+/// The URL a log line names after `marker`, in a text line or inside a JSON string.
+pub fn url_after(line: &str, marker: &str) -> Option<String> {
+    let at = line.find(marker)? + marker.len();
+    let url: String = line[at..]
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != '"')
+        .collect();
+    Some(url.trim_end_matches("/metrics").to_string())
 }
 
 impl Instance {
@@ -34,18 +46,25 @@ impl Instance {
             .expect("vault binary");
         let stderr = child.stderr.take().unwrap();
         let mut lines = BufReader::new(stderr).lines();
+        let mut startup_log = Vec::new();
         let base = loop {
             let line = lines
                 .next()
                 .expect("server exited before listening")
                 .unwrap();
-            if let Some(at) = line.find("listening on ") {
-                break line[at + "listening on ".len()..].trim().to_string();
+            let found = url_after(&line, "listening on ");
+            startup_log.push(line);
+            if let Some(base) = found {
+                break base;
             }
         };
         // Keep draining the log so the server never blocks on a full pipe.
         std::thread::spawn(move || for _ in lines {});
-        Self { child, base }
+        Self {
+            child,
+            base,
+            startup_log,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {

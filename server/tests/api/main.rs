@@ -15,6 +15,8 @@ mod instance;
 mod key_rotation;
 mod many_servers;
 mod matrix_audit;
+mod metrics;
+mod operator;
 mod races;
 mod read_cache;
 mod retention;

@@ -9,7 +9,9 @@
 //! The collapsing window is kept per server process.
 
 use std::collections::HashMap;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use prometheus_client::metrics::histogram::Histogram;
 
 use sqlx::AnyConnection;
 use tokio::sync::{mpsc, oneshot};
@@ -52,14 +54,26 @@ impl AuditSink {
     /// one row.
     /// `usage_seconds`: a token's last use and an agent's last read of a secret are written
     /// at most this often.
-    pub fn spawn(pool: Pool, collapse_seconds: i64, usage_seconds: i64) -> (Self, JoinHandle<()>) {
+    /// `commit_time` observes how long each batch took to commit.
+    pub fn spawn(
+        pool: Pool,
+        collapse_seconds: i64,
+        usage_seconds: i64,
+        commit_time: Histogram,
+    ) -> (Self, JoinHandle<()>) {
         let (tx, rx) = mpsc::channel(QUEUE);
         let collapse = Collapse {
             window: collapse_seconds.max(0),
             open: HashMap::new(),
         };
         let usage = Usage::new(usage_seconds);
-        (Self { tx }, tokio::spawn(writer(pool, rx, collapse, usage)))
+        let writer = writer(pool, rx, collapse, usage, commit_time);
+        (Self { tx }, tokio::spawn(writer))
+    }
+
+    /// Events handed to the writer and not yet committed, for the metrics.
+    pub fn queued(&self) -> usize {
+        self.tx.max_capacity() - self.tx.capacity()
     }
 
     /// Returns once the event is committed to the database.
@@ -94,14 +108,17 @@ async fn writer(
     mut rx: mpsc::Receiver<Pending>,
     mut collapse: Collapse,
     mut usage: Usage,
+    commit_time: Histogram,
 ) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let mut delay = Duration::from_millis(25);
         let mut stored = false;
         for attempt in 1..=ATTEMPTS {
+            let started = Instant::now();
             match write(&pool, &batch, &collapse, &usage).await {
                 Ok((opened, due)) => {
+                    commit_time.observe(started.elapsed().as_secs_f64());
                     collapse.open.extend(opened);
                     usage.remember(due, batch.last().map_or(0, |p| p.event.at));
                     stored = true;
