@@ -12,7 +12,7 @@ use crate::pages::secrets::{
 use crate::pages::{
     account::AccountPage, agent::AgentPage, agents::AgentsPage, home::HomePage, login::LoginPage,
     not_found::NotFoundPage, operator::OperatorPage, reauth::ReauthPage, users::UsersPage,
-    workspace::WorkspaceHome, workspace::WorkspaceLayout,
+    webhooks::WebhooksPage, workspace::WorkspaceHome, workspace::WorkspaceLayout,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -60,6 +60,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("agents") view=AgentsPage ssr=SsrMode::Async/>
                     <Route path=path!("agents/:agent") view=AgentPage ssr=SsrMode::Async/>
                     <Route path=path!("users") view=UsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("webhooks") view=WebhooksPage ssr=SsrMode::Async/>
                     <Route path=path!("secrets") view=SecretsListPage ssr=SsrMode::Async/>
                     <Route path=path!("secrets/new") view=NewSecretPage ssr=SsrMode::Async/>
                     <Route path=path!("secrets/import") view=ImportPage ssr=SsrMode::Async/>

@@ -28,4 +28,6 @@ pub struct AppState {
     pub sessions: SessionPolicy,
     /// Prometheus metrics (`/metrics`).
     pub metrics: Arc<Metrics>,
+    /// Whether webhooks may target loopback and private addresses (an operator's setting).
+    pub webhook_allow_private: bool,
 }

@@ -97,6 +97,17 @@ pub struct Config {
     /// Where `/metrics` is served: unset, on the main address; set, only on this one (say
     /// `127.0.0.1:9464`, so that it need not be public), and the main address answers 404.
     pub metrics_bind: Option<SocketAddr>,
+    /// Lets webhooks reach loopback and private addresses (server-side request forgery
+    /// protection off): for receivers inside your own network, and for tests.
+    pub webhook_allow_private: bool,
+    /// How often each server looks for webhook deliveries that are due.
+    pub webhook_poll_ms: u64,
+    /// The wait after a failed delivery, doubled after each further failure (at most an hour).
+    pub webhook_retry_base_ms: i64,
+    /// Attempts before a delivery is marked failed.
+    pub webhook_max_attempts: i64,
+    /// How long a receiver has to answer.
+    pub webhook_timeout_ms: u64,
 }
 
 impl Default for Config {
@@ -131,6 +142,11 @@ impl Default for Config {
             audit_retention_action: "archive".into(),
             change_poll_ms: 50,
             metrics_bind: None,
+            webhook_allow_private: false,
+            webhook_poll_ms: 500,
+            webhook_retry_base_ms: 5_000,
+            webhook_max_attempts: 12,
+            webhook_timeout_ms: 10_000,
         }
     }
 }
@@ -175,6 +191,23 @@ impl Config {
     }
 
     /// What happens to old audit events.
+    /// How webhook deliveries are sent and retried.
+    pub fn webhook_settings(&self) -> crate::webhooks::Settings {
+        crate::webhooks::Settings {
+            allow_private: self.webhook_allow_private,
+            poll: std::time::Duration::from_millis(self.webhook_poll_ms.max(1)),
+            timeout: std::time::Duration::from_millis(self.webhook_timeout_ms.max(1)),
+            policy: app::domain::webhooks::delivery::Policy {
+                // A delivery not finished within the timeout and a margin is retried.
+                lease_ms: i64::try_from(self.webhook_timeout_ms)
+                    .unwrap_or(i64::MAX / 2)
+                    .saturating_add(30_000),
+                retry_base_ms: self.webhook_retry_base_ms.max(1),
+                max_attempts: self.webhook_max_attempts.max(1),
+            },
+        }
+    }
+
     pub fn audit_retention(&self) -> Result<retention::Policy, ConfigError> {
         retention::Policy::from_settings(
             self.audit_retention_days,

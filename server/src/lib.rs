@@ -18,3 +18,4 @@ pub mod security;
 pub mod serve;
 pub mod session_cookie;
 pub mod sign_in_throttle;
+pub mod webhooks;

@@ -93,6 +93,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, CliError> {
             config.reauth_minutes,
         ),
         metrics,
+        webhook_allow_private: config.webhook_allow_private,
     })
 }
 
@@ -124,6 +125,8 @@ pub async fn serve_state(
         Duration::from_millis(config.change_poll_ms.max(1)),
     );
     guards.spawn_forget_idle();
+    crate::webhooks::spawn(state.clone(), config.webhook_settings())
+        .map_err(|e| CliError::Io(format!("cannot start webhook delivery: {e}")))?;
     if let Some(bind) = config.metrics_bind {
         let listener = TcpListener::bind(bind)
             .await

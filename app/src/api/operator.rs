@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::operator::{FlagSwitched, ConsoleView};
+use crate::model::operator::{ConsoleView, FlagSwitched};
 
 /// Every workspace with its flag and counts, and the platform audit log.
 #[server(endpoint = "operator/console")]

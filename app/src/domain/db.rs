@@ -79,7 +79,7 @@ pub async fn begin_write(pool: &Pool) -> Result<sqlx::Transaction<'static, Db>, 
     }
 }
 
-fn is_sqlite(pool: &Pool) -> bool {
+pub fn is_sqlite(pool: &Pool) -> bool {
     pool.connect_options()
         .database_url
         .scheme()

@@ -10,7 +10,9 @@
 //! 5. `secrets`: secrets, values, versions, grants, the grant matrix;
 //! 6. `runtime`: an agent's read by token;
 //! 7. `platform`: operators, the feature flag switch, the platform audit log (imports only
-//!    the root, `identity` and `audit`).
+//!    the root, `identity` and `audit`);
+//! 8. `webhooks`: webhooks, their signatures and the outbox's delivery (imports the root,
+//!    `keys`, `identity` and `audit`).
 //!
 //! `demo` seeds the demo accounts and workspaces, `showcase` the demo's secrets, from all of
 //! them.
@@ -27,6 +29,7 @@ pub mod runtime;
 pub mod secrets;
 pub mod showcase;
 pub mod validate;
+pub mod webhooks;
 
 pub use error::DomainError;
 

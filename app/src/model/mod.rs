@@ -101,6 +101,7 @@ pub mod import;
 pub mod lifecycle;
 pub mod operator;
 pub mod secrets;
+pub mod webhooks;
 
 /// An agent credential as listed: never the token itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

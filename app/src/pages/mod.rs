@@ -10,4 +10,5 @@ pub mod operator;
 pub mod reauth;
 pub mod secrets;
 pub mod users;
+pub mod webhooks;
 pub mod workspace;

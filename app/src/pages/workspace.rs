@@ -54,6 +54,7 @@ fn TopBar(frame: WorkspaceView) -> impl IntoView {
                     <A href=format!("{base}/agents")>"Agents"</A>
                     <A href=format!("{base}/users")>"Users"</A>
                     {frame.secrets_tab.then(|| view! { <A href=format!("{base}/secrets")>"Secrets"</A> })}
+                    {(frame.role == crate::model::Role::Admin).then(|| view! { <A href=format!("{base}/webhooks")>"Webhooks"</A> })}
                 </nav>
                 <div class="account">
                     {frame.me.operator.then(|| view! { <a class="btn btn-quiet" href="/operator">"Operator"</a> })}

@@ -2,6 +2,7 @@
 
 use sqlx::AnyConnection;
 
+use super::outbox;
 use crate::domain::db::Pool;
 use crate::domain::identity::access::OPERATOR;
 use crate::domain::{now, DomainError};
@@ -33,6 +34,8 @@ pub async fn record_operator(
     }
 }
 
+/// Records an audit event of a workspace, and queues it for the workspace's webhooks that
+/// subscribe to it, on the caller's connection (inside the change's transaction).
 pub async fn record(
     conn: &mut AnyConnection,
     workspace_id: i64,
@@ -55,5 +58,13 @@ pub async fn record(
     .bind(at)
     .execute(&mut *conn)
     .await?;
-    Ok(())
+    let change = outbox::ChangeEvent {
+        workspace_id,
+        actor,
+        action,
+        secret: secret.map(|(_, name)| name),
+        detail,
+        at,
+    };
+    outbox::enqueue(conn, &change).await
 }

@@ -76,6 +76,41 @@ impl SecretAad {
     }
 }
 
+/// What a sealed webhook signing secret is bound to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WebhookAad {
+    pub workspace_id: i64,
+    pub webhook_id: i64,
+}
+
+impl WebhookAad {
+    fn bytes(&self) -> Vec<u8> {
+        format!(
+            "secrets-vault/webhook/v1|ws={}|webhook={}",
+            self.workspace_id, self.webhook_id
+        )
+        .into_bytes()
+    }
+}
+
+/// Seals a webhook's signing secret under its workspace's data key.
+pub fn seal_webhook(
+    dek: &DataKey,
+    plaintext: &[u8],
+    aad: WebhookAad,
+) -> Result<Vec<u8>, CryptoError> {
+    seal_with(&dek.cipher, plaintext, &aad.bytes())
+}
+
+/// Opens a webhook's signing secret; a blob moved to another webhook does not open.
+pub fn open_webhook(
+    dek: &DataKey,
+    blob: &[u8],
+    aad: WebhookAad,
+) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+    open_with(&dek.cipher, blob, &aad.bytes())
+}
+
 fn dek_aad(workspace_id: i64, key_version: i64) -> Vec<u8> {
     format!("secrets-vault/dek/v1|ws={workspace_id}|key={key_version}").into_bytes()
 }
