@@ -94,6 +94,9 @@ pub struct Config {
     /// How often each server reads the database's change counter, to see changes made by
     /// other instances or the CLI (a granted read remembered before is refused after this).
     pub change_poll_ms: u64,
+    /// After SIGTERM, keep serving this many seconds with `/readyz` answering 503, so that
+    /// load balancers stop sending before the listener closes.
+    pub drain_seconds: u64,
 }
 
 impl Default for Config {
@@ -127,6 +130,7 @@ impl Default for Config {
             audit_retention_days: app::domain::audit::retention::DAYS,
             audit_retention_action: "archive".into(),
             change_poll_ms: 50,
+            drain_seconds: 0,
         }
     }
 }

@@ -12,8 +12,8 @@ use app::state::AppState;
 use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::guards::{Guards, MAX_BODY_BYTES};
-use crate::session_cookie;
-use crate::{client_addr, hosts, security, sign_in_throttle};
+use crate::shutdown::Shutdown;
+use crate::{client_addr, hosts, ready, security, session_cookie, sign_in_throttle};
 
 /// The app's routes, generated once per process. Generating them sets a process-wide flag
 /// in Leptos that parks every resource first polled meanwhile, forever (leptos issue #4773):
@@ -24,13 +24,13 @@ pub fn routes() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
-pub fn build(state: AppState, secure_cookies: bool, guards: Guards) -> Router {
+pub fn build(state: AppState, secure_cookies: bool, guards: Guards, shutdown: Shutdown) -> Router {
     let routes = routes();
     let site_root = std::path::Path::new(state.leptos_options.site_root.as_ref());
     let sessions = session_cookie::layer(state.pool.clone(), &state.sessions, secure_cookies);
 
     Router::new()
-        .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .merge(ready::routes(state.pool.clone(), shutdown))
         .merge(crate::runtime::routes(guards.runtime))
         .route(
             "/export/{ws}/audit",

@@ -20,6 +20,13 @@ use crate::config::{Config, KeySource, Mode};
 use crate::error::CliError;
 use crate::guards::Guards;
 use crate::router;
+use crate::shutdown::Shutdown;
+
+/// At shutdown, the audit writer gets this long to commit its queue (a failing batch is tried
+/// four times, each try waiting at most the pool's five seconds for a connection).
+const AUDIT_FINISH: Duration = Duration::from_secs(30);
+/// Then the pool waits this long for connections still in use by background tasks.
+const POOL_CLOSE: Duration = Duration::from_secs(5);
 
 /// Opens the pool and applies migrations.
 pub async fn open_database(config: &Config) -> Result<Pool, CliError> {
@@ -60,7 +67,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, CliError> {
             tracing::warn!(error = %e, "could not count data keys under previous master keys")
         }
     }
-    let (audit, _writer) = AuditSink::spawn(
+    let audit = AuditSink::spawn(
         pool.clone(),
         config.audit_collapse_seconds,
         config.usage_seconds,
@@ -101,11 +108,24 @@ pub async fn serve(config: Config, listener: TcpListener) -> Result<(), CliError
     serve_state(config, listener, state).await
 }
 
-/// Serves `state` (from [`build_state`]); the tests keep a handle on the state's caches.
+/// Serves `state` (from [`build_state`]) until SIGTERM or ctrl-c; the tests keep a handle
+/// on the state's caches.
 pub async fn serve_state(
     config: Config,
     listener: TcpListener,
     state: AppState,
+) -> Result<(), CliError> {
+    serve_until(config, listener, state, Shutdown::on_signals()).await
+}
+
+/// Serves `state` until `shutdown` begins, then drains: `/readyz` answers 503 for
+/// `drain_seconds` while requests are still served, then the listener closes, requests in
+/// flight finish, the audit queue is committed and the pool closed.
+pub async fn serve_until(
+    config: Config,
+    listener: TcpListener,
+    state: AppState,
+    shutdown: Shutdown,
 ) -> Result<(), CliError> {
     let addr = listener
         .local_addr()
@@ -120,13 +140,37 @@ pub async fn serve_state(
         Duration::from_millis(config.change_poll_ms.max(1)),
     );
     guards.spawn_forget_idle();
-    let app = router::build(state, config.secure_cookies(), guards)
+    let (audit, pool) = (state.audit.clone(), state.pool.clone());
+    let app = router::build(state, config.secure_cookies(), guards, shutdown.clone())
         .into_make_service_with_connect_info::<std::net::SocketAddr>();
     tracing::info!("Secrets Vault listening on http://{addr}");
+    let drain = Duration::from_secs(config.drain_seconds);
+    let stop_accepting = async move {
+        shutdown.begun().await;
+        tracing::info!(
+            drain_seconds = drain.as_secs(),
+            "shutting down: /readyz answers 503 (draining); the listener closes after drain_seconds"
+        );
+        tokio::time::sleep(drain).await;
+        tracing::info!("listener closed; finishing the requests in flight");
+    };
     axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(stop_accepting)
         .await
-        .map_err(|e| CliError::Io(e.to_string()))
+        .map_err(|e| CliError::Io(e.to_string()))?;
+    // Every request is answered. Still queued: events of reads whose clients went away.
+    audit.finish(AUDIT_FINISH).await.map_err(|e| {
+        tracing::error!(error = %e, "shutdown: audit queue not committed");
+        CliError::Io(e.to_string())
+    })?;
+    if tokio::time::timeout(POOL_CLOSE, pool.close())
+        .await
+        .is_err()
+    {
+        tracing::warn!("shutdown: database connections still busy after {POOL_CLOSE:?}");
+    }
+    tracing::info!("shutdown complete");
+    Ok(())
 }
 
 /// Production does not start while an account signs in with a password from the README.
@@ -171,23 +215,4 @@ fn spawn_cleanup(pool: Pool, retention: retention::Policy) {
             }
         }
     });
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
-            s.recv().await;
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
-    }
 }

@@ -2,7 +2,9 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use reqwest::Client;
 
@@ -10,6 +12,8 @@ use reqwest::Client;
 pub struct Instance {
     child: Child,
     pub base: String,
+    /// The server's log lines after "listening on".
+    log: Arc<Mutex<Vec<String>>>,
 }
 
 impl Instance {
@@ -44,8 +48,16 @@ impl Instance {
             }
         };
         // Keep draining the log so the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        Self { child, base }
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let kept = log.clone();
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                if let Ok(mut kept) = kept.lock() {
+                    kept.push(line);
+                }
+            }
+        });
+        Self { child, base, log }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -59,6 +71,35 @@ impl Instance {
             .send()
             .await
             .unwrap()
+    }
+
+    /// Sends SIGTERM, as an orchestrator stopping the server does.
+    pub fn terminate(&self) {
+        let status = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status()
+            .expect("kill");
+        assert!(status.success(), "kill -TERM failed");
+    }
+
+    /// The exit status, once the process has exited within `bound`; `None` if it has not.
+    pub fn wait_exit(&mut self, bound: Duration) -> Option<ExitStatus> {
+        let deadline = Instant::now() + bound;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return Some(status);
+            }
+            if Instant::now() >= deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// The log lines written since "listening on".
+    pub fn log(&self) -> Vec<String> {
+        self.log.lock().map(|l| l.clone()).unwrap_or_default()
     }
 
     pub fn kill(&mut self) {
