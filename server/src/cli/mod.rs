@@ -1,6 +1,7 @@
 //! The operator CLI: `vault serve`, `vault demo`, `vault workspace ...`, `vault user ...`.
 
 mod args;
+mod backup;
 mod import;
 mod operator;
 
@@ -50,6 +51,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             let pool = serve::open_database(&config).await?;
             rotate_master_key(&pool, &keyring).await
         }
+        Command::Backup { file } => backup::backup(&config, &file).await,
+        Command::Restore { file, force } => backup::restore(&config, &file, force).await,
         Command::Import {
             workspace,
             file,

@@ -161,6 +161,16 @@ impl TestApp {
         cmd.output().expect("vault binary")
     }
 
+    /// Whether the suite runs on PostgreSQL (`VAULT_TEST_POSTGRES`), not SQLite.
+    pub fn on_postgres(&self) -> bool {
+        self.pg.is_some()
+    }
+
+    /// The data directory (SQLite database `vault.db`, development key `master.key`).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
     /// The development master key file the server created in its data directory.
     pub fn key_path(&self) -> std::path::PathBuf {
         self.dir.path().join("master.key")

@@ -5,6 +5,7 @@ mod access;
 mod assets;
 mod audit_scale;
 mod auth;
+mod backup;
 mod cli;
 mod durable_audit;
 mod graceful_shutdown;
