@@ -108,6 +108,9 @@ pub struct Config {
     pub webhook_max_attempts: i64,
     /// How long a receiver has to answer.
     pub webhook_timeout_ms: u64,
+    /// After SIGTERM, keep serving this many seconds with `/readyz` answering 503, so that
+    /// load balancers stop sending before the listener closes.
+    pub drain_seconds: u64,
 }
 
 impl Default for Config {
@@ -147,6 +150,7 @@ impl Default for Config {
             webhook_retry_base_ms: 5_000,
             webhook_max_attempts: 12,
             webhook_timeout_ms: 10_000,
+            drain_seconds: 0,
         }
     }
 }

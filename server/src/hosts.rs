@@ -3,8 +3,9 @@
 //! A page on `evil.example` whose name is re-pointed at 127.0.0.1 reaches a local vault as
 //! same-origin to the browser, with `Host: evil.example`. So every request must name one of
 //! our own origins: `public_url` (required in production), and in development the bound
-//! address and the loopback names on its port. Anything else gets 421. `/healthz` is exempt,
-//! so that load balancers may probe by address; it answers `ok` and nothing else.
+//! address and the loopback names on its port. Anything else gets 421. `/healthz` and
+//! `/readyz` are exempt, so that load balancers may probe by address; they answer a word or
+//! a short reason and nothing else.
 //! State-changing requests must also carry one of these origins in `Origin` (security.rs).
 
 use std::net::{IpAddr, SocketAddr};
@@ -19,7 +20,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::config::{Config, ConfigError, Mode};
 
-const EXEMPT_PATH: &str = "/healthz";
+const EXEMPT_PATHS: [&str; 2] = ["/healthz", "/readyz"];
 
 #[derive(Debug, thiserror::Error)]
 #[error("public_url {0:?} must look like https://vault.example.com or http://host:port (no path)")]
@@ -161,7 +162,7 @@ pub async fn refuse_unknown_host(
     next: Next,
 ) -> Response {
     let known = requested_authority(&req).is_some_and(|a| allowed.allows_authority(&a));
-    if known || req.uri().path() == EXEMPT_PATH {
+    if known || EXEMPT_PATHS.contains(&req.uri().path()) {
         return next.run(req).await;
     }
     tracing::warn!(path = %req.uri().path(), "request for a host this server does not serve refused");

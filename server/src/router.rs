@@ -12,8 +12,8 @@ use app::state::AppState;
 use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::guards::{Guards, MAX_BODY_BYTES};
-use crate::session_cookie;
-use crate::{client_addr, hosts, security, sign_in_throttle};
+use crate::shutdown::Shutdown;
+use crate::{client_addr, hosts, ready, security, session_cookie, sign_in_throttle};
 
 /// The app's routes, generated once per process. Generating them sets a process-wide flag
 /// in Leptos that parks every resource first polled meanwhile, forever (leptos issue #4773):
@@ -26,7 +26,13 @@ pub fn routes() -> Vec<AxumRouteListing> {
 
 /// The whole app. `/metrics` is served here when `metrics_here`, else on a listener of its
 /// own (see `serve`).
-pub fn build(state: AppState, secure_cookies: bool, guards: Guards, metrics_here: bool) -> Router {
+pub fn build(
+    state: AppState,
+    secure_cookies: bool,
+    guards: Guards,
+    shutdown: Shutdown,
+    metrics_here: bool,
+) -> Router {
     let routes = routes();
     let site_root = std::path::Path::new(state.leptos_options.site_root.as_ref());
     let sessions = session_cookie::layer(state.pool.clone(), &state.sessions, secure_cookies);
@@ -37,7 +43,7 @@ pub fn build(state: AppState, secure_cookies: bool, guards: Guards, metrics_here
         Router::new()
     };
     Router::new()
-        .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .merge(ready::routes(state.pool.clone(), shutdown))
         .merge(metrics)
         .merge(crate::runtime::routes(guards.runtime))
         .route(

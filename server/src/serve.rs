@@ -21,6 +21,13 @@ use crate::config::{Config, KeySource, Mode};
 use crate::error::CliError;
 use crate::guards::Guards;
 use crate::router;
+use crate::shutdown::Shutdown;
+
+/// At shutdown, the audit writer gets this long to commit its queue (a failing batch is tried
+/// four times, each try waiting at most the pool's five seconds for a connection).
+const AUDIT_FINISH: Duration = Duration::from_secs(30);
+/// Then the pool waits this long for connections still in use by background tasks.
+const POOL_CLOSE: Duration = Duration::from_secs(5);
 
 /// Opens the pool and applies migrations.
 pub async fn open_database(config: &Config) -> Result<Pool, CliError> {
@@ -62,7 +69,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, CliError> {
         }
     }
     let metrics = Arc::new(Metrics::default());
-    let (audit, _writer) = AuditSink::spawn(
+    let audit = AuditSink::spawn(
         pool.clone(),
         config.audit_collapse_seconds,
         config.usage_seconds,
@@ -106,11 +113,24 @@ pub async fn serve(config: Config, listener: TcpListener) -> Result<(), CliError
     serve_state(config, listener, state).await
 }
 
-/// Serves `state` (from [`build_state`]); the tests keep a handle on the state's caches.
+/// Serves `state` (from [`build_state`]) until SIGTERM or ctrl-c; the tests keep a handle
+/// on the state's caches.
 pub async fn serve_state(
     config: Config,
     listener: TcpListener,
     state: AppState,
+) -> Result<(), CliError> {
+    serve_until(config, listener, state, Shutdown::on_signals()).await
+}
+
+/// Serves `state` until `shutdown` begins, then drains: `/readyz` answers 503 for
+/// `drain_seconds` while requests are still served, then the listener closes, requests in
+/// flight finish, the audit queue is committed and the pool closed.
+pub async fn serve_until(
+    config: Config,
+    listener: TcpListener,
+    state: AppState,
+    shutdown: Shutdown,
 ) -> Result<(), CliError> {
     let addr = listener
         .local_addr()
@@ -125,8 +145,9 @@ pub async fn serve_state(
         Duration::from_millis(config.change_poll_ms.max(1)),
     );
     guards.spawn_forget_idle();
-    crate::webhooks::spawn(state.clone(), config.webhook_settings())
-        .map_err(|e| CliError::Io(format!("cannot start webhook delivery: {e}")))?;
+    let webhooks =
+        crate::webhooks::spawn(state.clone(), config.webhook_settings(), shutdown.clone())
+            .map_err(|e| CliError::Io(format!("cannot start webhook delivery: {e}")))?;
     if let Some(bind) = config.metrics_bind {
         let listener = TcpListener::bind(bind)
             .await
@@ -134,13 +155,48 @@ pub async fn serve_state(
         spawn_metrics(listener, state.clone())?;
     }
     let metrics_here = config.metrics_bind.is_none();
-    let app = router::build(state, config.secure_cookies(), guards, metrics_here)
-        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let (audit, pool) = (state.audit.clone(), state.pool.clone());
+    let app = router::build(
+        state,
+        config.secure_cookies(),
+        guards,
+        shutdown.clone(),
+        metrics_here,
+    )
+    .into_make_service_with_connect_info::<std::net::SocketAddr>();
     tracing::info!("Secrets Vault listening on http://{addr}");
+    let drain = Duration::from_secs(config.drain_seconds);
+    let stop_accepting = async move {
+        shutdown.begun().await;
+        tracing::info!(
+            drain_seconds = drain.as_secs(),
+            "shutting down: /readyz answers 503 (draining); the listener closes after drain_seconds"
+        );
+        tokio::time::sleep(drain).await;
+        tracing::info!("listener closed; finishing the requests in flight");
+    };
     axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(stop_accepting)
         .await
-        .map_err(|e| CliError::Io(e.to_string()))
+        .map_err(|e| CliError::Io(e.to_string()))?;
+    // Every request is answered. Still queued: events of reads whose clients went away.
+    audit.finish(AUDIT_FINISH).await.map_err(|e| {
+        tracing::error!(error = %e, "shutdown: audit queue not committed");
+        CliError::Io(e.to_string())
+    })?;
+    // The webhook loop claims nothing more; the deliveries it is sending get recorded (any
+    // it cannot finish in time are retried by another server when their lease ends).
+    if tokio::time::timeout(AUDIT_FINISH, webhooks).await.is_err() {
+        tracing::warn!("shutdown: webhook deliveries still in flight; they will be retried");
+    }
+    if tokio::time::timeout(POOL_CLOSE, pool.close())
+        .await
+        .is_err()
+    {
+        tracing::warn!("shutdown: database connections still busy after {POOL_CLOSE:?}");
+    }
+    tracing::info!("shutdown complete");
+    Ok(())
 }
 
 /// Serves `/metrics` alone on `listener` (the `metrics_bind` address).
@@ -200,23 +256,4 @@ fn spawn_cleanup(pool: Pool, retention: retention::Policy) {
             }
         }
     });
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
-            s.recv().await;
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
-    }
 }

@@ -16,6 +16,9 @@ use reqwest::header::{CONTENT_TYPE, USER_AGENT};
 use app::domain::webhooks::delivery::{self, Due, Outcome, Policy};
 use app::domain::webhooks::{signing, target};
 use app::state::AppState;
+use tokio::task::JoinHandle;
+
+use crate::shutdown::Shutdown;
 
 /// Deliveries one pass claims at most.
 const BATCH: i64 = 16;
@@ -63,8 +66,14 @@ impl Resolve for PublicOnly {
     }
 }
 
-/// Starts the delivery loop.
-pub fn spawn(state: AppState, settings: Settings) -> Result<(), reqwest::Error> {
+/// Starts the delivery loop. Once `shutdown` begins it claims nothing more; the returned
+/// task ends when the deliveries it was sending are recorded. A delivery claimed by a server
+/// that dies is retried by any server once its lease ends.
+pub fn spawn(
+    state: AppState,
+    settings: Settings,
+    shutdown: Shutdown,
+) -> Result<JoinHandle<()>, reqwest::Error> {
     let client = reqwest::Client::builder()
         .dns_resolver(Arc::new(PublicOnly {
             allow_private: settings.allow_private,
@@ -73,8 +82,8 @@ pub fn spawn(state: AppState, settings: Settings) -> Result<(), reqwest::Error> 
         .no_proxy()
         .timeout(settings.timeout)
         .build()?;
-    tokio::spawn(async move {
-        loop {
+    Ok(tokio::spawn(async move {
+        while !shutdown.is_draining() {
             let now = now_ms();
             match delivery::claim(&state.pool, now, &settings.policy, BATCH).await {
                 Ok(batch) if !batch.is_empty() => {
@@ -83,15 +92,22 @@ pub fn spawn(state: AppState, settings: Settings) -> Result<(), reqwest::Error> 
                         .map(|due| deliver(&state, &client, &settings, due));
                     futures::future::join_all(sends).await;
                 }
-                Ok(_) => tokio::time::sleep(settings.poll).await,
+                Ok(_) => pause(&shutdown, settings.poll).await,
                 Err(e) => {
                     tracing::warn!(error = %e, "could not claim webhook deliveries");
-                    tokio::time::sleep(settings.poll).await;
+                    pause(&shutdown, settings.poll).await;
                 }
             }
         }
-    });
-    Ok(())
+    }))
+}
+
+/// Waits `poll`, or less if the shutdown begins.
+async fn pause(shutdown: &Shutdown, poll: Duration) {
+    tokio::select! {
+        () = tokio::time::sleep(poll) => {}
+        () = shutdown.begun() => {}
+    }
 }
 
 async fn deliver(state: &AppState, client: &reqwest::Client, settings: &Settings, due: &Due) {

@@ -15,10 +15,11 @@
 //!    `keys`, `identity` and `audit`).
 //!
 //! `demo` seeds the demo accounts and workspaces, `showcase` the demo's secrets, from all of
-//! them.
+//! them. `backup` copies a SQLite database whole (`vault backup`, `vault restore`).
 
 pub mod admin;
 pub mod audit;
+pub mod backup;
 pub mod db;
 pub mod demo;
 pub mod error;

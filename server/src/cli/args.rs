@@ -56,6 +56,17 @@ pub enum Command {
     /// as VAULT_MASTER_KEY_FILE and the old one in VAULT_PREVIOUS_MASTER_KEY_FILES (servers
     /// too), run this, then drop the old key. Servers keep serving throughout.
     RotateMasterKey,
+    /// Write a consistent snapshot of a SQLite vault to FILE while it runs (never overwrites).
+    /// The master key is not in it: back that up separately. PostgreSQL: use pg_dump.
+    Backup { file: PathBuf },
+    /// Replace the SQLite database with the backup FILE, then apply migrations. Stop the
+    /// server first. PostgreSQL: use pg_restore.
+    Restore {
+        file: PathBuf,
+        /// Replace an existing database.
+        #[arg(long)]
+        force: bool,
+    },
     /// Import secrets from a .env file or a JSON object: prints a table of what happens to
     /// each entry; writes nothing (and exits 1) if any entry is invalid.
     Import {

@@ -2,6 +2,7 @@
 //! `vault operator ...`.
 
 mod args;
+mod backup;
 mod import;
 mod operator;
 
@@ -52,6 +53,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             let pool = serve::open_database(&config).await?;
             rotate_master_key(&pool, &keyring).await
         }
+        Command::Backup { file } => backup::backup(&config, &file).await,
+        Command::Restore { file, force } => backup::restore(&config, &file, force).await,
         Command::Import {
             workspace,
             file,

@@ -16,7 +16,7 @@ use crate::instance::Instance;
 
 /// A database (PostgreSQL when configured, else a SQLite file) with the demo data, a secret
 /// `kill_test` granted to `billing-worker`, and a token for it.
-async fn prepared(dir: &std::path::Path, pg: &Option<PgDatabase>) -> (String, String) {
+pub(crate) async fn prepared(dir: &std::path::Path, pg: &Option<PgDatabase>) -> (String, String) {
     let url = match pg {
         Some(db) => db.url(),
         None => format!("sqlite://{}?mode=rwc", dir.join("vault.db").display()),

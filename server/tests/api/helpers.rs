@@ -14,6 +14,7 @@ use app::domain::secrets::{sealing, value::SecretValue};
 use app::domain::DomainError;
 use server::config::Config;
 use server::serve;
+use server::shutdown::Shutdown;
 
 pub const ADMIN: (&str, &str) = (demo::ADMIN.email, demo::ADMIN.password);
 pub const MEMBER: (&str, &str) = (demo::MEMBER.email, demo::MEMBER.password);
@@ -84,6 +85,10 @@ pub struct TestApp {
     pub keyring: Keyring,
     /// The server's remembered runtime reads.
     reads: Arc<ReadCache>,
+    /// The server's own pool (`pool` is another one on the same database).
+    pub server_pool: Pool,
+    /// Begins the server's shutdown, as SIGTERM does.
+    pub shutdown: Shutdown,
     dir: TempDir,
     /// Held for its `Drop`: the PostgreSQL test database goes with the app.
     pg: Option<PgDatabase>,
@@ -116,13 +121,21 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().unwrap();
     let state = serve::build_state(&config).await.expect("server state");
-    let reads = state.reads.clone();
-    tokio::spawn(serve::serve_state(config, listener, state));
+    let (reads, server_pool) = (state.reads.clone(), state.pool.clone());
+    let shutdown = Shutdown::default();
+    tokio::spawn(serve::serve_until(
+        config,
+        listener,
+        state,
+        shutdown.clone(),
+    ));
     TestApp {
         addr,
         pool,
         keyring,
         reads,
+        server_pool,
+        shutdown,
         dir,
         pg,
     }
@@ -147,6 +160,16 @@ impl TestApp {
             None => cmd.env_remove("VAULT_DATABASE_URL"),
         };
         cmd.output().expect("vault binary")
+    }
+
+    /// Whether the suite runs on PostgreSQL (`VAULT_TEST_POSTGRES`), not SQLite.
+    pub fn on_postgres(&self) -> bool {
+        self.pg.is_some()
+    }
+
+    /// The data directory (SQLite database `vault.db`, development key `master.key`).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.dir.path()
     }
 
     /// The development master key file the server created in its data directory.

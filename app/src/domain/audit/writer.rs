@@ -7,15 +7,19 @@
 //! Repeated refusals of one token for one reason within a minute collapse into one row with
 //! a count (`repeat_count`), so that a leaked token hammering the API cannot fill the log.
 //! The collapsing window is kept per server process.
+//!
+//! At shutdown the server closes the queue once every request is answered: the writer
+//! commits what is still queued (events of reads whose clients went away before the
+//! answer) and exits, and the server waits for that, within a bound.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use prometheus_client::metrics::histogram::Histogram;
 
 use sqlx::AnyConnection;
-use tokio::sync::{mpsc, oneshot};
-use tokio::task::JoinHandle;
+use tokio::sync::{mpsc, oneshot, watch, Notify};
 
 use super::read_event::ReadEvent;
 use super::usage::{self, Due, Usage};
@@ -43,13 +47,23 @@ struct Pending {
     stored: oneshot::Sender<bool>,
 }
 
+/// The writer did not finish its queue within the bound given to [`AuditSink::finish`].
+#[derive(Debug, thiserror::Error)]
+#[error("the audit writer did not finish its queue within {0:?}")]
+pub struct NotFinished(Duration);
+
 #[derive(Clone)]
 pub struct AuditSink {
     tx: mpsc::Sender<Pending>,
+    /// Asks the writer to stop taking events ([`AuditSink::finish`]).
+    close: Arc<Notify>,
+    /// Its sender lives as long as the writer task: `changed()` fails once the writer exited.
+    exited: watch::Receiver<()>,
 }
 
 impl AuditSink {
-    /// Starts the writer. It stops after every sender is dropped and the queue is drained.
+    /// Starts the writer. It stops once every sender is dropped or [`AuditSink::finish`] is
+    /// called, after committing every event queued before.
     /// `collapse_seconds`: refusals of one token for one reason within this window share
     /// one row.
     /// `usage_seconds`: a token's last use and an agent's last read of a secret are written
@@ -60,20 +74,39 @@ impl AuditSink {
         collapse_seconds: i64,
         usage_seconds: i64,
         commit_time: Histogram,
-    ) -> (Self, JoinHandle<()>) {
+    ) -> Self {
         let (tx, rx) = mpsc::channel(QUEUE);
         let collapse = Collapse {
             window: collapse_seconds.max(0),
             open: HashMap::new(),
         };
         let usage = Usage::new(usage_seconds);
-        let writer = writer(pool, rx, collapse, usage, commit_time);
-        (Self { tx }, tokio::spawn(writer))
+        let close = Arc::new(Notify::new());
+        let (alive, exited) = watch::channel(());
+        let stop = Stop {
+            close: close.clone(),
+            _alive: alive,
+        };
+        tokio::spawn(writer(pool, rx, stop, collapse, usage, commit_time));
+        Self { tx, close, exited }
     }
 
     /// Events handed to the writer and not yet committed, for the metrics.
     pub fn queued(&self) -> usize {
         self.tx.max_capacity() - self.tx.capacity()
+    }
+
+    /// Closes the queue (later events are refused as unavailable), lets the writer commit
+    /// every event queued before, and returns once it has exited, or after `bound`.
+    pub async fn finish(&self, bound: Duration) -> Result<(), NotFinished> {
+        self.close.notify_one();
+        let mut exited = self.exited.clone();
+        tokio::time::timeout(
+            bound,
+            async move { while exited.changed().await.is_ok() {} },
+        )
+        .await
+        .map_err(|_| NotFinished(bound))
     }
 
     /// Returns once the event is committed to the database.
@@ -103,15 +136,39 @@ impl Collapse {
     }
 }
 
+/// The writer's end of [`AuditSink::finish`]: the request to close, and the sender whose
+/// drop at the writer's exit tells the waiting side.
+struct Stop {
+    close: Arc<Notify>,
+    _alive: watch::Sender<()>,
+}
+
 async fn writer(
     pool: Pool,
     mut rx: mpsc::Receiver<Pending>,
+    stop: Stop,
     mut collapse: Collapse,
     mut usage: Usage,
     commit_time: Histogram,
 ) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
-    while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
+    let mut closing = false;
+    loop {
+        tokio::select! {
+            // First, so that a queue that never empties cannot starve the request to close.
+            biased;
+            () = stop.close.notified(), if !closing => {
+                // Events already queued are still received; senders are refused from now.
+                rx.close();
+                closing = true;
+                continue;
+            }
+            received = rx.recv_many(&mut batch, MAX_BATCH) => {
+                if received == 0 {
+                    break;
+                }
+            }
+        }
         let mut delay = Duration::from_millis(25);
         let mut stored = false;
         for attempt in 1..=ATTEMPTS {

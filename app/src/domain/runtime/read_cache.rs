@@ -175,6 +175,8 @@ impl ReadCache {
                         failing = false;
                     }
                     Ok(()) => {}
+                    // The server is shutting down.
+                    Err(_) if pool.is_closed() => return,
                     Err(e) if !failing => {
                         tracing::warn!(error = %e, "cannot read the change counter: runtime read cache off");
                         failing = true;

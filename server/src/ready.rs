@@ -1,0 +1,48 @@
+//! Liveness and readiness, for load balancers and orchestrators. `/healthz`: the process
+//! answers (restart it if not). `/readyz`: send it traffic; no while the database does not
+//! answer, while its schema lacks a migration this binary needs, or once shutdown has
+//! begun. Both answer a word or a short reason, never a detail of the database.
+
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::Router;
+
+use app::domain::db::{self, Pool, Schema};
+
+use crate::shutdown::Shutdown;
+
+/// A probe waits this long for the database before calling it unavailable.
+const DATABASE_WAIT: Duration = Duration::from_secs(2);
+
+#[derive(Clone)]
+struct Readiness {
+    pool: Pool,
+    shutdown: Shutdown,
+}
+
+pub fn routes<S: Clone + Send + Sync + 'static>(pool: Pool, shutdown: Shutdown) -> Router<S> {
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .with_state(Readiness { pool, shutdown })
+}
+
+async fn readyz(State(ready): State<Readiness>) -> (StatusCode, &'static str) {
+    const NOT_READY: StatusCode = StatusCode::SERVICE_UNAVAILABLE;
+    if ready.shutdown.is_draining() {
+        return (NOT_READY, "draining");
+    }
+    match tokio::time::timeout(DATABASE_WAIT, db::schema(&ready.pool)).await {
+        Ok(Ok(Schema::Current | Schema::Newer)) => (StatusCode::OK, "ready"),
+        Ok(Ok(Schema::Pending)) => (NOT_READY, "migrations pending"),
+        Ok(Ok(Schema::Failed)) => (NOT_READY, "migration failed"),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "readiness: the database did not answer");
+            (NOT_READY, "database unavailable")
+        }
+        Err(_) => (NOT_READY, "database unavailable"),
+    }
+}
