@@ -48,8 +48,9 @@ test('an operator switches a flag with a reason and the admin sees the Secrets t
   await row.getByLabel('Reason to switch Globex Corp off').fill('Pilot over (E2E-1)');
   await row.getByRole('button', { name: 'Switch off' }).click();
   await expect(op.getByRole('status')).toContainText('Secrets vault is now off for Globex Corp');
-  await admin.reload();
-  await expect(admin.getByRole('heading', { name: 'Secrets', exact: true })).toHaveCount(0);
+  const reloaded = await admin.reload();
+  expect(reloaded?.status()).toBe(403);
+  await expect(admin.getByText('Secrets Vault is not enabled for this workspace; ask your operator.')).toBeVisible();
   await opContext.close();
   await adminContext.close();
 });

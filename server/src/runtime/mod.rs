@@ -16,6 +16,7 @@ pub mod throttle;
 pub mod vault;
 pub mod wire;
 
+use axum::http::{header, HeaderValue, Method};
 use axum::Router;
 use tower_http::limit::RequestBodyLimitLayer;
 
@@ -32,11 +33,28 @@ pub fn routes(throttle: RuntimeThrottle) -> Router<AppState> {
     Router::new()
         .merge(rest::routes())
         .merge(vault::routes())
+        .layer(axum::middleware::from_fn(close_after_writes))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn_with_state(
             throttle,
             throttle::throttle,
         ))
+}
+
+/// Agents only read: a request of any other method is refused without its body being read,
+/// and the server then closes the connection. `Connection: close` says so, so that a client
+/// does not send its next request on a connection about to close (and lose it).
+async fn close_after_writes(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let reads = matches!(req.method(), &Method::GET | &Method::HEAD);
+    let mut res = next.run(req).await;
+    if !reads {
+        res.headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    res
 }
 
 /// The name rule of the dashboard, checked before any query: a name that breaks it names no

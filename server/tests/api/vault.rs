@@ -242,7 +242,15 @@ async fn refusals_are_in_vaults_shape_and_tell_a_missing_grant_from_a_missing_se
     // Agents only read: every write is refused and changes nothing.
     for method in ["PUT", "POST", "PATCH", "DELETE"] {
         for path in [stripe, "/v1/secret/metadata/stripe_api_key"] {
-            let (status, body) = answer(vault(&app, method, path, Some(&token)).await).await;
+            let res = vault(&app, method, path, Some(&token)).await;
+            // The server reads no body it refuses, so it closes the connection, and says so:
+            // a client must not send its next request on it (hvac did, and lost the race).
+            assert_eq!(
+                res.headers().get("connection").map(|v| v.to_str().unwrap()),
+                Some("close"),
+                "{method} {path}"
+            );
+            let (status, body) = answer(res).await;
             assert_eq!(
                 status,
                 StatusCode::METHOD_NOT_ALLOWED,
