@@ -1,0 +1,50 @@
+// Time to interactive in Chromium: how long a cold load (a new browser context, empty cache)
+// of each page takes until the WebAssembly has hydrated it (`body[data-hydrated]`, set by the
+// app's first effect), signed in as the demo admin. Also the bytes of script the page fetched.
+//
+// Usage: bench/interactive.sh [runs]   (starts a release server with demo data; see there)
+//        node bench/interactive.mjs http://127.0.0.1:3400 [runs]
+import { createRequire } from 'node:module';
+const require = createRequire(new URL('../end2end/package.json', import.meta.url));
+const { chromium } = require('@playwright/test');
+
+const base = process.argv[2];
+const runs = Number(process.argv[3] ?? 10);
+const pages = ['/w/acme', '/w/acme/secrets', '/w/acme/secrets/access', '/w/acme/secrets/audit', '/w/acme/agents'];
+
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+// Sign in once; each run gets a fresh context (empty HTTP cache) with that session cookie.
+const login = await browser.newContext({ baseURL: base });
+const res = await login.request.post('/api/auth/login', {
+  form: { email: 'admin@acme.test', password: 'admin-demo-password' },
+  headers: { origin: base },
+});
+if (res.status() >= 400) throw new Error(`sign-in failed: ${res.status()}`);
+const cookies = await login.cookies();
+await login.close();
+
+const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+for (const path of pages) {
+  const times = [];
+  let scriptBytes = 0;
+  for (let i = 0; i < runs; i++) {
+    const ctx = await browser.newContext({ baseURL: base });
+    await ctx.addCookies(cookies);
+    const page = await ctx.newPage();
+    let bytes = 0;
+    page.on('response', async (r) => {
+      const url = r.url();
+      if (url.endsWith('.wasm') || url.endsWith('.js')) {
+        const len = Number((await r.allHeaders())['content-length'] ?? 0);
+        bytes += len;
+      }
+    });
+    await page.goto(path, { waitUntil: 'commit' });
+    await page.locator('body[data-hydrated="true"]').waitFor({ timeout: 30000 });
+    times.push(await page.evaluate(() => performance.now()));
+    scriptBytes = bytes;
+    await ctx.close();
+  }
+  console.log(`${path.padEnd(26)} interactive p50 ${median(times).toFixed(0).padStart(5)} ms  max ${Math.max(...times).toFixed(0).padStart(5)} ms  scripts over the wire ${scriptBytes} bytes`);
+}
+await browser.close();
