@@ -90,9 +90,12 @@ async fn a_server_killed_under_load_has_audited_every_read_it_answered() {
     for r in readers {
         r.await.unwrap();
     }
-    let answered = answered.load(Ordering::SeqCst);
+    every_answer_audited(&url, answered.load(Ordering::SeqCst)).await;
+}
 
-    let pool = app::domain::db::connect(&url, 1).await.unwrap();
+/// Every one of the `answered` reads of `kill_test` has its audit row in the database at `url`.
+pub async fn every_answer_audited(url: &str, answered: u64) {
+    let pool = app::domain::db::connect(url, 1).await.unwrap();
     let audited: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM audit_events WHERE action = 'secret.read' AND secret_name = 'kill_test' AND outcome = 'ok'",
     )

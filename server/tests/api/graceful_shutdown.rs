@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use reqwest::{Client, StatusCode};
 
-use crate::durable_audit::prepared;
+use crate::durable_audit::{every_answer_audited, prepared};
 use crate::helpers::PgDatabase;
 use crate::instance::Instance;
 
@@ -93,19 +93,7 @@ async fn a_server_stopped_with_sigterm_under_load_audits_every_answered_read_and
         );
     }
 
-    let answered = answered.load(Ordering::SeqCst);
-    let pool = app::domain::db::connect(&url, 1).await.unwrap();
-    let audited: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM audit_events WHERE action = 'secret.read' AND secret_name = 'kill_test' AND outcome = 'ok'",
-    )
-    .fetch_one(&pool)
-    .await
-    .unwrap();
-    pool.close().await;
-    assert!(
-        audited >= answered as i64,
-        "{answered} reads were answered but only {audited} are in the audit log"
-    );
+    every_answer_audited(&url, answered.load(Ordering::SeqCst)).await;
 }
 
 #[tokio::test]

@@ -9,7 +9,7 @@ use server::rate_limit::Rate;
 
 use crate::helpers::{expect_status, spawn_app_with, TestApp, ADMIN};
 use crate::instance::{url_after, Instance};
-use crate::runtime::grant;
+use crate::runtime::{grant, issue_token};
 
 async fn metrics(app: &TestApp) -> String {
     let res = Client::new().get(app.url("/metrics")).send().await.unwrap();
@@ -50,20 +50,7 @@ async fn runtime_reads_sign_ins_and_latency_are_counted_without_names() {
         .await;
     }
     grant(&app, &admin, "acme", "stripe_api_key", &["billing-worker"]).await;
-    let body = expect_status(
-        app.call(
-            &admin,
-            "agents/issue_token",
-            &[("ws", "acme"), ("agent", "billing-worker")],
-        )
-        .await,
-        StatusCode::OK,
-    )
-    .await;
-    let token = serde_json::from_str::<serde_json::Value>(&body).unwrap()["token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let token = issue_token(&app, &admin, "acme", "billing-worker").await;
 
     let client = Client::new();
     let native = |name: &str| client.get(app.url(&format!("/v1/secrets/{name}")));
