@@ -16,6 +16,7 @@ use secrecy::ExposeSecret;
 
 use app::domain::secrets::{sealing, value::SecretValue};
 
+use crate::cli::{fails_with, ok};
 use crate::helpers::{expect_status, spawn_app, TestApp, ADMIN};
 
 /// `vault` on the SQLite database in `dir`, with the master key `key`.
@@ -28,22 +29,6 @@ fn vault_at(dir: &Path, key: &Path, args: &[&str]) -> Output {
         .env_remove("VAULT_MODE")
         .output()
         .expect("vault binary")
-}
-
-fn succeeded(out: &Output) -> String {
-    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-    assert!(
-        out.status.success(),
-        "stdout: {stdout}\nstderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
-}
-
-fn refused_with(out: &Output, needle: &str) {
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "expected a refusal, got success");
-    assert!(stderr.contains(needle), "expected {needle:?} in: {stderr}");
 }
 
 /// A workspace admin writing as fast as the server lets them: secret `load_N` is created
@@ -130,7 +115,7 @@ async fn a_backup_taken_under_write_load_restores_every_secret_it_holds_under_th
     let out = tokio::task::spawn_blocking(move || cli_app.cli(&["backup", &cli_file]))
         .await
         .unwrap();
-    assert!(succeeded(&out).contains("keep the master key apart"));
+    assert!(ok(&out).contains("keep the master key apart"));
     // Writes went on after the snapshot, so it is a strict part of what was written.
     let after_backup = load.acknowledged.load(Ordering::SeqCst);
     load.until_acknowledged(after_backup + 6).await;
@@ -157,7 +142,7 @@ async fn a_backup_taken_under_write_load_restores_every_secret_it_holds_under_th
     let fresh = tempfile::tempdir().unwrap();
     let restored = fresh.path().join("restored");
     let file_arg = file.display().to_string();
-    succeeded(&vault_at(
+    ok(&vault_at(
         &restored,
         &app.key_path(),
         &["restore", &file_arg],
@@ -228,15 +213,15 @@ async fn restore_refuses_what_is_not_a_vault_and_a_database_it_was_not_asked_to_
     let file = dir.path().join("copy.db");
     let file_arg = file.display().to_string();
     if app.on_postgres() {
-        refused_with(&app.cli(&["backup", &file_arg]), "pg_dump");
-        refused_with(&app.cli(&["restore", &file_arg]), "pg_restore");
+        fails_with(&app.cli(&["backup", &file_arg]), "pg_dump");
+        fails_with(&app.cli(&["restore", &file_arg]), "pg_restore");
         return;
     }
 
     let junk = dir.path().join("notes.txt");
     std::fs::write(&junk, "not a database\n").unwrap();
     let junk_arg = junk.display().to_string();
-    refused_with(
+    fails_with(
         &app.cli(&["restore", &junk_arg, "--force"]),
         "is not a Secrets Vault database",
     );
@@ -250,27 +235,27 @@ async fn restore_refuses_what_is_not_a_vault_and_a_database_it_was_not_asked_to_
         .unwrap();
     other_pool.close().await;
     let other_arg = other.display().to_string();
-    refused_with(
+    fails_with(
         &app.cli(&["restore", &other_arg, "--force"]),
         "is not a Secrets Vault database",
     );
 
-    succeeded(&app.cli(&["backup", &file_arg]));
-    refused_with(&app.cli(&["backup", &file_arg]), "never overwrites");
-    refused_with(&app.cli(&["restore", &file_arg]), "pass --force");
-    refused_with(&app.cli(&["restore", &file_arg, "--force"]), "is in use");
+    ok(&app.cli(&["backup", &file_arg]));
+    fails_with(&app.cli(&["backup", &file_arg]), "never overwrites");
+    fails_with(&app.cli(&["restore", &file_arg]), "pass --force");
+    fails_with(&app.cli(&["restore", &file_arg, "--force"]), "is in use");
     // The running vault is untouched: its admin still signs in and sees the workspace.
     app.signed_in(ADMIN).await;
 
     // With the server stopped, --force replaces a database, and only then.
     let stopped = tempfile::tempdir().unwrap();
     let key = app.key_path();
-    succeeded(&vault_at(stopped.path(), &key, &["restore", &file_arg]));
-    refused_with(
+    ok(&vault_at(stopped.path(), &key, &["restore", &file_arg]));
+    fails_with(
         &vault_at(stopped.path(), &key, &["restore", &file_arg]),
         "pass --force",
     );
-    succeeded(&vault_at(
+    ok(&vault_at(
         stopped.path(),
         &key,
         &["restore", &file_arg, "--force"],

@@ -25,7 +25,8 @@ fn vault(dir: &TempDir, args: &[&str], stdin: &str) -> Output {
     child.wait_with_output().unwrap()
 }
 
-fn ok(out: &Output) -> String {
+/// The command succeeded; its standard output.
+pub(crate) fn ok(out: &Output) -> String {
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(
         out.status.success(),
@@ -35,7 +36,8 @@ fn ok(out: &Output) -> String {
     stdout
 }
 
-fn fails_with(out: &Output, needle: &str) {
+/// The command failed with `needle` in its error output.
+pub(crate) fn fails_with(out: &Output, needle: &str) {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         !out.status.success(),
