@@ -23,6 +23,8 @@ pub async fn operator_console() -> Result<ConsoleView, AppError> {
 }
 
 /// Switches workspace `ws`'s secrets vault flag to `state` (`on` or `off`), with a reason.
+/// Switching a workspace off stops its agents' reads, so the password must have been entered
+/// recently, as for other dangerous actions.
 #[server(endpoint = "operator/switch_flag")]
 pub async fn switch_flag(
     ws: String,
@@ -39,6 +41,7 @@ pub async fn switch_flag(
         };
         let (app, who) = ctx::signed_in().await?;
         let operator = access::require_operator(&app.pool, &who).await?;
+        ctx::recently_verified(&app).await?;
         let workspace = flag::set(&app.pool, &operator, &ws, on, &reason).await?;
         Ok(FlagSwitched {
             on: workspace.secrets_enabled(),

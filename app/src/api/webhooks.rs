@@ -24,7 +24,8 @@ pub async fn list_webhooks(ws: String) -> Result<WebhooksPage, AppError> {
     .await
 }
 
-/// Registers a webhook; the answer holds its signing secret, shown this once.
+/// Registers a webhook; the answer holds its signing secret, shown this once. It sends the
+/// workspace's changes elsewhere, so the password must have been entered recently.
 #[server(endpoint = "webhooks/create")]
 pub async fn create_webhook(
     ws: String,
@@ -37,6 +38,7 @@ pub async fn create_webhook(
     ctx::respond(async move {
         let (state, who) = ctx::signed_in().await?;
         let admin = access::require_admin(&state.pool, &who, &ws).await?;
+        ctx::recently_verified(&state).await?;
         let events = events.unwrap_or_default();
         let allow_private = state.webhook_allow_private;
         Ok(registry::create(

@@ -8,6 +8,7 @@ use leptos_meta::Title;
 use crate::api::operator::{operator_console, SwitchFlag};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::field::{last_error, FieldError, FormError};
+use crate::components::reauth::{retry_last, ReauthPrompt};
 use crate::components::table::Columns;
 use crate::model::operator::{FlagSwitched, OperatorWorkspace, PlatformEvent};
 use crate::pages::workspace::SignOutButton;
@@ -127,6 +128,7 @@ fn WorkspaceRow(w: OperatorWorkspace, switched: RwSignal<Option<FlagSwitched>>) 
                     <FieldError error field="reason" id=error_id/>
                     <FormError error fields=&["reason"]/>
                 </ActionForm>
+                <ReauthPrompt error retry=retry_last(action)/>
             </td>
         </tr>
     }

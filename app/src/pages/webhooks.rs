@@ -8,6 +8,7 @@ use crate::api::webhooks::{list_webhooks, CreateWebhook, DeleteWebhook};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::field::{last_error, FieldError, FormError};
 use crate::components::params::use_workspace_slug;
+use crate::components::reauth::{retry_last, ReauthPrompt};
 use crate::components::table::Columns;
 use crate::model::webhooks::{DeliveryView, WebhookView};
 use crate::time_fmt::format_utc;
@@ -106,6 +107,7 @@ fn CreateWebhookForm(
                     {move || if pending.get() { "Adding…" } else { "Add webhook" }}
                 </button>
             </ActionForm>
+            <ReauthPrompt error retry=retry_last(action)/>
             {move || created().map(|c| view! {
                 <div class="token-once" role="status">
                     <p>"Webhook to " <span class="mono">{c.webhook.url.clone()}</span> " added."</p>

@@ -326,3 +326,42 @@ async fn only_operators_reach_the_console_and_only_the_cli_makes_them() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("user"));
 }
+
+#[tokio::test]
+async fn a_flag_switch_asks_for_the_password_again_after_reauth_minutes() {
+    let app = crate::helpers::spawn_app_with(|c| c.reauth_minutes = 10).await;
+    let operator = app.signed_in(OPERATOR).await;
+    let admin = app.signed_in(ADMIN).await;
+    // Signed in 11 minutes ago: a stolen session cannot switch a workspace's agents off.
+    crate::sessions::age(&app, OPERATOR.0, 11 * 60, &["verified_at"], false).await;
+    let off = [
+        ("ws", "acme"),
+        ("state", "off"),
+        ("reason", "stolen session"),
+    ];
+    let body = expect_status(
+        app.call(&operator, "operator/switch_flag", &off).await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    assert!(body.contains("ReauthRequired"), "{body}");
+    assert_eq!(overview(&app, &admin, "acme").await["secrets_tab"], true);
+    // The console itself stays readable; the password brings the switch back.
+    console(&app, &operator).await;
+    expect_status(
+        app.call(
+            &operator,
+            "account/reauthenticate",
+            &[("password", OPERATOR.1)],
+        )
+        .await,
+        StatusCode::OK,
+    )
+    .await;
+    expect_status(
+        app.call(&operator, "operator/switch_flag", &off).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(overview(&app, &admin, "acme").await["secrets_tab"], false);
+}

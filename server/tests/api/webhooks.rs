@@ -22,6 +22,7 @@ use crate::receiver::Receiver;
 /// wait for what they expect instead of for the clock.
 async fn app_reaching_loopback() -> TestApp {
     spawn_app_with(|c| {
+        c.reauth_minutes = 10;
         c.webhook_allow_private = true;
         c.webhook_poll_ms = 20;
         c.webhook_retry_base_ms = 10;
@@ -344,6 +345,20 @@ async fn only_admins_of_the_workspace_manage_its_webhooks() {
         app.call(&outsider, "webhooks/list", &[("ws", "acme")])
             .await,
         StatusCode::NOT_FOUND,
+    )
+    .await;
+    // Adding one asks for the password again once it was entered long ago.
+    crate::sessions::age(&app, ADMIN.0, 11 * 60, &["verified_at"], false).await;
+    let body = expect_status(
+        add_webhook(&app, &admin, "acme", &receiver.url, &["token.issue"]).await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    assert!(body.contains("ReauthRequired"), "{body}");
+    expect_status(
+        app.call(&admin, "account/reauthenticate", &[("password", ADMIN.1)])
+            .await,
+        StatusCode::OK,
     )
     .await;
     // An admin of another workspace cannot delete it through their own.
