@@ -48,9 +48,9 @@ fn route_of(path: &str) -> &'static str {
 /// Times the request; counts throttled runtime reads and refused sign-ins.
 pub async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let started = Instant::now();
-    let route = route_of(req.uri().path());
-    let sign_in = req.uri().path() == SIGN_IN_PATH;
-    let vault_api = req.uri().path().starts_with("/v1/secret/");
+    let path = req.uri().path();
+    let (route, sign_in) = (route_of(path), path == SIGN_IN_PATH);
+    let vault_api = path.starts_with("/v1/secret/");
     let res = next.run(req).await;
     let status = res.status();
     let metrics = &state.metrics;

@@ -66,6 +66,19 @@ fn browser() -> Client {
 }
 
 /// The id of acme's billing-worker agent, as the dashboard lists it.
+/// A new token for `billing-worker`, issued on `on`: the answer, with `token` and its `view`.
+async fn issue_billing_token(on: &Instance, admin: &Client) -> Value {
+    on.call(
+        admin,
+        "agents/issue_token",
+        &[("ws", "acme"), ("agent", "billing-worker")],
+    )
+    .await
+    .json()
+    .await
+    .unwrap()
+}
+
 async fn billing_worker_id(on: &Instance, admin: &Client) -> String {
     let agents: Value = on
         .call(admin, "agents/list", &[("ws", "acme")])
@@ -127,16 +140,7 @@ async fn a_session_from_one_instance_is_valid_on_the_other_and_revocations_apply
         StatusCode::OK,
     )
     .await;
-    let issued: Value =
-        c.a.call(
-            &admin,
-            "agents/issue_token",
-            &[("ws", "acme"), ("agent", "billing-worker")],
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let issued = issue_billing_token(&c.a, &admin).await;
     let token = issued["token"].as_str().unwrap().to_string();
 
     let read_on = |i: &Instance| {
@@ -390,16 +394,7 @@ async fn revocations_under_load_reach_the_other_instance_within_the_window() {
     .await;
     let mut tokens = Vec::new();
     for _ in 0..12 {
-        let issued: Value =
-            c.a.call(
-                &admin,
-                "agents/issue_token",
-                &[("ws", "acme"), ("agent", "billing-worker")],
-            )
-            .await
-            .json()
-            .await
-            .unwrap();
+        let issued = issue_billing_token(&c.a, &admin).await;
         tokens.push((
             issued["token"].as_str().unwrap().to_string(),
             issued["view"]["id"].as_i64().unwrap().to_string(),

@@ -8,18 +8,12 @@ use crate::model::webhooks::{CreatedWebhook, WebhooksPage};
 #[server(endpoint = "webhooks/list")]
 pub async fn list_webhooks(ws: String) -> Result<WebhooksPage, AppError> {
     use super::ctx;
-    use crate::domain::audit::outbox::EVENTS;
     use crate::domain::identity::access;
     use crate::domain::webhooks::registry;
     ctx::respond(async move {
         let (state, who) = ctx::signed_in().await?;
         let admin = access::require_admin(&state.pool, &who, &ws).await?;
-        Ok(WebhooksPage {
-            webhooks: registry::list(&state.pool, &admin).await?,
-            deliveries: registry::deliveries(&state.pool, &admin, registry::RECENT_DELIVERIES)
-                .await?,
-            events: EVENTS.iter().map(|e| e.to_string()).collect(),
-        })
+        Ok(registry::page(&state.pool, &admin).await?)
     })
     .await
 }

@@ -4,6 +4,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use reqwest::{Client, StatusCode};
 use secrecy::ExposeSecret;
@@ -43,54 +44,83 @@ pub(crate) async fn prepared(dir: &std::path::Path, pg: &Option<PgDatabase>) -> 
     (url, issued.token.expose_secret().to_string())
 }
 
+/// A `vault serve` on the prepared database, its throttle lifted so that one token reads as
+/// fast as it can.
+pub(crate) fn unthrottled(url: &str, dir: &std::path::Path) -> Instance {
+    let key = dir.join("shared.key");
+    let settings = [
+        ("VAULT_RUNTIME_RATE", "10000000/second"),
+        ("VAULT_RUNTIME_BURST", "100000"),
+    ];
+    Instance::start_with(url, dir, &key, &settings)
+}
+
+/// Eight agents reading `kill_test` as fast as they can until the server is gone.
+pub(crate) struct Readers {
+    answered: Arc<AtomicU64>,
+    /// Each reader's first answer that was neither 200 nor a connection error, if any.
+    readers: Vec<tokio::task::JoinHandle<Option<StatusCode>>>,
+}
+
+impl Readers {
+    pub(crate) fn start(read_url: &str, token: &str) -> Self {
+        let answered = Arc::new(AtomicU64::new(0));
+        let readers = (0..8)
+            .map(|_| {
+                let (url, token, answered) =
+                    (read_url.to_string(), token.to_string(), answered.clone());
+                tokio::spawn(async move {
+                    let client = Client::new();
+                    loop {
+                        match client.get(&url).bearer_auth(&token).send().await {
+                            Ok(res) if res.status() == StatusCode::OK => {
+                                answered.fetch_add(1, Ordering::SeqCst);
+                            }
+                            Ok(res) => return Some(res.status()),
+                            Err(_) => return None, // the server is gone
+                        }
+                    }
+                })
+            })
+            .collect();
+        Self { answered, readers }
+    }
+
+    /// Returns once `n` reads have been answered, however long that takes on this machine.
+    pub(crate) async fn until_answered(&self, n: u64) {
+        while self.answered.load(Ordering::SeqCst) < n {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+    }
+
+    /// Waits for every reader to see the server go (within two minutes), checks that none
+    /// got an error answer, and returns how many reads were answered.
+    pub(crate) async fn finish(self, what: &str) -> u64 {
+        let ended = tokio::time::timeout(
+            Duration::from_secs(120),
+            futures::future::join_all(self.readers),
+        )
+        .await
+        .expect("the readers see the server go within two minutes");
+        for reader in ended {
+            assert_eq!(reader.unwrap(), None, "a read {what} got an error answer");
+        }
+        self.answered.load(Ordering::SeqCst)
+    }
+}
+
 #[tokio::test]
 async fn a_server_killed_under_load_has_audited_every_read_it_answered() {
     let dir = tempfile::tempdir().unwrap();
     let pg = PgDatabase::create().await;
     let (url, token) = prepared(dir.path(), &pg).await;
-    let key = dir.path().join("shared.key");
-    let mut server = Instance::start_with(
-        &url,
-        dir.path(),
-        &key,
-        &[
-            // One token reads as fast as it can: lift its throttle.
-            ("VAULT_RUNTIME_RATE", "10000000/second"),
-            ("VAULT_RUNTIME_BURST", "100000"),
-        ],
-    );
-
-    // Eight agents read as fast as they can; the server is killed once 300 reads have been
-    // answered, however long that takes on this machine.
-    let answered = Arc::new(AtomicU64::new(0));
-    let mut readers = Vec::new();
-    for _ in 0..8 {
-        let (url, token, answered) = (
-            server.url("/v1/secrets/kill_test"),
-            token.clone(),
-            answered.clone(),
-        );
-        readers.push(tokio::spawn(async move {
-            let client = Client::new();
-            for _ in 0..100_000 {
-                match client.get(&url).bearer_auth(&token).send().await {
-                    Ok(res) if res.status() == StatusCode::OK => {
-                        answered.fetch_add(1, Ordering::SeqCst);
-                    }
-                    Ok(res) => panic!("unexpected answer {}", res.status()),
-                    Err(_) => return, // the server is gone
-                }
-            }
-        }));
-    }
-    while answered.load(Ordering::SeqCst) < 300 {
-        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
-    }
+    let mut server = unthrottled(&url, dir.path());
+    // The server is killed once 300 reads have been answered.
+    let readers = Readers::start(&server.url("/v1/secrets/kill_test"), &token);
+    readers.until_answered(300).await;
     server.kill();
-    for r in readers {
-        r.await.unwrap();
-    }
-    every_answer_audited(&url, answered.load(Ordering::SeqCst)).await;
+    let answered = readers.finish("before the kill").await;
+    every_answer_audited(&url, answered).await;
 }
 
 /// Every one of the `answered` reads of `kill_test` has its audit row in the database at `url`.

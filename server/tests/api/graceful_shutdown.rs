@@ -3,66 +3,24 @@
 //! read it answered is in the audit log; a read sent afterwards finds no server at all,
 //! never an error answer.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::{Client, StatusCode};
+use reqwest::Client;
 
-use crate::durable_audit::{every_answer_audited, prepared};
+use crate::durable_audit::{every_answer_audited, prepared, unthrottled, Readers};
 use crate::helpers::PgDatabase;
-use crate::instance::Instance;
 
 #[tokio::test]
 async fn a_server_stopped_with_sigterm_under_load_audits_every_answered_read_and_exits_0() {
     let dir = tempfile::tempdir().unwrap();
     let pg = PgDatabase::create().await;
     let (url, token) = prepared(dir.path(), &pg).await;
-    let key = dir.path().join("shared.key");
-    let mut server = Instance::start_with(
-        &url,
-        dir.path(),
-        &key,
-        &[
-            ("VAULT_RUNTIME_RATE", "10000000/second"),
-            ("VAULT_RUNTIME_BURST", "100000"),
-        ],
-    );
+    let mut server = unthrottled(&url, dir.path());
     let read_url = server.url("/v1/secrets/kill_test");
-
-    // Eight agents read until the server is gone; each returns the first answer that was
-    // neither 200 nor a connection error, if any.
-    let answered = Arc::new(AtomicU64::new(0));
-    let mut readers = Vec::new();
-    for _ in 0..8 {
-        let (url, token, answered) = (read_url.clone(), token.clone(), answered.clone());
-        readers.push(tokio::spawn(async move {
-            let client = Client::new();
-            loop {
-                match client.get(&url).bearer_auth(&token).send().await {
-                    Ok(res) if res.status() == StatusCode::OK => {
-                        answered.fetch_add(1, Ordering::SeqCst);
-                    }
-                    Ok(res) => return Some(res.status()),
-                    Err(_) => return None, // the server has closed its doors
-                }
-            }
-        }));
-    }
-    while answered.load(Ordering::SeqCst) < 300 {
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
+    let readers = Readers::start(&read_url, &token);
+    readers.until_answered(300).await;
     server.terminate();
-    let ended = tokio::time::timeout(Duration::from_secs(120), futures::future::join_all(readers))
-        .await
-        .expect("the readers see the server go within two minutes");
-    for reader in ended {
-        assert_eq!(
-            reader.unwrap(),
-            None,
-            "a read during shutdown got an error answer"
-        );
-    }
+    let answered = readers.finish("during shutdown").await;
     let status = server
         .wait_exit(Duration::from_secs(60))
         .expect("the server exits within a minute of SIGTERM");
@@ -93,7 +51,7 @@ async fn a_server_stopped_with_sigterm_under_load_audits_every_answered_read_and
         );
     }
 
-    every_answer_audited(&url, answered.load(Ordering::SeqCst)).await;
+    every_answer_audited(&url, answered).await;
 }
 
 #[tokio::test]

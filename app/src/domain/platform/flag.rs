@@ -5,22 +5,23 @@ use crate::domain::audit::events;
 use crate::domain::db::{self, Pool};
 use crate::domain::identity::access::{actor_label, Operator};
 use crate::domain::identity::workspaces::{self, Workspace};
+use crate::domain::validate::FieldError;
 use crate::domain::{now, DomainError};
 
 /// The longest reason kept, in characters.
 pub const MAX_REASON: usize = 500;
 
 /// A reason of 1 to [`MAX_REASON`] characters, trimmed, on one line.
-pub fn reason(raw: &str) -> Result<String, DomainError> {
+pub fn reason(raw: &str) -> Result<String, FieldError> {
     let reason = raw.trim();
     if reason.is_empty() {
-        return Err(DomainError::validation(
+        return Err((
             "reason",
-            "Say why you are switching the flag; the workspace's admins will see it.",
+            "Say why you are switching the flag; the workspace's admins will see it.".into(),
         ));
     }
     if reason.chars().count() > MAX_REASON || reason.chars().any(char::is_control) {
-        return Err(DomainError::validation(
+        return Err((
             "reason",
             format!("Keep the reason to one line of at most {MAX_REASON} characters."),
         ));

@@ -8,8 +8,9 @@ use crate::domain::db::Pool;
 use crate::domain::identity::access::Admin;
 use crate::domain::keys::crypto::{self, Keyring, WebhookAad};
 use crate::domain::keys::data_keys::{self, MAX_ENCRYPTIONS_PER_KEY};
+use crate::domain::validate::{self, FieldError};
 use crate::domain::{now, DomainError};
-use crate::model::webhooks::{CreatedWebhook, DeliveryView, WebhookView};
+use crate::model::webhooks::{CreatedWebhook, DeliveryView, WebhookView, WebhooksPage};
 
 use super::{signing, target};
 
@@ -19,9 +20,9 @@ pub const MAX_PER_WORKSPACE: i64 = 10;
 pub const RECENT_DELIVERIES: i64 = 50;
 
 /// The subscribed events, checked against [`EVENTS`], in that order, each once.
-pub fn check_events(asked: &[String]) -> Result<Vec<&'static str>, DomainError> {
+pub fn check_events(asked: &[String]) -> Result<Vec<&'static str>, FieldError> {
     if let Some(unknown) = asked.iter().find(|e| !EVENTS.contains(&e.as_str())) {
-        return Err(DomainError::validation(
+        return Err((
             "events",
             format!("{unknown} is not an event a webhook can receive."),
         ));
@@ -32,10 +33,7 @@ pub fn check_events(asked: &[String]) -> Result<Vec<&'static str>, DomainError> 
         .filter(|e| asked.iter().any(|a| a == e))
         .collect();
     if events.is_empty() {
-        return Err(DomainError::validation(
-            "events",
-            "Choose at least one event.",
-        ));
+        return Err(("events", "Choose at least one event.".into()));
     }
     Ok(events)
 }
@@ -49,21 +47,8 @@ pub async fn create(
     events: &[String],
     allow_private: bool,
 ) -> Result<CreatedWebhook, DomainError> {
-    let checked = (target::check_url(url, allow_private), check_events(events));
-    let (url, events) = match checked {
-        (Ok(url), Ok(events)) => (url, events),
-        (url, events) => {
-            let errors = [url.err(), events.err()]
-                .into_iter()
-                .flatten()
-                .filter_map(|e| match e {
-                    DomainError::Validation { field, message } => Some((field, message)),
-                    _ => None,
-                })
-                .collect();
-            return Err(DomainError::Invalid(errors));
-        }
-    };
+    let (url, events) =
+        validate::all2(target::check_url(url, allow_private), check_events(events))?;
     let mut change = Change::begin(pool, admin).await?;
     let ws = change.workspace_id();
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webhooks WHERE workspace_id = $1")
@@ -144,8 +129,24 @@ pub async fn delete(pool: &Pool, admin: &Admin, id: i64) -> Result<(), DomainErr
 
 type WebhookRow = (i64, String, String, String, i64);
 
-/// The admin's workspace's webhooks, each with its newest delivery.
-pub async fn list(pool: &Pool, admin: &Admin) -> Result<Vec<WebhookView>, DomainError> {
+/// The Webhooks page: the admin's workspace's webhooks, each with its newest delivery, and
+/// the newest deliveries of all of them.
+pub async fn page(pool: &Pool, admin: &Admin) -> Result<WebhooksPage, DomainError> {
+    let deliveries = deliveries(pool, admin, RECENT_DELIVERIES).await?;
+    Ok(WebhooksPage {
+        webhooks: list(pool, admin, &deliveries).await?,
+        deliveries,
+        events: EVENTS.iter().map(|e| e.to_string()).collect(),
+    })
+}
+
+/// The webhooks, each with its newest delivery: found in `recent` or, for a webhook quiet
+/// for longer, looked up.
+async fn list(
+    pool: &Pool,
+    admin: &Admin,
+    recent: &[DeliveryView],
+) -> Result<Vec<WebhookView>, DomainError> {
     let ws = admin.workspace().id;
     let rows: Vec<WebhookRow> = sqlx::query_as(
         "SELECT id, url, events, created_by, created_at FROM webhooks \
@@ -154,7 +155,6 @@ pub async fn list(pool: &Pool, admin: &Admin) -> Result<Vec<WebhookView>, Domain
     .bind(ws)
     .fetch_all(pool)
     .await?;
-    let recent = deliveries(pool, admin, RECENT_DELIVERIES).await?;
     let mut hooks = Vec::with_capacity(rows.len());
     for (id, url, events, created_by, created_at) in rows {
         let last = match recent.iter().find(|d| d.webhook_id == id) {
@@ -215,7 +215,7 @@ fn delivery_view(row: DeliveryRow) -> DeliveryView {
 }
 
 /// The newest `limit` deliveries of the admin's workspace's webhooks.
-pub async fn deliveries(
+async fn deliveries(
     pool: &Pool,
     admin: &Admin,
     limit: i64,

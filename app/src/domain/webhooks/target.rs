@@ -9,14 +9,14 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use url::{Host, Url};
 
-use crate::domain::DomainError;
+use crate::domain::validate::FieldError;
 
 /// The longest URL kept.
 pub const MAX_URL: usize = 2000;
 
 /// Checks a URL an admin typed; returns it normalised.
-pub fn check_url(raw: &str, allow_private: bool) -> Result<Url, DomainError> {
-    let bad = |message: &str| DomainError::validation("url", message.to_string());
+pub fn check_url(raw: &str, allow_private: bool) -> Result<Url, FieldError> {
+    let bad = |message: &str| ("url", message.to_string());
     let raw = raw.trim();
     if raw.is_empty() || raw.len() > MAX_URL {
         return Err(bad("Enter the http(s) URL that receives the events."));
