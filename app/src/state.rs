@@ -14,8 +14,34 @@ use crate::domain::runtime::key_cache::DataKeyCache;
 use crate::domain::runtime::read_cache::ReadCache;
 use crate::metrics::Metrics;
 
-#[derive(Clone, FromRef)]
-pub struct AppState {
+/// Cloned for every request (axum's `State`), so it is one reference-counted pointer: a
+/// clone is one atomic increment, not one per field.
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+impl AppState {
+    pub fn new(shared: Shared) -> Self {
+        Self(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// Leptos's handlers take their options from the state.
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// What every request shares.
+pub struct Shared {
     pub leptos_options: LeptosOptions,
     pub pool: Pool,
     pub keyring: Arc<Keyring>,

@@ -8,6 +8,7 @@ use tokio::net::TcpListener;
 
 use app::domain::audit::retention;
 use app::domain::audit::writer::AuditSink;
+use app::domain::checkpoint;
 use app::domain::db::{self, Pool};
 use app::domain::identity::session_store::DbSessionStore;
 use app::domain::runtime::key_cache::DataKeyCache;
@@ -15,7 +16,7 @@ use app::domain::runtime::read_cache::ReadCache;
 use app::domain::secrets::trash;
 use app::domain::{demo, identity::passwords};
 use app::metrics::Metrics;
-use app::state::{AppState, SessionPolicy};
+use app::state::{AppState, SessionPolicy, Shared};
 
 use crate::config::{Config, KeySource, Mode};
 use crate::error::CliError;
@@ -87,7 +88,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, CliError> {
             Env::DEV
         })
         .build();
-    Ok(AppState {
+    Ok(AppState::new(Shared {
         leptos_options,
         pool,
         keyring: Arc::new(keyring),
@@ -101,7 +102,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, CliError> {
         ),
         metrics,
         webhook_allow_private: config.webhook_allow_private,
-    })
+    }))
 }
 
 /// Binds and serves until the process is stopped. Used by `vault serve`.
@@ -140,6 +141,10 @@ pub async fn serve_until(
         refuse_public_demo_passwords(&state.pool).await?;
     }
     spawn_cleanup(state.pool.clone(), config.audit_retention()?);
+    checkpoint::spawn(
+        state.pool.clone(),
+        Duration::from_millis(config.sqlite_checkpoint_ms.max(1)),
+    );
     state.reads.spawn_poller(
         state.pool.clone(),
         Duration::from_millis(config.change_poll_ms.max(1)),

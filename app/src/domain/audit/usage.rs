@@ -8,9 +8,6 @@
 use std::collections::HashMap;
 
 use super::read_event::ReadEvent;
-use crate::domain::db::Db;
-
-type Tx = sqlx::Transaction<'static, Db>;
 
 /// The uses written recently, with when.
 pub(super) struct Usage {
@@ -80,12 +77,12 @@ impl Usage {
 }
 
 /// Writes the due uses inside the batch's transaction.
-pub(super) async fn write(tx: &mut Tx, due: &Due) -> Result<(), sqlx::Error> {
+pub(super) async fn write(tx: &mut sqlx::AnyConnection, due: &Due) -> Result<(), sqlx::Error> {
     for (token_id, at) in &due.tokens {
         sqlx::query("UPDATE agent_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $1)")
             .bind(at)
             .bind(token_id)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
     }
     for ((secret_id, agent_id), at) in &due.reads {
@@ -98,7 +95,7 @@ pub(super) async fn write(tx: &mut Tx, due: &Due) -> Result<(), sqlx::Error> {
         .bind(secret_id)
         .bind(agent_id)
         .bind(at)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     }
     Ok(())

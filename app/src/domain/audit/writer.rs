@@ -18,12 +18,13 @@ use std::time::{Duration, Instant};
 
 use prometheus_client::metrics::histogram::Histogram;
 
-use sqlx::AnyConnection;
+use sqlx::pool::PoolConnection;
+use sqlx::{AnyConnection, Connection};
 use tokio::sync::{mpsc, oneshot, watch, Notify};
 
 use super::read_event::ReadEvent;
 use super::usage::{self, Due, Usage};
-use crate::domain::db::{begin_write, Db, Pool};
+use crate::domain::db::{is_sqlite, Db, Pool};
 
 const QUEUE: usize = 16_384;
 /// Events committed together at most; a batch is whatever arrived meanwhile, up to this.
@@ -153,6 +154,11 @@ async fn writer(
 ) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     let mut closing = false;
+    let sqlite = is_sqlite(&pool);
+    // The writer keeps one connection of its own between batches: no pool checkout (and, on
+    // SQLite, no hand-off to the connection's thread to test it) per batch. It is given back
+    // after a failed batch, so that the retry starts on a fresh connection.
+    let mut conn: Option<PoolConnection<Db>> = None;
     loop {
         tokio::select! {
             // First, so that a queue that never empties cannot starve the request to close.
@@ -173,7 +179,14 @@ async fn writer(
         let mut stored = false;
         for attempt in 1..=ATTEMPTS {
             let started = Instant::now();
-            match write(&pool, &batch, &collapse, &usage).await {
+            let written = match conn.as_mut() {
+                Some(c) => write(c, sqlite, &batch, &collapse, &usage).await,
+                None => match pool.acquire().await {
+                    Ok(c) => write(conn.insert(c), sqlite, &batch, &collapse, &usage).await,
+                    Err(e) => Err(e),
+                },
+            };
+            match written {
                 Ok((opened, due)) => {
                     commit_time.observe(started.elapsed().as_secs_f64());
                     collapse.open.extend(opened);
@@ -182,6 +195,7 @@ async fn writer(
                     break;
                 }
                 Err(e) => {
+                    conn = None;
                     tracing::error!(error = %e, events = batch.len(), attempt, "could not write audit events");
                     if attempt < ATTEMPTS {
                         tokio::time::sleep(delay).await;
@@ -204,7 +218,8 @@ type Opened = (Vec<((i64, &'static str), (i64, i64, i64))>, Due);
 /// Writes one batch in one transaction. Returns the collapsing windows it opened or
 /// extended, to be remembered only once the transaction has committed.
 async fn write(
-    pool: &Pool,
+    conn: &mut AnyConnection,
+    sqlite: bool,
     batch: &[Pending],
     collapse: &Collapse,
     usage: &Usage,
@@ -217,13 +232,21 @@ async fn write(
     if refusals.is_empty() && due.is_empty() && reads.len() <= ROWS_PER_INSERT {
         // The common batch, granted reads only: one statement is its own transaction,
         // committed when it returns, with no BEGIN and COMMIT round trips around it.
-        let mut conn = pool.acquire().await?;
-        insert_many(&mut conn, &reads).await?;
+        bind_rows(sqlx::query(insert_sql(reads.len(), false)), &reads)
+            .execute(&mut *conn)
+            .await?;
         return Ok((Vec::new(), due));
     }
-    let mut tx = begin_write(pool).await?;
+    // On SQLite the write lock is taken up front, as `begin_write` does.
+    let mut tx = if sqlite {
+        conn.begin_with("BEGIN IMMEDIATE").await?
+    } else {
+        conn.begin().await?
+    };
     for chunk in reads.chunks(ROWS_PER_INSERT) {
-        insert_many(&mut tx, chunk).await?;
+        bind_rows(sqlx::query(insert_sql(chunk.len(), false)), chunk)
+            .execute(&mut *tx)
+            .await?;
     }
     let mut opened: HashMap<(i64, &'static str), (i64, i64, i64)> = HashMap::new();
     for e in refusals {
@@ -249,44 +272,91 @@ async fn write(
 
 const COLUMNS: &str = "workspace_id, actor, action, secret_name, detail, agent_id, agent_name, token_prefix, outcome, created_at, updated_at";
 
+/// The text of a multi-row INSERT of `rows` events (1 to [`ROWS_PER_INSERT`]), with or without
+/// `RETURNING id`. Built once per shape and kept: a batch's statement is then looked up, not
+/// formatted, and its prepared form is found in the connection's statement cache.
+fn insert_sql(rows: usize, returning: bool) -> &'static str {
+    use std::sync::OnceLock;
+    static TEXTS: [[OnceLock<String>; ROWS_PER_INSERT]; 2] =
+        [const { [const { OnceLock::new() }; ROWS_PER_INSERT] }; 2];
+    let rows = rows.clamp(1, ROWS_PER_INSERT);
+    TEXTS[usize::from(returning)][rows - 1].get_or_init(|| {
+        let values: Vec<String> = (0..rows)
+            .map(|i| {
+                let b = i * 10;
+                let p: Vec<String> = (1..=10).map(|k| format!("${}", b + k)).collect();
+                // created_at and updated_at are both the event's time.
+                format!("({}, ${})", p.join(", "), b + 10)
+            })
+            .collect();
+        let returning = if returning { " RETURNING id" } else { "" };
+        format!(
+            "INSERT INTO audit_events ({COLUMNS}) VALUES {}{returning}",
+            values.join(", ")
+        )
+    })
+}
+
+/// Binds the events' columns, in the order of [`insert_sql`]'s placeholders.
+fn bind_rows<'q, Q: Binds<'q>>(mut query: Q, events: &[&'q ReadEvent]) -> Q {
+    for e in events {
+        query = query
+            .bind_i64(e.workspace_id)
+            .bind_string(format!("agent {}", e.agent_name))
+            .bind_str(e.action())
+            .bind_str(&e.secret_name)
+            .bind_string(e.detail())
+            .bind_i64(e.agent_id)
+            .bind_str(&e.agent_name)
+            .bind_str(&e.token_prefix)
+            .bind_str(e.outcome)
+            .bind_i64(e.at);
+    }
+    query
+}
+
+/// The two query shapes [`bind_rows`] fills: a statement, and one that returns the ids.
+trait Binds<'q>: Sized {
+    fn bind_i64(self, v: i64) -> Self;
+    fn bind_str(self, v: &'q str) -> Self;
+    fn bind_string(self, v: String) -> Self;
+}
+
+impl<'q> Binds<'q> for sqlx::query::Query<'q, Db, sqlx::any::AnyArguments<'q>> {
+    fn bind_i64(self, v: i64) -> Self {
+        self.bind(v)
+    }
+    fn bind_str(self, v: &'q str) -> Self {
+        self.bind(v)
+    }
+    fn bind_string(self, v: String) -> Self {
+        self.bind(v)
+    }
+}
+
+impl<'q> Binds<'q> for sqlx::query::QueryScalar<'q, Db, i64, sqlx::any::AnyArguments<'q>> {
+    fn bind_i64(self, v: i64) -> Self {
+        self.bind(v)
+    }
+    fn bind_str(self, v: &'q str) -> Self {
+        self.bind(v)
+    }
+    fn bind_string(self, v: String) -> Self {
+        self.bind(v)
+    }
+}
+
 /// Inserts the events with one multi-row statement; returns their row ids in order.
 async fn insert_many(
     conn: &mut AnyConnection,
     events: &[&ReadEvent],
 ) -> Result<Vec<i64>, sqlx::Error> {
-    let rows: Vec<String> = (0..events.len())
-        .map(|i| {
-            let b = i * 10;
-            let p: Vec<String> = (1..=10).map(|k| format!("${}", b + k)).collect();
-            // created_at and updated_at are both the event's time.
-            format!("({}, ${})", p.join(", "), b + 10)
-        })
-        .collect();
-    let sql = format!(
-        "INSERT INTO audit_events ({COLUMNS}) VALUES {} RETURNING id",
-        rows.join(", ")
-    );
-    let mut query = sqlx::query_scalar(&sql);
-    for e in events {
-        query = query
-            .bind(e.workspace_id)
-            .bind(format!("agent {}", e.agent_name))
-            .bind(e.action())
-            .bind(e.secret_name.as_str())
-            .bind(e.detail())
-            .bind(e.agent_id)
-            .bind(e.agent_name.as_str())
-            .bind(e.token_prefix.as_str())
-            .bind(e.outcome)
-            .bind(e.at);
-    }
-    query.fetch_all(conn).await
+    bind_rows(sqlx::query_scalar(insert_sql(events.len(), true)), events)
+        .fetch_all(conn)
+        .await
 }
 
-async fn insert_one(
-    tx: &mut sqlx::Transaction<'static, Db>,
-    e: &ReadEvent,
-) -> Result<i64, sqlx::Error> {
+async fn insert_one(tx: &mut AnyConnection, e: &ReadEvent) -> Result<i64, sqlx::Error> {
     insert_many(tx, &[e])
         .await?
         .first()
@@ -295,7 +365,7 @@ async fn insert_one(
 }
 
 async fn repeat(
-    tx: &mut sqlx::Transaction<'static, Db>,
+    tx: &mut AnyConnection,
     id: i64,
     count: i64,
     e: &ReadEvent,
@@ -311,7 +381,7 @@ async fn repeat(
     ))
     .bind(e.at)
     .bind(id)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await?;
     Ok(())
 }
