@@ -1,7 +1,7 @@
 //! Changes made through this server apply to the very next runtime read: once a dashboard
-//! request that may write (anything but GET, HEAD, OPTIONS outside the runtime API) has been
-//! answered by its handler, and so committed, the remembered runtime reads are dropped,
-//! before the answer leaves.
+//! request that may write (anything but GET, HEAD, OPTIONS; the runtime API does not pass
+//! through here) has been answered by its handler, and so committed, the remembered runtime
+//! reads are dropped, before the answer leaves.
 
 use std::sync::Arc;
 
@@ -17,8 +17,7 @@ pub async fn apply_at_once(
     req: Request,
     next: Next,
 ) -> Response {
-    let may_write = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
-        && !req.uri().path().starts_with("/v1/");
+    let may_write = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let res = next.run(req).await;
     if may_write {
         reads.invalidate();

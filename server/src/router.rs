@@ -42,15 +42,13 @@ pub fn build(
     } else {
         Router::new()
     };
-    Router::new()
-        .merge(ready::routes(state.pool.clone(), shutdown))
-        .merge(metrics)
-        .merge(crate::runtime::routes(guards.runtime))
+    // The dashboard: pages, server functions and the export, with sessions, CSRF defence,
+    // the sign-in throttle and the change hook.
+    let dashboard = Router::new()
         .route(
             "/export/{ws}/audit",
             axum::routing::get(crate::export::audit),
         )
-        .merge(crate::assets::routes(site_root))
         .leptos_routes_with_context(&state, routes, || (), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -69,7 +67,17 @@ pub fn build(
             guards.sign_in,
             sign_in_throttle::throttle_sign_in,
         ))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
+    // The runtime API, health, metrics and static files carry no session: agents present a
+    // token, and nothing there reads a cookie or changes what the dashboard shows. Every
+    // request still has its client address resolved, its Host checked, the security headers
+    // and its metrics.
+    Router::new()
+        .merge(ready::routes(state.pool.clone(), shutdown))
+        .merge(metrics)
+        .merge(crate::runtime::routes(guards.runtime))
+        .merge(crate::assets::routes(site_root))
+        .merge(dashboard)
         .layer(middleware::from_fn_with_state(
             guards.proxies,
             client_addr::resolve,
