@@ -10,7 +10,10 @@ const { chromium } = require('@playwright/test');
 
 const base = process.argv[2];
 const runs = Number(process.argv[3] ?? 10);
-const pages = ['/w/acme', '/w/acme/secrets', '/w/acme/secrets/access', '/w/acme/secrets/audit', '/w/acme/agents'];
+const pages = [
+  '/w/acme', '/w/acme/secrets', '/w/acme/secrets/access', '/w/acme/secrets/audit', '/w/acme/agents',
+  '/w/acme/secret/stripe_api_key', '/w/acme/secrets/new', '/w/acme/secrets/import', '/w/acme/webhooks',
+];
 
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
 // Sign in once; each run gets a fresh context (empty HTTP cache) with that session cookie.

@@ -94,6 +94,9 @@ pub struct Config {
     /// How often each server reads the database's change counter, to see changes made by
     /// other instances or the CLI (a granted read remembered before is refused after this).
     pub change_poll_ms: u64,
+    /// SQLite only: how often the server copies the write-ahead log into the database file,
+    /// from a task of its own rather than inside a commit (see `app::domain::checkpoint`).
+    pub sqlite_checkpoint_ms: u64,
     /// Where `/metrics` is served: unset, on the main address; set, only on this one (say
     /// `127.0.0.1:9464`, so that it need not be public), and the main address answers 404.
     pub metrics_bind: Option<SocketAddr>,
@@ -144,6 +147,7 @@ impl Default for Config {
             audit_retention_days: app::domain::audit::retention::DAYS,
             audit_retention_action: "archive".into(),
             change_poll_ms: 50,
+            sqlite_checkpoint_ms: 10,
             metrics_bind: None,
             webhook_allow_private: false,
             webhook_poll_ms: 500,

@@ -35,6 +35,15 @@ impl Backend {
     }
 }
 
+/// Every SQLite connection's settings. Checkpoints: see [`super::checkpoint`].
+static SQLITE_SETTINGS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; \
+         PRAGMA wal_autocheckpoint = {};",
+        super::checkpoint::AUTOCHECKPOINT_PAGES
+    )
+});
+
 /// Opens a pool for `url` (creating a SQLite file if needed).
 pub async fn connect(url: &str, max_connections: u32) -> Result<Pool, sqlx::Error> {
     sqlx::any::install_default_drivers();
@@ -46,8 +55,7 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Pool, sqlx::Erro
         .after_connect(move |conn, _meta| {
             Box::pin(async move {
                 if backend == Backend::Sqlite {
-                    conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;")
-                        .await?;
+                    conn.execute(SQLITE_SETTINGS.as_str()).await?;
                 }
                 Ok(())
             })

@@ -20,6 +20,7 @@
 pub mod admin;
 pub mod audit;
 pub mod backup;
+pub mod checkpoint;
 pub mod db;
 pub mod demo;
 pub mod error;

@@ -1,0 +1,116 @@
+//! SQLite copies its write-ahead log back into the database file in checkpoints. Left to
+//! itself, SQLite runs one inside whichever commit takes the log past 1,000 pages: under a
+//! steady stream of audited reads that is the audit writer's commit, and every read waiting
+//! on that batch waits for the copy and its two fsyncs too (the slowest 1% of reads).
+//!
+//! A server instead checkpoints from a task of its own every `sqlite_checkpoint_ms`, in
+//! SQLite's `PASSIVE` mode: it copies what it can without waiting for, or blocking, readers
+//! and the writer. A commit still checkpoints once the log reaches
+//! [`AUTOCHECKPOINT_PAGES`], a bound on the log's size for when the background task falls
+//! behind; by then the task has copied almost all of it, so that checkpoint is short.
+
+use std::time::Duration;
+
+use super::db::{is_sqlite, Pool};
+
+/// Log pages after which a commit checkpoints by itself (SQLite's default is 1,000): about
+/// 40 MB with 4 KiB pages.
+pub const AUTOCHECKPOINT_PAGES: u32 = 10_000;
+
+/// What one checkpoint did, as SQLite reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Checkpoint {
+    /// Pages in the log.
+    pub log_pages: i64,
+    /// Of those, pages now copied into the database file.
+    pub copied_pages: i64,
+}
+
+/// Copies what the log holds into the database file without waiting for anyone.
+pub async fn once(pool: &Pool) -> Result<Checkpoint, sqlx::Error> {
+    let (_busy, log_pages, copied_pages): (i64, i64, i64) =
+        sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
+            .fetch_one(pool)
+            .await?;
+    Ok(Checkpoint {
+        log_pages,
+        copied_pages,
+    })
+}
+
+/// On SQLite, checkpoints every `every` for as long as the process runs. Does nothing on
+/// PostgreSQL.
+pub fn spawn(pool: Pool, every: Duration) {
+    if !is_sqlite(&pool) {
+        return;
+    }
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if pool.is_closed() {
+                return;
+            }
+            if let Err(e) = once(&pool).await {
+                tracing::warn!(error = %e, "SQLite checkpoint failed; a commit will checkpoint instead");
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::db;
+
+    async fn scratch(name: &str) -> (Pool, std::path::PathBuf) {
+        let dir = std::env::temp_dir().join(format!("vault-ckpt-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.join("t.db").display());
+        (db::connect(&url, 2).await.unwrap(), dir)
+    }
+
+    #[tokio::test]
+    async fn commits_leave_the_log_to_the_checkpoint_task_which_copies_all_of_it() {
+        let (pool, dir) = scratch("copy").await;
+        let limit: i64 = sqlx::query_scalar("PRAGMA wal_autocheckpoint")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(limit, i64::from(AUTOCHECKPOINT_PAGES));
+        sqlx::query("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        // 1,500 commits: past SQLite's default of 1,000 log pages, which would have
+        // checkpointed inside one of them.
+        for i in 0..1_500 {
+            sqlx::query("INSERT INTO t (v) VALUES ($1)")
+                .bind(format!("row {i}"))
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+        let log = std::fs::metadata(dir.join("t.db-wal")).unwrap().len();
+        assert!(
+            log > 1_000 * 4096,
+            "the commits did not checkpoint: {log} bytes of log"
+        );
+        let done = once(&pool).await.unwrap();
+        assert!(done.log_pages >= 1_500, "{done:?}");
+        assert_eq!(done.copied_pages, done.log_pages, "{done:?}");
+        // The copy is in the database file: a new connection reads every row from it.
+        pool.close().await;
+        let url = format!("sqlite://{}", dir.join("t.db").display());
+        let again = db::connect(&url, 1).await.unwrap();
+        let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
+            .fetch_one(&again)
+            .await
+            .unwrap();
+        assert_eq!(rows, 1_500);
+        again.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
