@@ -18,8 +18,10 @@ use std::time::{Duration, Instant};
 
 use prometheus_client::metrics::histogram::Histogram;
 
+use sqlx::any::AnyArguments;
 use sqlx::pool::PoolConnection;
-use sqlx::{AnyConnection, Connection};
+use sqlx::query::Query;
+use sqlx::{AnyConnection, Connection, Row};
 use tokio::sync::{mpsc, oneshot, watch, Notify};
 
 use super::read_event::ReadEvent;
@@ -232,7 +234,7 @@ async fn write(
     if refusals.is_empty() && due.is_empty() && reads.len() <= ROWS_PER_INSERT {
         // The common batch, granted reads only: one statement is its own transaction,
         // committed when it returns, with no BEGIN and COMMIT round trips around it.
-        bind_rows(sqlx::query(insert_sql(reads.len(), false)), &reads)
+        bind_rows(insert_sql(reads.len(), false), &reads)
             .execute(&mut *conn)
             .await?;
         return Ok((Vec::new(), due));
@@ -244,7 +246,7 @@ async fn write(
         conn.begin().await?
     };
     for chunk in reads.chunks(ROWS_PER_INSERT) {
-        bind_rows(sqlx::query(insert_sql(chunk.len(), false)), chunk)
+        bind_rows(insert_sql(chunk.len(), false), chunk)
             .execute(&mut *tx)
             .await?;
     }
@@ -297,71 +299,32 @@ fn insert_sql(rows: usize, returning: bool) -> &'static str {
     })
 }
 
-/// Binds the events' columns, in the order of [`insert_sql`]'s placeholders.
-fn bind_rows<'q, Q: Binds<'q>>(mut query: Q, events: &[&'q ReadEvent]) -> Q {
+/// The batch INSERT statement with the events' columns bound, in the order of
+/// [`insert_sql`]'s placeholders.
+fn bind_rows<'q>(sql: &'q str, events: &[&'q ReadEvent]) -> Query<'q, Db, AnyArguments<'q>> {
+    let mut query = sqlx::query(sql);
     for e in events {
         query = query
-            .bind_i64(e.workspace_id)
-            .bind_string(format!("agent {}", e.agent_name))
-            .bind_str(e.action())
-            .bind_str(&e.secret_name)
-            .bind_string(e.detail())
-            .bind_i64(e.agent_id)
-            .bind_str(&e.agent_name)
-            .bind_str(&e.token_prefix)
-            .bind_str(e.outcome)
-            .bind_i64(e.at);
+            .bind(e.workspace_id)
+            .bind(format!("agent {}", e.agent_name))
+            .bind(e.action())
+            .bind(e.secret_name.as_str())
+            .bind(e.detail())
+            .bind(e.agent_id)
+            .bind(e.agent_name.as_str())
+            .bind(e.token_prefix.as_str())
+            .bind(e.outcome)
+            .bind(e.at);
     }
     query
 }
 
-/// The two query shapes [`bind_rows`] fills: a statement, and one that returns the ids.
-trait Binds<'q>: Sized {
-    fn bind_i64(self, v: i64) -> Self;
-    fn bind_str(self, v: &'q str) -> Self;
-    fn bind_string(self, v: String) -> Self;
-}
-
-impl<'q> Binds<'q> for sqlx::query::Query<'q, Db, sqlx::any::AnyArguments<'q>> {
-    fn bind_i64(self, v: i64) -> Self {
-        self.bind(v)
-    }
-    fn bind_str(self, v: &'q str) -> Self {
-        self.bind(v)
-    }
-    fn bind_string(self, v: String) -> Self {
-        self.bind(v)
-    }
-}
-
-impl<'q> Binds<'q> for sqlx::query::QueryScalar<'q, Db, i64, sqlx::any::AnyArguments<'q>> {
-    fn bind_i64(self, v: i64) -> Self {
-        self.bind(v)
-    }
-    fn bind_str(self, v: &'q str) -> Self {
-        self.bind(v)
-    }
-    fn bind_string(self, v: String) -> Self {
-        self.bind(v)
-    }
-}
-
-/// Inserts the events with one multi-row statement; returns their row ids in order.
-async fn insert_many(
-    conn: &mut AnyConnection,
-    events: &[&ReadEvent],
-) -> Result<Vec<i64>, sqlx::Error> {
-    bind_rows(sqlx::query_scalar(insert_sql(events.len(), true)), events)
-        .fetch_all(conn)
-        .await
-}
-
+/// Inserts one event; returns its row id.
 async fn insert_one(tx: &mut AnyConnection, e: &ReadEvent) -> Result<i64, sqlx::Error> {
-    insert_many(tx, &[e])
+    bind_rows(insert_sql(1, true), &[e])
+        .fetch_one(tx)
         .await?
-        .first()
-        .copied()
-        .ok_or(sqlx::Error::RowNotFound)
+        .try_get(0)
 }
 
 async fn repeat(
