@@ -234,7 +234,7 @@ async fn write(
     if refusals.is_empty() && due.is_empty() && reads.len() <= ROWS_PER_INSERT {
         // The common batch, granted reads only: one statement is its own transaction,
         // committed when it returns, with no BEGIN and COMMIT round trips around it.
-        bind_rows(insert_sql(reads.len(), false), &reads)
+        bind_rows(insert_sql(reads.len(), false, sqlite), &reads)
             .execute(&mut *conn)
             .await?;
         return Ok((Vec::new(), due));
@@ -246,7 +246,7 @@ async fn write(
         conn.begin().await?
     };
     for chunk in reads.chunks(ROWS_PER_INSERT) {
-        bind_rows(insert_sql(chunk.len(), false), chunk)
+        bind_rows(insert_sql(chunk.len(), false, sqlite), chunk)
             .execute(&mut *tx)
             .await?;
     }
@@ -263,7 +263,7 @@ async fn write(
                 repeat(&mut tx, id, count + 1, e).await?;
                 (id, start, count + 1)
             }
-            None => (insert_one(&mut tx, e).await?, e.at, 1),
+            None => (insert_one(&mut tx, sqlite, e).await?, e.at, 1),
         };
         opened.insert(key, entry);
     }
@@ -273,22 +273,34 @@ async fn write(
 }
 
 const COLUMNS: &str = "workspace_id, actor, action, secret_name, detail, agent_id, agent_name, token_prefix, outcome, created_at, updated_at";
+/// The columns [`bind_rows`] binds per event.
+const COLUMN_COUNT: usize = 11;
 
 /// The text of a multi-row INSERT of `rows` events (1 to [`ROWS_PER_INSERT`]), with or without
 /// `RETURNING id`. Built once per shape and kept: a batch's statement is then looked up, not
 /// formatted, and its prepared form is found in the connection's statement cache.
-fn insert_sql(rows: usize, returning: bool) -> &'static str {
+///
+/// Placeholders are `?` on SQLite and `$N` on PostgreSQL: sqlx asks SQLite for every
+/// parameter's name, and SQLite finds a `$N` name by walking its list of names, which made
+/// binding a 64-row batch (704 parameters) quadratic.
+fn insert_sql(rows: usize, returning: bool, sqlite: bool) -> &'static str {
     use std::sync::OnceLock;
-    static TEXTS: [[OnceLock<String>; ROWS_PER_INSERT]; 2] =
-        [const { [const { OnceLock::new() }; ROWS_PER_INSERT] }; 2];
+    static TEXTS: [[[OnceLock<String>; ROWS_PER_INSERT]; 2]; 2] =
+        [const { [const { [const { OnceLock::new() }; ROWS_PER_INSERT] }; 2] }; 2];
     let rows = rows.clamp(1, ROWS_PER_INSERT);
-    TEXTS[usize::from(returning)][rows - 1].get_or_init(|| {
+    TEXTS[usize::from(sqlite)][usize::from(returning)][rows - 1].get_or_init(|| {
         let values: Vec<String> = (0..rows)
             .map(|i| {
-                let b = i * 10;
-                let p: Vec<String> = (1..=10).map(|k| format!("${}", b + k)).collect();
-                // created_at and updated_at are both the event's time.
-                format!("({}, ${})", p.join(", "), b + 10)
+                let p: Vec<String> = (1..=COLUMN_COUNT)
+                    .map(|k| {
+                        if sqlite {
+                            "?".to_string()
+                        } else {
+                            format!("${}", i * COLUMN_COUNT + k)
+                        }
+                    })
+                    .collect();
+                format!("({})", p.join(", "))
             })
             .collect();
         let returning = if returning { " RETURNING id" } else { "" };
@@ -304,6 +316,7 @@ fn insert_sql(rows: usize, returning: bool) -> &'static str {
 fn bind_rows<'q>(sql: &'q str, events: &[&'q ReadEvent]) -> Query<'q, Db, AnyArguments<'q>> {
     let mut query = sqlx::query(sql);
     for e in events {
+        // created_at and updated_at are both the event's time.
         query = query
             .bind(e.workspace_id)
             .bind(format!("agent {}", e.agent_name))
@@ -314,14 +327,19 @@ fn bind_rows<'q>(sql: &'q str, events: &[&'q ReadEvent]) -> Query<'q, Db, AnyArg
             .bind(e.agent_name.as_str())
             .bind(e.token_prefix.as_str())
             .bind(e.outcome)
+            .bind(e.at)
             .bind(e.at);
     }
     query
 }
 
 /// Inserts one event; returns its row id.
-async fn insert_one(tx: &mut AnyConnection, e: &ReadEvent) -> Result<i64, sqlx::Error> {
-    bind_rows(insert_sql(1, true), &[e])
+async fn insert_one(
+    tx: &mut AnyConnection,
+    sqlite: bool,
+    e: &ReadEvent,
+) -> Result<i64, sqlx::Error> {
+    bind_rows(insert_sql(1, true, sqlite), &[e])
         .fetch_one(tx)
         .await?
         .try_get(0)
@@ -347,4 +365,34 @@ async fn repeat(
     .execute(&mut *tx)
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn placeholders(sql: &str) -> (usize, usize) {
+        (sql.matches('?').count(), sql.matches('$').count())
+    }
+
+    #[test]
+    fn each_backend_gets_one_placeholder_per_bound_column_in_its_own_style() {
+        for rows in [1, 2, ROWS_PER_INSERT] {
+            let sqlite = insert_sql(rows, false, true);
+            assert_eq!(placeholders(sqlite), (rows * COLUMN_COUNT, 0), "{sqlite}");
+            let postgres = insert_sql(rows, false, false);
+            assert_eq!(placeholders(postgres), (0, rows * COLUMN_COUNT));
+            assert!(
+                postgres.ends_with(&format!("${})", rows * COLUMN_COUNT)),
+                "{postgres}"
+            );
+            assert!(!sqlite.contains("RETURNING"));
+        }
+        assert!(insert_sql(1, true, true).ends_with(" RETURNING id"));
+        assert_eq!(
+            COLUMNS.split(", ").count(),
+            COLUMN_COUNT,
+            "the column list and the placeholders disagree"
+        );
+    }
 }
