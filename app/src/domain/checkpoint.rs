@@ -64,17 +64,13 @@ mod tests {
     use super::*;
     use crate::domain::db;
 
-    async fn scratch(name: &str) -> (Pool, std::path::PathBuf) {
-        let dir = std::env::temp_dir().join(format!("vault-ckpt-{name}-{}", std::process::id()));
+    #[tokio::test]
+    async fn commits_leave_the_log_to_the_checkpoint_task_which_copies_all_of_it() {
+        let dir = std::env::temp_dir().join(format!("vault-ckpt-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let url = format!("sqlite://{}?mode=rwc", dir.join("t.db").display());
-        (db::connect(&url, 2).await.unwrap(), dir)
-    }
-
-    #[tokio::test]
-    async fn commits_leave_the_log_to_the_checkpoint_task_which_copies_all_of_it() {
-        let (pool, dir) = scratch("copy").await;
+        let pool = db::connect(&url, 2).await.unwrap();
         let limit: i64 = sqlx::query_scalar("PRAGMA wal_autocheckpoint")
             .fetch_one(&pool)
             .await

@@ -132,11 +132,25 @@ fn classify(known: &[i64], applied: &[(i64, bool)]) -> Schema {
 /// with "database is locked" when another writer (the audit writer, say) got in between.
 pub async fn begin_write(pool: &Pool) -> Result<sqlx::Transaction<'static, Db>, sqlx::Error> {
     if is_sqlite(pool) {
-        pool.begin_with("BEGIN IMMEDIATE").await
+        pool.begin_with(BEGIN_IMMEDIATE).await
     } else {
         pool.begin().await
     }
 }
+
+/// [`begin_write`] on a connection the caller already holds (the audit writer keeps one).
+pub async fn begin_write_on(
+    conn: &mut sqlx::AnyConnection,
+    sqlite: bool,
+) -> Result<sqlx::Transaction<'_, Db>, sqlx::Error> {
+    if sqlite {
+        sqlx::Connection::begin_with(conn, BEGIN_IMMEDIATE).await
+    } else {
+        sqlx::Connection::begin(conn).await
+    }
+}
+
+const BEGIN_IMMEDIATE: &str = "BEGIN IMMEDIATE";
 
 pub fn is_sqlite(pool: &Pool) -> bool {
     pool.connect_options()

@@ -21,12 +21,12 @@ use prometheus_client::metrics::histogram::Histogram;
 use sqlx::any::AnyArguments;
 use sqlx::pool::PoolConnection;
 use sqlx::query::Query;
-use sqlx::{AnyConnection, Connection, Row};
+use sqlx::{AnyConnection, Row};
 use tokio::sync::{mpsc, oneshot, watch, Notify};
 
 use super::read_event::ReadEvent;
 use super::usage::{self, Due, Usage};
-use crate::domain::db::{is_sqlite, Db, Pool};
+use crate::domain::db::{begin_write_on, is_sqlite, Db, Pool};
 
 const QUEUE: usize = 16_384;
 /// Events committed together at most; a batch is whatever arrived meanwhile, up to this.
@@ -239,12 +239,7 @@ async fn write(
             .await?;
         return Ok((Vec::new(), due));
     }
-    // On SQLite the write lock is taken up front, as `begin_write` does.
-    let mut tx = if sqlite {
-        conn.begin_with("BEGIN IMMEDIATE").await?
-    } else {
-        conn.begin().await?
-    };
+    let mut tx = begin_write_on(conn, sqlite).await?;
     for chunk in reads.chunks(ROWS_PER_INSERT) {
         bind_rows(insert_sql(chunk.len(), false, sqlite), chunk)
             .execute(&mut *tx)
