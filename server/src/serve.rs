@@ -141,7 +141,7 @@ pub async fn serve_until(
         refuse_public_demo_passwords(&state.pool).await?;
     }
     spawn_cleanup(state.pool.clone(), config.audit_retention()?);
-    checkpoint::spawn(
+    let checkpoints = checkpoint::spawn(
         state.pool.clone(),
         Duration::from_millis(config.sqlite_checkpoint_ms.max(1)),
     );
@@ -193,6 +193,12 @@ pub async fn serve_until(
     // it cannot finish in time are retried by another server when their lease ends).
     if tokio::time::timeout(AUDIT_FINISH, webhooks).await.is_err() {
         tracing::warn!("shutdown: webhook deliveries still in flight; they will be retried");
+    }
+    // No checkpoint may hold a connection while the pool closes: the last connection to
+    // close folds the write-ahead log into the database file only if it is alone.
+    if let Some(task) = checkpoints {
+        task.abort();
+        let _ = task.await;
     }
     if tokio::time::timeout(POOL_CLOSE, pool.close())
         .await

@@ -38,13 +38,13 @@ pub async fn once(pool: &Pool) -> Result<Checkpoint, sqlx::Error> {
     })
 }
 
-/// On SQLite, checkpoints every `every` for as long as the process runs. Does nothing on
-/// PostgreSQL.
-pub fn spawn(pool: Pool, every: Duration) {
+/// On SQLite, checkpoints every `every` until the returned task is aborted (a server does
+/// so at shutdown, before it closes the pool). `None` on PostgreSQL.
+pub fn spawn(pool: Pool, every: Duration) -> Option<tokio::task::JoinHandle<()>> {
     if !is_sqlite(&pool) {
-        return;
+        return None;
     }
-    tokio::spawn(async move {
+    Some(tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -56,7 +56,7 @@ pub fn spawn(pool: Pool, every: Duration) {
                 tracing::warn!(error = %e, "SQLite checkpoint failed; a commit will checkpoint instead");
             }
         }
-    });
+    }))
 }
 
 #[cfg(test)]
