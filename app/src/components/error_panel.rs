@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 
 use crate::error::AppError;
 
@@ -7,7 +6,7 @@ use crate::error::AppError;
 #[component]
 pub fn ErrorPanel(error: AppError) -> impl IntoView {
     let (title, class) = match &error {
-        AppError::NotSignedIn => return view! { <Redirect path="/login"/> }.into_any(),
+        AppError::NotSignedIn => return to_sign_in().into_any(),
         AppError::FeatureDisabled => ("Secrets Vault is not enabled", "panel notice"),
         AppError::Forbidden => ("Access denied", "panel denied"),
         AppError::NotFound => ("Not found", "panel denied"),
@@ -21,4 +20,16 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// Sends the browser to sign-in: a redirect answer while the server renders the page, a
+/// new location when an island's refetch finds the session gone.
+#[cfg(feature = "ssr")]
+fn to_sign_in() -> impl IntoView {
+    view! { <leptos_router::components::Redirect path="/login"/> }
+}
+
+#[cfg(not(feature = "ssr"))]
+fn to_sign_in() -> impl IntoView {
+    let _ = window().location().set_href("/login");
 }

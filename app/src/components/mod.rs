@@ -2,6 +2,7 @@
 
 pub mod error_panel;
 pub mod field;
+pub mod flash;
 pub mod pager;
 pub mod params;
 pub mod reauth;

@@ -39,7 +39,7 @@ pub fn AccountPage() -> impl IntoView {
     }
 }
 
-#[component]
+#[island]
 fn ChangePasswordForm() -> impl IntoView {
     let change = ServerAction::<ChangePassword>::new();
     let error = last_error(change.value());
@@ -69,7 +69,7 @@ fn ChangePasswordForm() -> impl IntoView {
     }
 }
 
-#[component]
+#[island]
 fn SignOutEverywhere() -> impl IntoView {
     let everywhere = ServerAction::<LogoutEverywhere>::new();
     view! {

@@ -15,9 +15,20 @@ use crate::time_fmt::format_utc;
 /// `/w/{ws}/agents/{agent}`: an agent's runtime tokens (admins).
 #[component]
 pub fn AgentPage() -> impl IntoView {
-    let ws = use_workspace_slug();
+    let ws = use_workspace_slug().get_untracked();
     let params = use_params_map();
-    let agent = Memo::new(move |_| params.read().get("agent").unwrap_or_default());
+    let agent = params.read_untracked().get("agent").unwrap_or_default();
+    let title = format!("{agent} · Agents · Secrets Vault");
+    view! {
+        <Title text=title/>
+        <AgentBody ws agent/>
+    }
+}
+
+#[island]
+fn AgentBody(ws: String, agent: String) -> impl IntoView {
+    let ws = Signal::stored(ws);
+    let agent = Signal::stored(agent);
     let issue = ServerAction::<IssueToken>::new();
     let revoke = ServerAction::<RevokeToken>::new();
     let rotate = ServerAction::<RotateToken>::new();
@@ -41,7 +52,6 @@ pub fn AgentPage() -> impl IntoView {
         }
     };
     view! {
-        <Title text=move || format!("{} · Agents · Secrets Vault", agent.get())/>
         <section class="page">
             <header class="page-head">
                 <p class="crumbs"><a href=move || format!("/w/{}/agents", ws.get())>"Agents"</a> " / " {agent}</p>

@@ -4,6 +4,7 @@ use leptos_meta::Title;
 use crate::api::agents::{list_agents, CreateAgent};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::field::{last_error, FieldError, FormError};
+use crate::components::flash::{reload_with, use_flash};
 use crate::components::params::use_workspace_slug;
 use crate::components::table::Columns;
 use crate::model::AgentView;
@@ -13,17 +14,7 @@ use crate::time_fmt::format_utc;
 #[component]
 pub fn AgentsPage() -> impl IntoView {
     let ws = use_workspace_slug();
-    let create = ServerAction::<CreateAgent>::new();
-    let agents = Resource::new(
-        move || (ws.get(), create.version().get()),
-        |(ws, _)| list_agents(ws),
-    );
-    // Whether to show the form is decided once per workspace, so that a failed submit
-    // does not re-render the form and lose what was typed.
-    let can_manage = Resource::new(
-        move || ws.get(),
-        |ws| async move { list_agents(ws).await.map(|p| p.can_manage).unwrap_or(false) },
-    );
+    let agents = Resource::new(move || ws.get(), list_agents);
     view! {
         <Title text="Agents · Secrets Vault"/>
         <section class="page">
@@ -33,15 +24,13 @@ pub fn AgentsPage() -> impl IntoView {
                     "Agents are the workloads (functions, jobs, bots) that read secrets at runtime with their own credential."
                 </p>
             </header>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    can_manage.await.then(|| view! { <CreateAgentForm ws=ws.get_untracked() action=create/> })
-                })}
-            </Suspense>
             <Suspense fallback=|| view! { <p class="loading">"Loading agents…"</p> }>
                 {move || Suspend::new(async move {
                     match agents.await {
-                        Ok(page) => view! { <AgentTable agents=page.agents ws=ws.get_untracked() links=page.can_manage/> }.into_any(),
+                        Ok(page) => view! {
+                            {page.can_manage.then(|| view! { <CreateAgentForm ws=ws.get_untracked()/> })}
+                            <AgentTable agents=page.agents ws=ws.get_untracked() links=page.can_manage/>
+                        }.into_any(),
                         Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
                     }
                 })}
@@ -50,15 +39,18 @@ pub fn AgentsPage() -> impl IntoView {
     }
 }
 
-#[component]
-fn CreateAgentForm(ws: String, action: ServerAction<CreateAgent>) -> impl IntoView {
+#[island]
+fn CreateAgentForm(ws: String) -> impl IntoView {
+    let action = ServerAction::<CreateAgent>::new();
     let result = action.value();
     let error = last_error(result);
     let pending = action.pending();
-    let created = move || match result.get() {
-        Some(Ok(agent)) => Some(agent.name),
-        _ => None,
-    };
+    Effect::new(move |_| {
+        if let Some(Ok(agent)) = result.get() {
+            reload_with("agents", &agent.name);
+        }
+    });
+    let created = use_flash("agents".into());
     view! {
         <div class="card form-card">
             <h2>"Add an agent"</h2>
@@ -75,7 +67,7 @@ fn CreateAgentForm(ws: String, action: ServerAction<CreateAgent>) -> impl IntoVi
                 <button type="submit" class="btn btn-primary" disabled=move || pending.get()>
                     {move || if pending.get() { "Adding…" } else { "Add agent" }}
                 </button>
-                {move || created().map(|name| view! { <p class="success" role="status">"Agent " <strong>{name}</strong> " added."</p> })}
+                {move || created.get().map(|name| view! { <p class="success" role="status">"Agent " <strong>{name}</strong> " added."</p> })}
             </ActionForm>
         </div>
     }

@@ -6,11 +6,18 @@ use crate::components::field::{last_error, FormError};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
+    view! {
+        <Title text="Sign in · Secrets Vault"/>
+        <LoginCard/>
+    }
+}
+
+#[island]
+fn LoginCard() -> impl IntoView {
     let login = ServerAction::<Login>::new();
     let error = last_error(login.value());
     let pending = login.pending();
     view! {
-        <Title text="Sign in · Secrets Vault"/>
         <main class="auth">
             <div class="card auth-card">
                 <p class="brand brand-large">"Secrets Vault"</p>

@@ -8,6 +8,7 @@ use leptos_meta::Title;
 use crate::api::operator::{operator_console, SwitchFlag};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::field::{last_error, FieldError, FormError};
+use crate::components::flash::{reload_with, FlashNote};
 use crate::components::reauth::{retry_last, ReauthPrompt};
 use crate::components::table::Columns;
 use crate::model::operator::{FlagSwitched, OperatorWorkspace, PlatformEvent};
@@ -16,9 +17,7 @@ use crate::time_fmt::format_utc;
 
 #[component]
 pub fn OperatorPage() -> impl IntoView {
-    // The last switch made on this page: shown, and the reason to read the page again.
-    let switched = RwSignal::new(None::<FlagSwitched>);
-    let console = Resource::new(move || switched.get(), |_| operator_console());
+    let console = Resource::new(|| (), |_| operator_console());
     view! {
         <Title text="Operator · Secrets Vault"/>
         <header class="topbar">
@@ -39,16 +38,12 @@ pub fn OperatorPage() -> impl IntoView {
                         "Switch the secrets vault feature per workspace. Each switch asks for a reason, which the workspace's admins see and the platform audit log keeps."
                     </p>
                 </header>
-                {move || switched.get().map(|s| view! {
-                    <p class="success" role="status">
-                        "Secrets vault is now " <strong>{if s.on { "on" } else { "off" }}</strong> " for " {s.workspace} "."
-                    </p>
-                })}
+                <FlashNote id="operator".to_string()/>
                 <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                     {move || Suspend::new(async move {
                         match console.await {
                             Ok(c) => view! {
-                                <WorkspaceTable workspaces=c.workspaces switched/>
+                                <WorkspaceTable workspaces=c.workspaces/>
                                 <h2>"Platform audit log"</h2>
                                 <PlatformLog log=c.log/>
                             }
@@ -63,10 +58,7 @@ pub fn OperatorPage() -> impl IntoView {
 }
 
 #[component]
-fn WorkspaceTable(
-    workspaces: Vec<OperatorWorkspace>,
-    switched: RwSignal<Option<FlagSwitched>>,
-) -> impl IntoView {
+fn WorkspaceTable(workspaces: Vec<OperatorWorkspace>) -> impl IntoView {
     if workspaces.is_empty() {
         return view! { <p class="empty">"No workspaces yet. Create one with " <code>"vault workspace create"</code> "."</p> }.into_any();
     }
@@ -76,7 +68,7 @@ fn WorkspaceTable(
             <tbody>
                 {workspaces
                     .into_iter()
-                    .map(|w| view! { <WorkspaceRow w switched/> })
+                    .map(|w| view! { <WorkspaceRow w/> })
                     .collect_view()}
             </tbody>
         </table>
@@ -85,22 +77,7 @@ fn WorkspaceTable(
 }
 
 #[component]
-fn WorkspaceRow(w: OperatorWorkspace, switched: RwSignal<Option<FlagSwitched>>) -> impl IntoView {
-    let action = ServerAction::<SwitchFlag>::new();
-    let error = last_error(action.value());
-    let pending = action.pending();
-    Effect::new(move |_| {
-        if let Some(Ok(done)) = action.value().get() {
-            switched.set(Some(done));
-        }
-    });
-    let reason_id = format!("reason-{}", w.slug);
-    let error_id = format!("reason-{}-error", w.slug);
-    let (label, to) = if w.secrets_enabled {
-        ("Switch off", "off")
-    } else {
-        ("Switch on", "on")
-    };
+fn WorkspaceRow(w: OperatorWorkspace) -> impl IntoView {
     view! {
         <tr>
             <td>
@@ -117,19 +94,7 @@ fn WorkspaceRow(w: OperatorWorkspace, switched: RwSignal<Option<FlagSwitched>>) 
             </td>
             <td>{w.members}</td>
             <td>{w.secrets}</td>
-            <td>
-                <ActionForm action attr:class="inline-form">
-                    <input type="hidden" name="ws" value=w.slug.clone()/>
-                    <input type="hidden" name="state" value=to/>
-                    <label class="sr-only" for=reason_id.clone()>{format!("Reason to switch {} {to}", w.name)}</label>
-                    <input id=reason_id name="reason" required maxlength="500" placeholder="Reason"
-                        aria-describedby=error_id.clone()/>
-                    <button type="submit" class="btn" disabled=move || pending.get()>{label}</button>
-                    <FieldError error field="reason" id=error_id/>
-                    <FormError error fields=&["reason"]/>
-                </ActionForm>
-                <ReauthPrompt error retry=retry_last(action)/>
-            </td>
+            <td><SwitchForm slug=w.slug.clone() name=w.name.clone() on=w.secrets_enabled/></td>
         </tr>
     }
 }
@@ -159,4 +124,48 @@ fn PlatformLog(log: Vec<PlatformEvent>) -> impl IntoView {
         </table>
     }
     .into_any()
+}
+
+/// Switches one workspace's secrets vault flag, with a reason, after a fresh password if the
+/// sign-in is not recent; then reloads the page with the result.
+#[island]
+fn SwitchForm(slug: String, name: String, on: bool) -> impl IntoView {
+    let action = ServerAction::<SwitchFlag>::new();
+    let error = last_error(action.value());
+    let pending = action.pending();
+    Effect::new(move |_| {
+        if let Some(Ok(done)) = action.value().get() {
+            reload_with("operator", &switched_message(&done));
+        }
+    });
+    let reason_id = format!("reason-{slug}");
+    let error_id = format!("reason-{slug}-error");
+    let (label, to) = if on {
+        ("Switch off", "off")
+    } else {
+        ("Switch on", "on")
+    };
+    let w = (slug, name);
+    view! {
+                <ActionForm action attr:class="inline-form">
+                    <input type="hidden" name="ws" value=w.0.clone()/>
+                    <input type="hidden" name="state" value=to/>
+                    <label class="sr-only" for=reason_id.clone()>{format!("Reason to switch {} {to}", w.1)}</label>
+                    <input id=reason_id name="reason" required maxlength="500" placeholder="Reason"
+                        aria-describedby=error_id.clone()/>
+                    <button type="submit" class="btn" disabled=move || pending.get()>{label}</button>
+                    <FieldError error field="reason" id=error_id/>
+                    <FormError error fields=&["reason"]/>
+                </ActionForm>
+                <ReauthPrompt error retry=retry_last(action)/>
+    }
+}
+
+/// "Secrets vault is now on for Globex Corp."
+fn switched_message(s: &FlagSwitched) -> String {
+    format!(
+        "Secrets vault is now {} for {}.",
+        if s.on { "on" } else { "off" },
+        s.workspace
+    )
 }

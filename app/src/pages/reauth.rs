@@ -23,12 +23,20 @@ fn local_path(next: Option<String>) -> String {
 #[component]
 pub fn ReauthPage() -> impl IntoView {
     let query = use_query_map();
-    let next = Memo::new(move |_| local_path(query.read().get("next")));
+    let next = local_path(query.read_untracked().get("next"));
+    view! {
+        <Title text="Confirm your password · Secrets Vault"/>
+        <ReauthCard next/>
+    }
+}
+
+#[island]
+fn ReauthCard(next: String) -> impl IntoView {
+    let next = Signal::stored(next);
     let reauth = ServerAction::<Reauthenticate>::new();
     let error = last_error(reauth.value());
     let done = move || matches!(reauth.value().get(), Some(Ok(())));
     view! {
-        <Title text="Confirm your password · Secrets Vault"/>
         <main class="auth">
             <div class="card auth-card">
                 <p class="brand brand-large">"Secrets Vault"</p>

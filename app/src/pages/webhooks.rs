@@ -15,7 +15,16 @@ use crate::time_fmt::format_utc;
 
 #[component]
 pub fn WebhooksPage() -> impl IntoView {
-    let ws = use_workspace_slug();
+    let ws = use_workspace_slug().get_untracked();
+    view! {
+        <Title text="Webhooks · Secrets Vault"/>
+        <WebhooksBody ws/>
+    }
+}
+
+#[island]
+fn WebhooksBody(ws: String) -> impl IntoView {
+    let ws = Signal::stored(ws);
     let create = ServerAction::<CreateWebhook>::new();
     let delete = ServerAction::<DeleteWebhook>::new();
     let page = Resource::new(
@@ -28,7 +37,6 @@ pub fn WebhooksPage() -> impl IntoView {
         |ws| async move { list_webhooks(ws).await.map(|p| p.events) },
     );
     view! {
-        <Title text="Webhooks · Secrets Vault"/>
         <section class="page">
             <header class="page-head">
                 <h1>"Webhooks"</h1>

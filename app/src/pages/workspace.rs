@@ -101,7 +101,7 @@ fn WorkspaceSwitcher(
     .into_any()
 }
 
-#[component]
+#[island]
 pub fn SignOutButton() -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     view! {

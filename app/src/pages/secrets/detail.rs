@@ -5,63 +5,40 @@ use super::detail_forms::{
     AccessForm, DeleteForm, DescriptionForm, ReplaceValueForm, RollbackButton,
 };
 use super::rotation::{Readers, RotationForm};
-use super::{refresh_on_success, use_secret_name};
-use crate::api::secrets::edit::{ReplaceValue, RollBack, SetSecretAccess, UpdateDescription};
-use crate::api::secrets::policy::SetRotationPolicy;
+use super::use_secret_name;
 use crate::api::secrets::read::load_secret;
 use crate::components::error_panel::ErrorPanel;
+use crate::components::flash::FlashNote;
 use crate::components::params::use_workspace_slug;
 use crate::components::table::Columns;
 use crate::model::secrets::{read_snippet, vault_snippet, SecretDetail};
 use crate::time_fmt::format_utc;
 
-/// The actions of a secret's page, created once so that their messages survive refetches.
-#[derive(Clone, Copy)]
-pub struct DetailActions {
-    pub describe: ServerAction<UpdateDescription>,
-    pub replace: ServerAction<ReplaceValue>,
-    pub rollback: ServerAction<RollBack>,
-    pub access: ServerAction<SetSecretAccess>,
-    pub policy: ServerAction<SetRotationPolicy>,
-}
-
 /// `/w/{ws}/secret/{name}`: one secret: description, value (write-only), access, history.
+/// Rendered on the server; its forms are islands that reload it after a change.
 #[component]
 pub fn SecretDetailPage() -> impl IntoView {
     let ws = use_workspace_slug();
     let name = use_secret_name();
-    let actions = DetailActions {
-        describe: ServerAction::new(),
-        replace: ServerAction::new(),
-        rollback: ServerAction::new(),
-        access: ServerAction::new(),
-        policy: ServerAction::new(),
-    };
-    let refresh = RwSignal::new(0u32);
-    refresh_on_success(actions.describe.value(), refresh);
-    refresh_on_success(actions.replace.value(), refresh);
-    refresh_on_success(actions.rollback.value(), refresh);
-    refresh_on_success(actions.access.value(), refresh);
-    refresh_on_success(actions.policy.value(), refresh);
     let detail = Resource::new(
-        move || (ws.get(), name.get(), refresh.get()),
-        |(ws, name, _)| load_secret(ws, name),
+        move || (ws.get(), name.get()),
+        |(ws, name)| load_secret(ws, name),
     );
     view! {
         <Title text=move || format!("{} · Secrets Vault", name.get())/>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(d) => view! { <Detail d ws=ws.get_untracked() actions/> }.into_any(),
+                    Ok(d) => view! { <Detail d ws=ws.get_untracked()/> }.into_any(),
                     Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
                 }
             })}
-        </Transition>
+        </Suspense>
     }
 }
 
 #[component]
-fn Detail(d: SecretDetail, ws: String, actions: DetailActions) -> impl IntoView {
+fn Detail(d: SecretDetail, ws: String) -> impl IntoView {
     let keys = if d.key_names.is_empty() {
         String::new()
     } else {
@@ -87,10 +64,10 @@ fn Detail(d: SecretDetail, ws: String, actions: DetailActions) -> impl IntoView 
                 </p>
             </header>
             <div class="grid-2">
-                <DescriptionForm ws=ws.clone() name=d.name.clone() description=d.description.clone() action=actions.describe/>
-                <ReplaceValueForm ws=ws.clone() name=d.name.clone() version=d.version action=actions.replace/>
-                <AccessForm ws=ws.clone() name=d.name.clone() agents=d.agents.clone() action=actions.access/>
-                <RotationForm ws=ws.clone() name=d.name.clone() rotation=d.rotation.clone() action=actions.policy/>
+                <DescriptionForm ws=ws.clone() name=d.name.clone() description=d.description.clone()/>
+                <ReplaceValueForm ws=ws.clone() name=d.name.clone() version=d.version/>
+                <AccessForm ws=ws.clone() name=d.name.clone() agents=d.agents.clone()/>
+                <RotationForm ws=ws.clone() name=d.name.clone() rotation=d.rotation.clone()/>
                 <Readers agents=d.agents.clone()/>
                 <section class="card" aria-labelledby="snippet-title">
                     <h2 id="snippet-title">"Read it from a function"</h2>
@@ -107,16 +84,7 @@ fn Detail(d: SecretDetail, ws: String, actions: DetailActions) -> impl IntoView 
             </div>
             <section class="card" aria-labelledby="history-title">
                 <h2 id="history-title">"Version history"</h2>
-                <Show when=move || actions.rollback.value().with(|v| matches!(v, Some(Ok(_))))>
-                    <p class="success" role="status">
-                        "Rolled back: saved as version " {move || actions.rollback.value().get().and_then(|r| r.ok())} "."
-                    </p>
-                </Show>
-                <Show when=move || actions.rollback.value().with(|v| matches!(v, Some(Err(_))))>
-                    <p class="form-error" role="alert">
-                        {move || actions.rollback.value().get().and_then(|r| r.err()).map(|e| e.to_string())}
-                    </p>
-                </Show>
+                <FlashNote id="rollback".to_string()/>
                 <table class="table" aria-label="Versions">
                     <Columns names=&["Version", "Type", "Created", "By", "Note"] actions=true/>
                     <tbody>
@@ -131,7 +99,7 @@ fn Detail(d: SecretDetail, ws: String, actions: DetailActions) -> impl IntoView 
                                     <td>{v.note}</td>
                                     <td>
                                         {(v.version != current).then(|| view! {
-                                            <RollbackButton ws=ws.clone() name=d.name.clone() target=v.version current action=actions.rollback/>
+                                            <RollbackButton ws=ws.clone() name=d.name.clone() target=v.version current/>
                                         })}
                                     </td>
                                 </tr>
@@ -146,7 +114,7 @@ fn Detail(d: SecretDetail, ws: String, actions: DetailActions) -> impl IntoView 
 }
 
 /// Copies `text` to the clipboard (progressive enhancement: the snippet stays selectable).
-#[component]
+#[island]
 fn CopyButton(text: String) -> impl IntoView {
     let copied = RwSignal::new(false);
     let copy = move |_| {

@@ -1,20 +1,37 @@
+//! The forms of a secret's page. Each is an island: the page around them is rendered on the
+//! server, and a successful change reloads it (see [`reload_with`]).
+
 use leptos::prelude::*;
 
 use crate::api::secrets::edit::{ReplaceValue, RollBack, SetSecretAccess, UpdateDescription};
 use crate::api::secrets::trash::DeleteSecret;
 use crate::components::field::{last_error, FieldError, FormError};
+use crate::components::flash::{reload_with, use_flash};
 use crate::components::value_fields::{AgentPicker, ValueFields};
 use crate::model::secrets::AgentAccess;
 
-#[component]
-pub fn DescriptionForm(
-    ws: String,
-    name: String,
-    description: String,
-    action: ServerAction<UpdateDescription>,
-) -> impl IntoView {
+/// Reloads the page once `action` has succeeded, leaving `message(output)` for the form `id`.
+fn reload_on_success<S>(
+    action: ServerAction<S>,
+    id: &'static str,
+    message: fn(&S::Output) -> String,
+) where
+    S: leptos::server_fn::ServerFn<Error = crate::error::AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if let Some(Ok(output)) = action.value().get() {
+            reload_with(id, &message(&output));
+        }
+    });
+}
+
+#[island]
+pub fn DescriptionForm(ws: String, name: String, description: String) -> impl IntoView {
+    let action = ServerAction::<UpdateDescription>::new();
+    reload_on_success(action, "description", |_| "Saved.".into());
     let error = last_error(action.value());
-    let saved = move || matches!(action.value().get(), Some(Ok(())));
+    let saved = use_flash("description".into());
     view! {
         <section class="card" aria-labelledby="description-title">
             <h2 id="description-title">"Description"</h2>
@@ -27,22 +44,19 @@ pub fn DescriptionForm(
                 </div>
                 <FormError error fields=&["description"]/>
                 <button type="submit" class="btn">"Save description"</button>
-                <Show when=saved><span class="success-inline" role="status">"Saved."</span></Show>
+                {move || saved.get().map(|text| view! { <span class="success-inline" role="status">{text}</span> })}
             </ActionForm>
         </section>
     }
 }
 
-#[component]
-pub fn ReplaceValueForm(
-    ws: String,
-    name: String,
-    version: i64,
-    action: ServerAction<ReplaceValue>,
-) -> impl IntoView {
+#[island]
+pub fn ReplaceValueForm(ws: String, name: String, version: i64) -> impl IntoView {
+    let action = ServerAction::<ReplaceValue>::new();
+    reload_on_success(action, "replace", |v| format!("Saved as version {v}."));
     let error = last_error(action.value());
     let pending = action.pending();
-    let saved = move || action.value().get().and_then(|r| r.ok());
+    let saved = use_flash("replace".into());
     view! {
         <section class="card" aria-labelledby="replace-title">
             <h2 id="replace-title">"Replace value"</h2>
@@ -55,40 +69,34 @@ pub fn ReplaceValueForm(
                 <button type="submit" class="btn btn-primary" disabled=move || pending.get()>
                     {move || if pending.get() { "Saving…" } else { "Save new version" }}
                 </button>
-                {move || saved().map(|v| view! { <p class="success" role="status">"Saved as version " {v} "."</p> })}
+                {move || saved.get().map(|text| view! { <p class="success" role="status">{text}</p> })}
             </ActionForm>
         </section>
     }
 }
 
-#[component]
-pub fn AccessForm(
-    ws: String,
-    name: String,
-    agents: Vec<AgentAccess>,
-    action: ServerAction<SetSecretAccess>,
-) -> impl IntoView {
+/// "Access granted to a; revoked from b."
+fn access_message((granted, revoked): &(Vec<String>, Vec<String>)) -> String {
+    let mut parts = Vec::new();
+    if !granted.is_empty() {
+        parts.push(format!("granted to {}", granted.join(", ")));
+    }
+    if !revoked.is_empty() {
+        parts.push(format!("revoked from {}", revoked.join(", ")));
+    }
+    if parts.is_empty() {
+        "No change.".to_string()
+    } else {
+        format!("Access {}.", parts.join("; "))
+    }
+}
+
+#[island]
+pub fn AccessForm(ws: String, name: String, agents: Vec<AgentAccess>) -> impl IntoView {
+    let action = ServerAction::<SetSecretAccess>::new();
+    reload_on_success(action, "access", access_message);
     let error = last_error(action.value());
-    let result = move || {
-        action
-            .value()
-            .get()
-            .and_then(|r| r.ok())
-            .map(|(granted, revoked)| {
-                let mut parts = Vec::new();
-                if !granted.is_empty() {
-                    parts.push(format!("granted to {}", granted.join(", ")));
-                }
-                if !revoked.is_empty() {
-                    parts.push(format!("revoked from {}", revoked.join(", ")));
-                }
-                if parts.is_empty() {
-                    "No change.".to_string()
-                } else {
-                    format!("Access {}.", parts.join("; "))
-                }
-            })
-    };
+    let result = use_flash("access".into());
     view! {
         <section class="card" aria-labelledby="access-title">
             <h2 id="access-title">"Agent access"</h2>
@@ -97,21 +105,22 @@ pub fn AccessForm(
                 <AgentPicker agents legend="Agents that can read this secret"/>
                 <FormError error fields=&[]/>
                 <button type="submit" class="btn">"Save access"</button>
-                {move || result().map(|text| view! { <p class="success" role="status">{text}</p> })}
+                {move || result.get().map(|text| view! { <p class="success" role="status">{text}</p> })}
             </ActionForm>
         </section>
     }
 }
 
-#[component]
-pub fn RollbackButton(
-    ws: String,
-    name: String,
-    target: i64,
-    current: i64,
-    action: ServerAction<RollBack>,
-) -> impl IntoView {
+/// Rolls back to `target`; the result shows in the history's `FlashNote` "rollback".
+#[island]
+pub fn RollbackButton(ws: String, name: String, target: i64, current: i64) -> impl IntoView {
+    let action = ServerAction::<RollBack>::new();
+    reload_on_success(action, "rollback", |v| {
+        format!("Rolled back: saved as version {v}.")
+    });
+    let error = last_error(action.value());
     view! {
+        <FormError error fields=&[]/>
         <ActionForm action>
             <SecretTarget ws name/>
             <input type="hidden" name="version" value=target.to_string()/>
@@ -122,7 +131,7 @@ pub fn RollbackButton(
 }
 
 /// Delete with a confirmation that names the agents that will lose access.
-#[component]
+#[island]
 pub fn DeleteForm(ws: String, name: String, granted: Vec<String>) -> impl IntoView {
     let delete = ServerAction::<DeleteSecret>::new();
     let error = last_error(delete.value());

@@ -12,7 +12,16 @@ use crate::model::import::{ImportPlan, ImportStatus};
 
 #[component]
 pub fn ImportPage() -> impl IntoView {
-    let ws = use_workspace_slug();
+    let ws = use_workspace_slug().get_untracked();
+    view! {
+        <Title text="Import secrets · Secrets Vault"/>
+        <ImportBody ws/>
+    }
+}
+
+#[island]
+fn ImportBody(ws: String) -> impl IntoView {
+    let ws = Signal::stored(ws);
     let text = RwSignal::new(String::new());
     let replace = RwSignal::new(false);
     let accept = RwSignal::new(false);
@@ -53,7 +62,6 @@ pub fn ImportPage() -> impl IntoView {
     };
     let flag = |on: bool| if on { "true" } else { "" };
     view! {
-        <Title text="Import secrets · Secrets Vault"/>
         <section class="page">
             <header class="page-head">
                 <p class="crumbs"><a href=move || format!("/w/{}/secrets", ws.get())>"Secrets"</a> " / Import"</p>

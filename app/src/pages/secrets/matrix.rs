@@ -2,50 +2,30 @@ use std::collections::{HashMap, HashSet};
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
-use super::refresh_on_success;
 use crate::api::secrets::matrix::{load_grant_matrix, ApplyGrants};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::field::{last_error, FormError};
+use crate::components::flash::{reload_with, use_flash};
 use crate::components::params::use_workspace_slug;
 use crate::components::url::urlencode;
 use crate::model::secrets::{GrantChange, GrantMatrix};
 
 type Cell = (String, i64);
 
-/// `/w/{ws}/secrets/access`: secrets x agents. Changes stay pending (with a count and a
-/// summary) until Save applies them in one transaction, or Discard drops them.
+/// `/w/{ws}/secrets/access`: secrets x agents. Rendered on the server; the table itself is an
+/// island where changes stay pending (with a count and a summary) until Save applies them in
+/// one transaction, or Discard drops them. Save reloads the page.
 #[component]
 pub fn GrantMatrixPage() -> impl IntoView {
     let ws = use_workspace_slug();
     let query = use_query_map();
     let param = move |k: &'static str| Memo::new(move |_| query.read().get(k).unwrap_or_default());
     let (sq, aq, page, apage) = (param("sq"), param("aq"), param("page"), param("apage"));
-    let apply = ServerAction::<ApplyGrants>::new();
-    let refresh = RwSignal::new(0u32);
-    refresh_on_success(apply.value(), refresh);
-    // Pending changes: cell -> wanted state, plus the agent names for the summary.
-    let pending = RwSignal::new(HashMap::<Cell, bool>::new());
-    let agent_names = RwSignal::new(HashMap::<i64, String>::new());
-    Effect::new(move |_| {
-        if matches!(apply.value().get(), Some(Ok(_))) {
-            pending.set(HashMap::new());
-        }
-    });
     let matrix = Resource::new(
-        move || {
-            (
-                ws.get(),
-                sq.get(),
-                aq.get(),
-                page.get(),
-                apage.get(),
-                refresh.get(),
-            )
-        },
-        |(ws, sq, aq, page, apage, _)| {
+        move || (ws.get(), sq.get(), aq.get(), page.get(), apage.get()),
+        |(ws, sq, aq, page, apage)| {
             load_grant_matrix(
                 ws,
                 Some(sq),
@@ -55,6 +35,55 @@ pub fn GrantMatrixPage() -> impl IntoView {
             )
         },
     );
+    view! {
+        <Title text="Grant matrix · Secrets Vault"/>
+        <section class="page">
+            <header class="page-head">
+                <p class="crumbs"><a href=move || format!("/w/{}/secrets", ws.get())>"Secrets"</a> " / Grant matrix"</p>
+                <h1>"Grant matrix"</h1>
+                <p class="lede">"Which agent may read which secret. Changes stay pending until you save them, all at once."</p>
+            </header>
+            <form method="get" action="">
+                <div class="search matrix-filters">
+                    <label for="sq">"Secrets"</label>
+                    <input id="sq" type="search" name="sq" value=move || sq.get() placeholder="Filter secrets"/>
+                    <label for="aq">"Agents"</label>
+                    <input id="aq" type="search" name="aq" value=move || aq.get() placeholder="Filter agents"/>
+                    <button type="submit" class="btn">"Filter"</button>
+                </div>
+            </form>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match matrix.await {
+                        Ok(m) => view! {
+                            <MatrixEditor m=m.clone() ws=ws.get_untracked()/>
+                            <MatrixPager m ws=ws.get_untracked() sq=sq.get_untracked() aq=aq.get_untracked()/>
+                        }.into_any(),
+                        Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// The pending changes and the table of check boxes.
+#[island]
+fn MatrixEditor(m: GrantMatrix, ws: String) -> impl IntoView {
+    let apply = ServerAction::<ApplyGrants>::new();
+    Effect::new(move |_| {
+        if let Some(Ok((granted, revoked))) = apply.value().get() {
+            reload_with(
+                "matrix",
+                &format!("Saved: {granted} granted, {revoked} revoked."),
+            );
+        }
+    });
+    let saved = use_flash("matrix".into());
+    // Pending changes: cell -> wanted state.
+    let pending = RwSignal::new(HashMap::<Cell, bool>::new());
+    let agent_names: HashMap<i64, String> =
+        m.agents.iter().map(|a| (a.id, a.name.clone())).collect();
     let save = move |_| {
         let changes: Vec<GrantChange> = pending
             .get_untracked()
@@ -66,17 +95,16 @@ pub fn GrantMatrixPage() -> impl IntoView {
             })
             .collect();
         apply.dispatch(ApplyGrants {
-            ws: ws.get_untracked(),
+            ws: ws.clone(),
             changes: Some(changes),
         });
     };
     let summary = move || {
-        let names = agent_names.get();
         let mut lines: Vec<String> = pending
             .get()
             .iter()
             .map(|((s, a), grant)| {
-                let agent = names.get(a).cloned().unwrap_or_else(|| a.to_string());
+                let agent = agent_names.get(a).cloned().unwrap_or_else(|| a.to_string());
                 format!("{} {s} → {agent}", if *grant { "Grant" } else { "Revoke" })
             })
             .collect();
@@ -84,60 +112,25 @@ pub fn GrantMatrixPage() -> impl IntoView {
         lines
     };
     view! {
-        <Title text="Grant matrix · Secrets Vault"/>
-        <section class="page">
-            <header class="page-head">
-                <p class="crumbs"><a href=move || format!("/w/{}/secrets", ws.get())>"Secrets"</a> " / Grant matrix"</p>
-                <h1>"Grant matrix"</h1>
-                <p class="lede">"Which agent may read which secret. Changes stay pending until you save them, all at once."</p>
-            </header>
-            <Form method="GET" action="">
-                <div class="search matrix-filters">
-                    <label for="sq">"Secrets"</label>
-                    <input id="sq" type="search" name="sq" value=move || sq.get() placeholder="Filter secrets"/>
-                    <label for="aq">"Agents"</label>
-                    <input id="aq" type="search" name="aq" value=move || aq.get() placeholder="Filter agents"/>
-                    <button type="submit" class="btn">"Filter"</button>
-                </div>
-            </Form>
-            <div class="pending-bar" role="status" aria-live="polite">
-                <strong data-testid="pending-count">{move || pending.with(|p| p.len())}</strong>
-                " pending change(s)"
-                <button type="button" class="btn btn-primary btn-small" on:click=save
-                    disabled=move || pending.with(|p| p.is_empty()) || apply.pending().get()>"Save"</button>
-                <button type="button" class="btn btn-small" on:click=move |_| pending.set(HashMap::new())
-                    disabled=move || pending.with(|p| p.is_empty())>"Discard"</button>
-                {move || apply.value().get().and_then(|r| r.ok()).map(|(g, r)| view! {
-                    <span class="success-inline">"Saved: " {g} " granted, " {r} " revoked."</span>
-                })}
-            </div>
-            <FormError error=last_error(apply.value()) fields=&[]/>
-            <ul class="pending-summary" aria-label="Pending changes">
-                {move || summary().into_iter().take(20).map(|l| view! { <li>{l}</li> }).collect_view()}
-            </ul>
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match matrix.await {
-                        Ok(m) => {
-                            agent_names.update(|n| n.extend(m.agents.iter().map(|a| (a.id, a.name.clone()))));
-                            view! { <MatrixTable m pending ws=ws.get_untracked() sq=sq.get_untracked() aq=aq.get_untracked()/> }.into_any()
-                        }
-                        Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </section>
+        <div class="pending-bar" role="status" aria-live="polite">
+            <strong data-testid="pending-count">{move || pending.with(|p| p.len())}</strong>
+            " pending change(s)"
+            <button type="button" class="btn btn-primary btn-small" on:click=save
+                disabled=move || pending.with(|p| p.is_empty()) || apply.pending().get()>"Save"</button>
+            <button type="button" class="btn btn-small" on:click=move |_| pending.set(HashMap::new())
+                disabled=move || pending.with(|p| p.is_empty())>"Discard"</button>
+            {move || saved.get().map(|text| view! { <span class="success-inline">{text}</span> })}
+        </div>
+        <FormError error=last_error(apply.value()) fields=&[]/>
+        <ul class="pending-summary" aria-label="Pending changes">
+            {move || summary().into_iter().take(20).map(|l| view! { <li>{l}</li> }).collect_view()}
+        </ul>
+        <MatrixTable m pending/>
     }
 }
 
 #[component]
-fn MatrixTable(
-    m: GrantMatrix,
-    pending: RwSignal<HashMap<Cell, bool>>,
-    ws: String,
-    sq: String,
-    aq: String,
-) -> impl IntoView {
+fn MatrixTable(m: GrantMatrix, pending: RwSignal<HashMap<Cell, bool>>) -> impl IntoView {
     if m.secrets.is_empty() || m.agents.is_empty() {
         return view! { <p class="empty">"No secrets or no agents match."</p> }.into_any();
     }
@@ -178,15 +171,6 @@ fn MatrixTable(
             }
         }
     };
-    let link = move |page: i64, apage: i64| {
-        format!(
-            "/w/{ws}/secrets/access?sq={}&aq={}&page={page}&apage={apage}",
-            urlencode(&sq),
-            urlencode(&aq)
-        )
-    };
-    let last_page = (m.secret_total - 1).max(0) / m.page_size;
-    let last_apage = (m.agent_total - 1).max(0) / m.agent_page_size;
     view! {
         <div class="matrix-wrap" tabindex="0" role="region" aria-label="Grant matrix">
             <table class="table matrix">
@@ -238,6 +222,23 @@ fn MatrixTable(
                 </tbody>
             </table>
         </div>
+    }
+    .into_any()
+}
+
+/// Links to the neighbouring pages of secrets and of agents.
+#[component]
+fn MatrixPager(m: GrantMatrix, ws: String, sq: String, aq: String) -> impl IntoView {
+    let link = move |page: i64, apage: i64| {
+        format!(
+            "/w/{ws}/secrets/access?sq={}&aq={}&page={page}&apage={apage}",
+            urlencode(&sq),
+            urlencode(&aq)
+        )
+    };
+    let last_page = (m.secret_total - 1).max(0) / m.page_size;
+    let last_apage = (m.agent_total - 1).max(0) / m.agent_page_size;
+    view! {
         <nav class="pager" aria-label="Matrix pages">
             <span class="count">
                 "Secrets " {m.page * m.page_size + 1} "–" {m.page * m.page_size + m.secrets.len() as i64} " of " {m.secret_total}
@@ -249,5 +250,4 @@ fn MatrixTable(
             {(m.agent_page < last_apage).then(|| view! { <a class="btn" href=link(m.page, m.agent_page + 1)>"Next agents"</a> })}
         </nav>
     }
-    .into_any()
 }

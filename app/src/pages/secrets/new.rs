@@ -13,9 +13,6 @@ use crate::model::secrets::AgentAccess;
 #[component]
 pub fn NewSecretPage() -> impl IntoView {
     let ws = use_workspace_slug();
-    let create = ServerAction::<CreateSecret>::new();
-    let error = last_error(create.value());
-    let pending = create.pending();
     let agents = Resource::new(move || ws.get(), grantable_agents);
     view! {
         <Title text="Add secret · Secrets Vault"/>
@@ -40,10 +37,23 @@ pub fn NewSecretPage() -> impl IntoView {
                             unused: false,
                         })
                         .collect();
-                    view! {
+                    view! { <NewSecretForm ws=ws.get_untracked() agents=access/> }.into_any()
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// The form itself: on success the server sends the browser to the new secret's page.
+#[island]
+fn NewSecretForm(ws: String, agents: Vec<AgentAccess>) -> impl IntoView {
+    let create = ServerAction::<CreateSecret>::new();
+    let error = last_error(create.value());
+    let pending = create.pending();
+    view! {
                         <div class="card">
                             <ActionForm action=create>
-                                <input type="hidden" name="ws" value=ws.get_untracked()/>
+                                <input type="hidden" name="ws" value=ws/>
                                 <div class="field">
                                     <label for="secret-name">"Name"</label>
                                     <input id="secret-name" name="name" required maxlength="64" autocomplete="off"
@@ -60,7 +70,7 @@ pub fn NewSecretPage() -> impl IntoView {
                                     <FieldError error field="description" id="description-error"/>
                                 </div>
                                 <ValueFields error prefix="new" legend="Value"/>
-                                <AgentPicker agents=access legend="Agents that can read it"/>
+                                <AgentPicker agents legend="Agents that can read it"/>
                                 <FieldError error field="agents" id="agents-error"/>
                                 <FormError error fields=&["name", "description", "kind", "value", "pairs", "agents"]/>
                                 <button type="submit" class="btn btn-primary" disabled=move || pending.get()>
@@ -68,10 +78,5 @@ pub fn NewSecretPage() -> impl IntoView {
                                 </button>
                             </ActionForm>
                         </div>
-                    }
-                    .into_any()
-                })}
-            </Suspense>
-        </section>
     }
 }

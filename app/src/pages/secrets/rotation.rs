@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use super::detail_forms::SecretTarget;
 use crate::api::secrets::policy::SetRotationPolicy;
 use crate::components::field::{last_error, FieldError, FormError};
+use crate::components::flash::{reload_with, use_flash};
 use crate::model::lifecycle::{Rotation, RotationStatus, INTERVALS};
 use crate::model::secrets::AgentAccess;
 use crate::time_fmt::{format_date, format_utc};
@@ -34,15 +35,16 @@ pub fn RotationBadge(rotation: Rotation) -> impl IntoView {
     }
 }
 
-#[component]
-pub fn RotationForm(
-    ws: String,
-    name: String,
-    rotation: Rotation,
-    action: ServerAction<SetRotationPolicy>,
-) -> impl IntoView {
+#[island]
+pub fn RotationForm(ws: String, name: String, rotation: Rotation) -> impl IntoView {
+    let action = ServerAction::<SetRotationPolicy>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = action.value().get() {
+            reload_with("policy", "Policy saved.");
+        }
+    });
     let error = last_error(action.value());
-    let saved = move || matches!(action.value().get(), Some(Ok(())));
+    let saved = use_flash("policy".into());
     let current = rotation.interval_days;
     // A custom interval set from elsewhere stays selectable.
     let mut choices: Vec<i64> = INTERVALS.to_vec();
@@ -74,7 +76,7 @@ pub fn RotationForm(
                 </div>
                 <FormError error fields=&["interval", "expires_on"]/>
                 <button type="submit" class="btn">"Save policy"</button>
-                <Show when=saved><span class="success-inline" role="status">"Policy saved."</span></Show>
+                {move || saved.get().map(|text| view! { <span class="success-inline" role="status">{text}</span> })}
             </ActionForm>
         </section>
     }

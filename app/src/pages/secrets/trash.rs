@@ -1,11 +1,11 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::refresh_on_success;
 use crate::api::secrets::read::list_trash;
 use crate::api::secrets::trash::{PurgeSecret, RestoreSecret};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::field::{last_error, FormError};
+use crate::components::flash::{reload_with, FlashNote};
 use crate::components::params::use_workspace_slug;
 use crate::components::reauth::{retry_last, ReauthPrompt};
 use crate::components::table::Columns;
@@ -16,12 +16,7 @@ use crate::time_fmt::format_utc;
 #[component]
 pub fn TrashPage() -> impl IntoView {
     let ws = use_workspace_slug();
-    let restore = ServerAction::<RestoreSecret>::new();
-    let purge = ServerAction::<PurgeSecret>::new();
-    let refresh = RwSignal::new(0u32);
-    refresh_on_success(restore.value(), refresh);
-    refresh_on_success(purge.value(), refresh);
-    let items = Resource::new(move || (ws.get(), refresh.get()), |(ws, _)| list_trash(ws));
+    let items = Resource::new(move || ws.get(), list_trash);
     view! {
         <Title text="Trash · Secrets Vault"/>
         <section class="page">
@@ -30,14 +25,12 @@ pub fn TrashPage() -> impl IntoView {
                 <h1>"Trash"</h1>
                 <p class="lede">"Deleted secrets can be restored for 30 days. Agents cannot read them meanwhile."</p>
             </header>
-            <FormError error=last_error(restore.value()) fields=&[]/>
-            <FormError error=last_error(purge.value()) fields=&[]/>
-            <ReauthPrompt error=last_error(purge.value()) retry=retry_last(purge)/>
+            <FlashNote id="trash".to_string()/>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match items.await {
                         Ok(items) if items.is_empty() => view! { <p class="empty">"The trash is empty."</p> }.into_any(),
-                        Ok(items) => view! { <TrashTable items ws=ws.get_untracked() restore purge/> }.into_any(),
+                        Ok(items) => view! { <TrashTable items ws=ws.get_untracked()/> }.into_any(),
                         Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
                     }
                 })}
@@ -47,12 +40,7 @@ pub fn TrashPage() -> impl IntoView {
 }
 
 #[component]
-fn TrashTable(
-    items: Vec<TrashItem>,
-    ws: String,
-    restore: ServerAction<RestoreSecret>,
-    purge: ServerAction<PurgeSecret>,
-) -> impl IntoView {
+fn TrashTable(items: Vec<TrashItem>, ws: String) -> impl IntoView {
     view! {
         <table class="table" aria-label="Deleted secrets">
             <Columns names=&["Name", "Deleted", "Purged on"] actions=true/>
@@ -70,20 +58,8 @@ fn TrashTable(
                                 <td>{format_utc(t.deleted_at)}</td>
                                 <td>{format_utc(t.purge_at)}</td>
                                 <td class="row-actions">
-                                    <ActionForm action=restore>
-                                        <input type="hidden" name="ws" value=ws_restore/>
-                                        <input type="hidden" name="name" value=n_restore/>
-                                        <button type="submit" class="btn btn-small">"Restore"</button>
-                                    </ActionForm>
-                                    <details>
-                                        <summary class="btn btn-small btn-danger-outline">"Delete forever…"</summary>
-                                        <ActionForm action=purge>
-                                            <input type="hidden" name="ws" value=ws_purge/>
-                                            <input type="hidden" name="name" value=n_purge/>
-                                            <p class="help">"This destroys every version. It cannot be undone."</p>
-                                            <button type="submit" class="btn btn-small btn-danger">"Delete " {n_label} " forever"</button>
-                                        </ActionForm>
-                                    </details>
+                                    <RestoreButton ws=ws_restore name=n_restore/>
+                                    <PurgeForm ws=ws_purge name=n_purge label=n_label/>
                                 </td>
                             </tr>
                         }
@@ -91,5 +67,50 @@ fn TrashTable(
                     .collect_view()}
             </tbody>
         </table>
+    }
+}
+
+/// Restores a secret and reloads the trash.
+#[island]
+fn RestoreButton(ws: String, name: String) -> impl IntoView {
+    let restore = ServerAction::<RestoreSecret>::new();
+    let restored = name.clone();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = restore.value().get() {
+            reload_with("trash", &format!("Restored {restored}."));
+        }
+    });
+    view! {
+        <ActionForm action=restore>
+            <input type="hidden" name="ws" value=ws/>
+            <input type="hidden" name="name" value=name/>
+            <button type="submit" class="btn btn-small">"Restore"</button>
+        </ActionForm>
+        <FormError error=last_error(restore.value()) fields=&[]/>
+    }
+}
+
+/// Destroys a secret for good, after a fresh password if the sign-in is not recent.
+#[island]
+fn PurgeForm(ws: String, name: String, label: String) -> impl IntoView {
+    let purge = ServerAction::<PurgeSecret>::new();
+    let purged = name.clone();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = purge.value().get() {
+            reload_with("trash", &format!("Deleted {purged} forever."));
+        }
+    });
+    view! {
+        <details>
+            <summary class="btn btn-small btn-danger-outline">"Delete forever…"</summary>
+            <ActionForm action=purge>
+                <input type="hidden" name="ws" value=ws/>
+                <input type="hidden" name="name" value=name/>
+                <p class="help">"This destroys every version. It cannot be undone."</p>
+                <button type="submit" class="btn btn-small btn-danger">"Delete " {label} " forever"</button>
+            </ActionForm>
+        </details>
+        <FormError error=last_error(purge.value()) fields=&[]/>
+        <ReauthPrompt error=last_error(purge.value()) retry=retry_last(purge)/>
     }
 }

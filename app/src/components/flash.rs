@@ -1,0 +1,61 @@
+//! A result message that survives one page reload. Pages are rendered on the server and only
+//! their forms are islands, so after a change a form reloads the page (every part of it is
+//! then fresh) and shows its result once the page is back.
+
+use leptos::prelude::*;
+
+/// The `sessionStorage` key: one pending message for the whole tab.
+#[cfg(feature = "hydrate")]
+const KEY: &str = "vault-flash";
+
+/// Reloads the page; once it has loaded again, [`use_flash`] with the same `id` shows
+/// `message`.
+pub fn reload_with(id: &str, message: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        if let Ok(Some(storage)) = window().session_storage() {
+            let _ = storage.set_item(KEY, &format!("{id}\n{message}"));
+        }
+        let _ = window().location().reload();
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (id, message);
+}
+
+/// The message the reload before left for `id`, taken once after hydration. The server
+/// never has one, so the first render in the browser matches the server's.
+pub fn use_flash(id: String) -> ReadSignal<Option<String>> {
+    let (message, set_message) = signal(None);
+    Effect::new(move |_| {
+        if let Some(text) = take(&id) {
+            set_message.set(Some(text));
+        }
+    });
+    message
+}
+
+#[cfg(feature = "hydrate")]
+fn take(id: &str) -> Option<String> {
+    let storage = window().session_storage().ok()??;
+    let stored = storage.get_item(KEY).ok()??;
+    let text = stored.strip_prefix(id)?.strip_prefix('\n')?.to_string();
+    let _ = storage.remove_item(KEY);
+    Some(text)
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn take(_id: &str) -> Option<String> {
+    None
+}
+
+/// Where a result left for `id` shows, for forms that are replaced by the reload (a row's
+/// button).
+#[island]
+pub fn FlashNote(id: String) -> impl IntoView {
+    let message = use_flash(id);
+    move || {
+        message
+            .get()
+            .map(|text| view! { <p class="success" role="status">{text}</p> })
+    }
+}
