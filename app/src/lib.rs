@@ -22,21 +22,13 @@ pub mod session;
 pub mod state;
 
 /// The WebAssembly entry point. Pages are rendered on the server; only their islands
-/// (`#[island]` components: forms, the grant matrix, copy buttons) run in the browser, and
-/// the island script hydrates each of them right after this returns.
+/// (`#[island(lazy)]` components: forms, the grant matrix, copy buttons) run in the browser.
+/// The island script hydrates each of them after this returns, loading its code on demand.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_islands();
-    // Runs after the islands of this page are hydrated (same task, earlier microtasks):
-    // marks the page as interactive for tests.
-    leptos::prelude::set_timeout(
-        || {
-            if let Some(body) = leptos::prelude::document().body() {
-                let _ = body.set_attribute("data-hydrated", "true");
-            }
-        },
-        std::time::Duration::ZERO,
-    );
+    components::url_error::provide_from_location();
+    components::ready::page_ready();
 }

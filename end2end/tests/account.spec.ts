@@ -16,6 +16,7 @@ test('a member changes their password on the Account page and signs in with the 
   await signIn(page, MEMBER);
   await page.getByRole('link', { name: 'Max Member' }).click();
   await expect(page).toHaveURL(/\/account$/);
+  await hydrated(page);
   await expect(page.getByRole('heading', { name: 'Your account' })).toBeVisible();
   await expectNoSeriousA11yViolations(page);
 

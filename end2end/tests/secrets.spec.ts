@@ -12,6 +12,7 @@ async function addSecret(page: Page) {
   await page.getByRole('link', { name: 'Add secret' }).first().click();
   await expect(page).toHaveURL(/\/secrets\/new$/);
   await expect(page.getByRole('heading', { name: 'Add secret' })).toBeVisible();
+  await hydrated(page);
 }
 
 test('an admin creates, finds, edits, rotates, rolls back, deletes and restores secrets', async ({ page }) => {
@@ -113,6 +114,7 @@ test('an admin creates, finds, edits, rotates, rolls back, deletes and restores 
   const row = page.locator('tr[data-secret="stripe_api_key"]');
   await expect(row).toBeVisible();
   await expectNoSeriousA11yViolations(page);
+  await hydrated(page);
   await row.getByRole('button', { name: 'Restore' }).click();
   await expect(page.getByText('The trash is empty.')).toBeVisible();
   await page.goto('/w/acme/secrets');

@@ -45,6 +45,7 @@ test('an admin adds an agent and sees field errors for a bad name', async ({ pag
   await signIn(page, ADMIN);
   await page.getByRole('navigation', { name: 'Workspace sections' }).getByRole('link', { name: 'Agents' }).click();
   await expect(page).toHaveURL(/\/w\/acme\/agents$/);
+  await hydrated(page);
   await expect(page.getByRole('cell', { name: 'billing-worker' })).toBeVisible();
 
   await page.getByLabel('Name').fill('Not Valid!');
@@ -63,6 +64,7 @@ test('an admin changes a member role on the Users tab', async ({ page }) => {
   await signIn(page, ADMIN);
   await page.getByRole('navigation', { name: 'Workspace sections' }).getByRole('link', { name: 'Users' }).click();
   await expect(page).toHaveURL(/\/w\/acme\/users$/);
+  await hydrated(page);
   const row = page.locator('tr[data-email="member@acme.test"]');
   await row.getByLabel('Role of member@acme.test').selectOption('admin');
   await row.getByRole('button', { name: 'Save' }).click();

@@ -62,10 +62,14 @@ pub async fn token_issuer(
     Ok((state, admin, lifetime))
 }
 
-/// Runs a server function body; on error sets the reply's HTTP status to match.
+/// Runs a server function body; on error sets the reply's HTTP status to match, unless the
+/// request is a plain form post (see [`plain_form_post`]).
 pub async fn respond<T>(body: impl Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
     let result = body.await;
     if let Err(err) = &result {
+        if plain_form_post() {
+            return result;
+        }
         if let (Some(options), Ok(status)) = (
             use_context::<leptos_axum::ResponseOptions>(),
             http::StatusCode::from_u16(err.status()),
@@ -81,4 +85,18 @@ pub async fn secrets_admin(ws: &str) -> Result<(AppState, access::SecretsAdmin),
     let (state, who) = signed_in().await?;
     let gate = access::require_secrets_admin(&state.pool, &who, ws).await?;
     Ok((state, gate))
+}
+
+/// A form the browser sent by itself, before the page's island was hydrated: a POST that
+/// accepts HTML (a page being rendered is a GET). Leptos answers it with a redirect back to
+/// the page (the error in the URL), which an error status would turn into a bare error body.
+pub fn plain_form_post() -> bool {
+    use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts.method == http::Method::POST
+            && parts
+                .headers
+                .get(http::header::ACCEPT)
+                .and_then(|accept| accept.to_str().ok())
+                .is_some_and(|accept| accept.contains("text/html"))
+    })
 }

@@ -50,8 +50,9 @@ fn take(_id: &str) -> Option<String> {
 
 /// Where a result left for `id` shows, for forms that are replaced by the reload (a row's
 /// button).
-#[island]
+#[island(lazy)]
 pub fn FlashNote(id: String) -> impl IntoView {
+    crate::components::ready::island_ready();
     let message = use_flash(id);
     move || {
         message

@@ -39,8 +39,9 @@ pub fn AccountPage() -> impl IntoView {
     }
 }
 
-#[island]
+#[island(lazy)]
 fn ChangePasswordForm() -> impl IntoView {
+    crate::components::ready::island_ready();
     let change = ServerAction::<ChangePassword>::new();
     let error = last_error(change.value());
     let pending = change.pending();
@@ -69,8 +70,9 @@ fn ChangePasswordForm() -> impl IntoView {
     }
 }
 
-#[island]
+#[island(lazy)]
 fn SignOutEverywhere() -> impl IntoView {
+    crate::components::ready::island_ready();
     let everywhere = ServerAction::<LogoutEverywhere>::new();
     view! {
         <div class="card form-card">

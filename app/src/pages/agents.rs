@@ -39,8 +39,9 @@ pub fn AgentsPage() -> impl IntoView {
     }
 }
 
-#[island]
+#[island(lazy)]
 fn CreateAgentForm(ws: String) -> impl IntoView {
+    crate::components::ready::island_ready();
     let action = ServerAction::<CreateAgent>::new();
     let result = action.value();
     let error = last_error(result);

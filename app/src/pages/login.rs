@@ -12,8 +12,9 @@ pub fn LoginPage() -> impl IntoView {
     }
 }
 
-#[island]
+#[island(lazy)]
 fn LoginCard() -> impl IntoView {
+    crate::components::ready::island_ready();
     let login = ServerAction::<Login>::new();
     let error = last_error(login.value());
     let pending = login.pending();

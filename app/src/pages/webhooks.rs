@@ -22,8 +22,9 @@ pub fn WebhooksPage() -> impl IntoView {
     }
 }
 
-#[island]
+#[island(lazy)]
 fn WebhooksBody(ws: String) -> impl IntoView {
+    crate::components::ready::island_ready();
     let ws = Signal::stored(ws);
     let create = ServerAction::<CreateWebhook>::new();
     let delete = ServerAction::<DeleteWebhook>::new();

@@ -101,8 +101,9 @@ fn WorkspaceSwitcher(
     .into_any()
 }
 
-#[island]
+#[island(lazy)]
 pub fn SignOutButton() -> impl IntoView {
+    crate::components::ready::island_ready();
     let logout = ServerAction::<Logout>::new();
     view! {
         <ActionForm action=logout>

@@ -114,8 +114,9 @@ fn Detail(d: SecretDetail, ws: String) -> impl IntoView {
 }
 
 /// Copies `text` to the clipboard (progressive enhancement: the snippet stays selectable).
-#[island]
+#[island(lazy)]
 fn CopyButton(text: String) -> impl IntoView {
+    crate::components::ready::island_ready();
     let copied = RwSignal::new(false);
     let copy = move |_| {
         #[cfg(feature = "hydrate")]

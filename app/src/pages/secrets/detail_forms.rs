@@ -26,8 +26,9 @@ fn reload_on_success<S>(
     });
 }
 
-#[island]
+#[island(lazy)]
 pub fn DescriptionForm(ws: String, name: String, description: String) -> impl IntoView {
+    crate::components::ready::island_ready();
     let action = ServerAction::<UpdateDescription>::new();
     reload_on_success(action, "description", |_| "Saved.".into());
     let error = last_error(action.value());
@@ -50,8 +51,9 @@ pub fn DescriptionForm(ws: String, name: String, description: String) -> impl In
     }
 }
 
-#[island]
+#[island(lazy)]
 pub fn ReplaceValueForm(ws: String, name: String, version: i64) -> impl IntoView {
+    crate::components::ready::island_ready();
     let action = ServerAction::<ReplaceValue>::new();
     reload_on_success(action, "replace", |v| format!("Saved as version {v}."));
     let error = last_error(action.value());
@@ -91,8 +93,9 @@ fn access_message((granted, revoked): &(Vec<String>, Vec<String>)) -> String {
     }
 }
 
-#[island]
+#[island(lazy)]
 pub fn AccessForm(ws: String, name: String, agents: Vec<AgentAccess>) -> impl IntoView {
+    crate::components::ready::island_ready();
     let action = ServerAction::<SetSecretAccess>::new();
     reload_on_success(action, "access", access_message);
     let error = last_error(action.value());
@@ -112,8 +115,9 @@ pub fn AccessForm(ws: String, name: String, agents: Vec<AgentAccess>) -> impl In
 }
 
 /// Rolls back to `target`; the result shows in the history's `FlashNote` "rollback".
-#[island]
+#[island(lazy)]
 pub fn RollbackButton(ws: String, name: String, target: i64, current: i64) -> impl IntoView {
+    crate::components::ready::island_ready();
     let action = ServerAction::<RollBack>::new();
     reload_on_success(action, "rollback", |v| {
         format!("Rolled back: saved as version {v}.")
@@ -131,8 +135,9 @@ pub fn RollbackButton(ws: String, name: String, target: i64, current: i64) -> im
 }
 
 /// Delete with a confirmation that names the agents that will lose access.
-#[island]
+#[island(lazy)]
 pub fn DeleteForm(ws: String, name: String, granted: Vec<String>) -> impl IntoView {
+    crate::components::ready::island_ready();
     let delete = ServerAction::<DeleteSecret>::new();
     let error = last_error(delete.value());
     let consequence = if granted.is_empty() {

@@ -19,8 +19,9 @@ pub fn ImportPage() -> impl IntoView {
     }
 }
 
-#[island]
+#[island(lazy)]
 fn ImportBody(ws: String) -> impl IntoView {
+    crate::components::ready::island_ready();
     let ws = Signal::stored(ws);
     let text = RwSignal::new(String::new());
     let replace = RwSignal::new(false);

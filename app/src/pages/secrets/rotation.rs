@@ -35,8 +35,9 @@ pub fn RotationBadge(rotation: Rotation) -> impl IntoView {
     }
 }
 
-#[island]
+#[island(lazy)]
 pub fn RotationForm(ws: String, name: String, rotation: Rotation) -> impl IntoView {
+    crate::components::ready::island_ready();
     let action = ServerAction::<SetRotationPolicy>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = action.value().get() {
