@@ -1,6 +1,7 @@
 // Time to interactive in Chromium: how long a cold load (a new browser context, empty cache)
-// of each page takes until the WebAssembly has hydrated it (`body[data-hydrated]`, set by the
-// app's first effect), signed in as the demo admin. Also the bytes of script the page fetched.
+// of each page takes until the WebAssembly has hydrated it (`body[data-hydrated]`, set once
+// every island of the page has hydrated), signed in as the demo admin. Also the bytes of
+// script (JavaScript and WebAssembly) the page fetched, over the wire and decoded.
 //
 // Usage: bench/interactive.sh [runs]   (starts a release server with demo data; see there)
 //        node bench/interactive.mjs http://127.0.0.1:3400 [runs]
@@ -13,6 +14,7 @@ const runs = Number(process.argv[3] ?? 10);
 const pages = [
   '/w/acme', '/w/acme/secrets', '/w/acme/secrets/access', '/w/acme/secrets/audit', '/w/acme/agents',
   '/w/acme/secret/stripe_api_key', '/w/acme/secrets/new', '/w/acme/secrets/import', '/w/acme/webhooks',
+  '/w/acme/agents/billing-worker', '/w/acme/users', '/w/acme/secrets/trash',
 ];
 
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
@@ -35,19 +37,26 @@ for (const path of pages) {
     await ctx.addCookies(cookies);
     const page = await ctx.newPage();
     let bytes = 0;
-    page.on('response', async (r) => {
+    let raw = 0;
+    let files = 0;
+    const pending = [];
+    page.on('response', (r) => {
       const url = r.url();
       if (url.endsWith('.wasm') || url.endsWith('.js')) {
-        const len = Number((await r.allHeaders())['content-length'] ?? 0);
-        bytes += len;
+        pending.push((async () => {
+          bytes += Number((await r.allHeaders())['content-length'] ?? 0);
+          raw += (await r.body()).length;
+          files += 1;
+        })());
       }
     });
     await page.goto(path, { waitUntil: 'commit' });
     await page.locator('body[data-hydrated="true"]').waitFor({ timeout: 30000 });
     times.push(await page.evaluate(() => performance.now()));
-    scriptBytes = bytes;
+    await Promise.all(pending);
+    scriptBytes = `${bytes} bytes (${raw} raw, ${files} files)`;
     await ctx.close();
   }
-  console.log(`${path.padEnd(26)} interactive p50 ${median(times).toFixed(0).padStart(5)} ms  max ${Math.max(...times).toFixed(0).padStart(5)} ms  scripts over the wire ${scriptBytes} bytes`);
+  console.log(`${path.padEnd(26)} interactive p50 ${median(times).toFixed(0).padStart(5)} ms  max ${Math.max(...times).toFixed(0).padStart(5)} ms  scripts over the wire ${scriptBytes}`);
 }
 await browser.close();

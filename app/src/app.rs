@@ -26,7 +26,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <AutoReload options=options.clone()/>
                 <HashedStylesheet id="leptos" options=options.clone()/>
-                <HydrationScripts options islands=true/>
+                {island_scripts(options.clone())}
                 <MetaTags/>
             </head>
             <body>
@@ -34,6 +34,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// The islands' loader (see `island_scripts`); only the server renders the shell.
+fn island_scripts(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    return view! { <crate::island_scripts::IslandScripts options/> };
+    #[cfg(not(feature = "ssr"))]
+    let _ = options;
 }
 
 #[component]

@@ -15,6 +15,8 @@ pub mod csp;
 #[cfg(feature = "ssr")]
 pub mod domain;
 #[cfg(feature = "ssr")]
+pub mod island_scripts;
+#[cfg(feature = "ssr")]
 pub mod metrics;
 #[cfg(feature = "ssr")]
 pub mod session;
@@ -22,13 +24,12 @@ pub mod session;
 pub mod state;
 
 /// The WebAssembly entry point. Pages are rendered on the server; only their islands
-/// (`#[island(lazy)]` components: forms, the grant matrix, copy buttons) run in the browser.
-/// The island script hydrates each of them after this returns, loading its code on demand.
+/// (`#[island]` components: forms, the grant matrix, copy buttons) run in the browser.
+/// `island_scripts` calls this, then hydrates each island of the page.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_islands();
     components::url_error::provide_from_location();
-    components::ready::page_ready();
 }

@@ -25,3 +25,11 @@ export async function expectNoSeriousA11yViolations(page: Page) {
   const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(serious.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 }
+
+/** Runs `action`, which saves a change, and waits until the page has reloaded with the result. */
+export async function reloadsAfter(page: Page, action: () => Promise<void>) {
+  const loaded = page.waitForEvent('load');
+  await action();
+  await loaded;
+  await hydrated(page);
+}

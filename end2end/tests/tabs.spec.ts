@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { ADMIN, MEMBER, expectNoSeriousA11yViolations, hydrated, signIn } from './helpers';
+import { ADMIN, MEMBER, expectNoSeriousA11yViolations, hydrated, reloadsAfter, signIn } from './helpers';
 
 test('a member sees no Secrets tab and is denied at its URL', async ({ page }) => {
   await signIn(page, MEMBER);
@@ -67,11 +67,12 @@ test('an admin changes a member role on the Users tab', async ({ page }) => {
   await hydrated(page);
   const row = page.locator('tr[data-email="member@acme.test"]');
   await row.getByLabel('Role of member@acme.test').selectOption('admin');
-  await row.getByRole('button', { name: 'Save' }).click();
+  await reloadsAfter(page, () => row.getByRole('button', { name: 'Save' }).click());
+  await expect(page.getByRole('status')).toHaveText('Role of member@acme.test saved.');
   await expect(page.locator('tr[data-email="member@acme.test"]').getByLabel('Role of member@acme.test')).toHaveValue('admin');
   // Put it back so the other tests keep their member.
   await page.locator('tr[data-email="member@acme.test"]').getByLabel('Role of member@acme.test').selectOption('member');
-  await page.locator('tr[data-email="member@acme.test"]').getByRole('button', { name: 'Save' }).click();
+  await reloadsAfter(page, () => page.locator('tr[data-email="member@acme.test"]').getByRole('button', { name: 'Save' }).click());
   await expect(page.locator('tr[data-email="member@acme.test"]').getByLabel('Role of member@acme.test')).toHaveValue('member');
   await expectNoSeriousA11yViolations(page);
 });

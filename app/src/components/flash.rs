@@ -38,9 +38,16 @@ pub fn use_flash(id: String) -> ReadSignal<Option<String>> {
 fn take(id: &str) -> Option<String> {
     let storage = window().session_storage().ok()??;
     let stored = storage.get_item(KEY).ok()??;
-    let text = stored.strip_prefix(id)?.strip_prefix('\n')?.to_string();
+    let text = message_for(&stored, id)?.to_string();
     let _ = storage.remove_item(KEY);
     Some(text)
+}
+
+/// The message in `stored` (`"{id}\n{message}"`) if it was left for `id`.
+#[cfg(any(feature = "hydrate", test))]
+fn message_for<'a>(stored: &'a str, id: &str) -> Option<&'a str> {
+    let (for_id, message) = stored.split_once('\n')?;
+    (for_id == id).then_some(message)
 }
 
 #[cfg(not(feature = "hydrate"))]
@@ -50,13 +57,32 @@ fn take(_id: &str) -> Option<String> {
 
 /// Where a result left for `id` shows, for forms that are replaced by the reload (a row's
 /// button).
-#[island(lazy)]
+#[island]
 pub fn FlashNote(id: String) -> impl IntoView {
-    crate::components::ready::island_ready();
     let message = use_flash(id);
     move || {
         message
             .get()
             .map(|text| view! { <p class="success" role="status">{text}</p> })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::message_for;
+
+    #[test]
+    fn a_message_is_shown_only_by_the_form_it_was_left_for() {
+        assert_eq!(
+            message_for("replace\nSaved as version 2.", "replace"),
+            Some("Saved as version 2.")
+        );
+        assert_eq!(
+            message_for("replace\nSaved as version 2.", "rollback"),
+            None
+        );
+        // An id that is a prefix of another is not the same form.
+        assert_eq!(message_for("access-list\nNo change.", "access"), None);
+        assert_eq!(message_for("garbage", "access"), None);
     }
 }

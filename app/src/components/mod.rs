@@ -5,7 +5,6 @@ pub mod field;
 pub mod flash;
 pub mod pager;
 pub mod params;
-pub mod ready;
 pub mod reauth;
 pub mod table;
 pub mod url;

@@ -39,9 +39,8 @@ pub fn AccountPage() -> impl IntoView {
     }
 }
 
-#[island(lazy)]
+#[island]
 fn ChangePasswordForm() -> impl IntoView {
-    crate::components::ready::island_ready();
     let change = ServerAction::<ChangePassword>::new();
     let error = last_error(change.value());
     let pending = change.pending();
@@ -70,9 +69,8 @@ fn ChangePasswordForm() -> impl IntoView {
     }
 }
 
-#[island(lazy)]
+#[island]
 fn SignOutEverywhere() -> impl IntoView {
-    crate::components::ready::island_ready();
     let everywhere = ServerAction::<LogoutEverywhere>::new();
     view! {
         <div class="card form-card">

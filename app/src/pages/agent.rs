@@ -25,9 +25,8 @@ pub fn AgentPage() -> impl IntoView {
     }
 }
 
-#[island(lazy)]
+#[island]
 fn AgentBody(ws: String, agent: String) -> impl IntoView {
-    crate::components::ready::island_ready();
     let ws = Signal::stored(ws);
     let agent = Signal::stored(agent);
     let issue = ServerAction::<IssueToken>::new();

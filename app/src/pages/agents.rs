@@ -39,9 +39,8 @@ pub fn AgentsPage() -> impl IntoView {
     }
 }
 
-#[island(lazy)]
+#[island]
 fn CreateAgentForm(ws: String) -> impl IntoView {
-    crate::components::ready::island_ready();
     let action = ServerAction::<CreateAgent>::new();
     let result = action.value();
     let error = last_error(result);

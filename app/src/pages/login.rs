@@ -12,9 +12,8 @@ pub fn LoginPage() -> impl IntoView {
     }
 }
 
-#[island(lazy)]
+#[island]
 fn LoginCard() -> impl IntoView {
-    crate::components::ready::island_ready();
     let login = ServerAction::<Login>::new();
     let error = last_error(login.value());
     let pending = login.pending();

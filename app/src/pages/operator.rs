@@ -128,9 +128,8 @@ fn PlatformLog(log: Vec<PlatformEvent>) -> impl IntoView {
 
 /// Switches one workspace's secrets vault flag, with a reason, after a fresh password if the
 /// sign-in is not recent; then reloads the page with the result.
-#[island(lazy)]
+#[island]
 fn SwitchForm(slug: String, name: String, on: bool) -> impl IntoView {
-    crate::components::ready::island_ready();
     let action = ServerAction::<SwitchFlag>::new();
     let error = last_error(action.value());
     let pending = action.pending();

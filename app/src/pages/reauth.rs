@@ -30,9 +30,8 @@ pub fn ReauthPage() -> impl IntoView {
     }
 }
 
-#[island(lazy)]
+#[island]
 fn ReauthCard(next: String) -> impl IntoView {
-    crate::components::ready::island_ready();
     let next = Signal::stored(next);
     let reauth = ServerAction::<Reauthenticate>::new();
     let error = last_error(reauth.value());

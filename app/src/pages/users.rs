@@ -84,9 +84,8 @@ fn MemberRow(member: MemberView, ws: String, can_manage: bool) -> impl IntoView 
 }
 
 /// Changes a member's role, after a fresh password if the sign-in is not recent.
-#[island(lazy)]
+#[island]
 fn RoleForm(ws: String, user_id: i64, email: String, admin: bool) -> impl IntoView {
-    crate::components::ready::island_ready();
     let action = ServerAction::<SetMemberRole>::new();
     let changed = email.clone();
     Effect::new(move |_| {
@@ -115,9 +114,8 @@ fn RoleForm(ws: String, user_id: i64, email: String, admin: bool) -> impl IntoVi
 }
 
 /// End a member's sessions, or remove them from the workspace.
-#[island(lazy)]
+#[island]
 fn MemberActions(ws: String, user_id: i64, email: String) -> impl IntoView {
-    crate::components::ready::island_ready();
     let end_sessions = ServerAction::<EndMemberSessions>::new();
     let remove = ServerAction::<RemoveMember>::new();
     let removed = email.clone();

@@ -22,9 +22,8 @@ pub fn WebhooksPage() -> impl IntoView {
     }
 }
 
-#[island(lazy)]
+#[island]
 fn WebhooksBody(ws: String) -> impl IntoView {
-    crate::components::ready::island_ready();
     let ws = Signal::stored(ws);
     let create = ServerAction::<CreateWebhook>::new();
     let delete = ServerAction::<DeleteWebhook>::new();

@@ -101,9 +101,9 @@ fn WorkspaceSwitcher(
     .into_any()
 }
 
-#[island(lazy)]
+/// A plain form: the browser posts it, the server ends the session and sends it to sign-in.
+#[component]
 pub fn SignOutButton() -> impl IntoView {
-    crate::components::ready::island_ready();
     let logout = ServerAction::<Logout>::new();
     view! {
         <ActionForm action=logout>

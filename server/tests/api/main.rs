@@ -19,6 +19,7 @@ mod many_servers;
 mod matrix_audit;
 mod metrics;
 mod operator;
+mod plain_forms;
 mod races;
 mod read_cache;
 mod readiness;

@@ -114,9 +114,8 @@ fn Detail(d: SecretDetail, ws: String) -> impl IntoView {
 }
 
 /// Copies `text` to the clipboard (progressive enhancement: the snippet stays selectable).
-#[island(lazy)]
+#[island]
 fn CopyButton(text: String) -> impl IntoView {
-    crate::components::ready::island_ready();
     let copied = RwSignal::new(false);
     let copy = move |_| {
         #[cfg(feature = "hydrate")]

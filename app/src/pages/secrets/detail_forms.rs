@@ -26,9 +26,8 @@ fn reload_on_success<S>(
     });
 }
 
-#[island(lazy)]
+#[island]
 pub fn DescriptionForm(ws: String, name: String, description: String) -> impl IntoView {
-    crate::components::ready::island_ready();
     let action = ServerAction::<UpdateDescription>::new();
     reload_on_success(action, "description", |_| "Saved.".into());
     let error = last_error(action.value());
@@ -51,9 +50,8 @@ pub fn DescriptionForm(ws: String, name: String, description: String) -> impl In
     }
 }
 
-#[island(lazy)]
+#[island]
 pub fn ReplaceValueForm(ws: String, name: String, version: i64) -> impl IntoView {
-    crate::components::ready::island_ready();
     let action = ServerAction::<ReplaceValue>::new();
     reload_on_success(action, "replace", |v| format!("Saved as version {v}."));
     let error = last_error(action.value());
@@ -93,9 +91,8 @@ fn access_message((granted, revoked): &(Vec<String>, Vec<String>)) -> String {
     }
 }
 
-#[island(lazy)]
+#[island]
 pub fn AccessForm(ws: String, name: String, agents: Vec<AgentAccess>) -> impl IntoView {
-    crate::components::ready::island_ready();
     let action = ServerAction::<SetSecretAccess>::new();
     reload_on_success(action, "access", access_message);
     let error = last_error(action.value());
@@ -115,9 +112,8 @@ pub fn AccessForm(ws: String, name: String, agents: Vec<AgentAccess>) -> impl In
 }
 
 /// Rolls back to `target`; the result shows in the history's `FlashNote` "rollback".
-#[island(lazy)]
+#[island]
 pub fn RollbackButton(ws: String, name: String, target: i64, current: i64) -> impl IntoView {
-    crate::components::ready::island_ready();
     let action = ServerAction::<RollBack>::new();
     reload_on_success(action, "rollback", |v| {
         format!("Rolled back: saved as version {v}.")
@@ -135,9 +131,8 @@ pub fn RollbackButton(ws: String, name: String, target: i64, current: i64) -> im
 }
 
 /// Delete with a confirmation that names the agents that will lose access.
-#[island(lazy)]
+#[island]
 pub fn DeleteForm(ws: String, name: String, granted: Vec<String>) -> impl IntoView {
-    crate::components::ready::island_ready();
     let delete = ServerAction::<DeleteSecret>::new();
     let error = last_error(delete.value());
     let consequence = if granted.is_empty() {

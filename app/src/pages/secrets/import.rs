@@ -19,9 +19,8 @@ pub fn ImportPage() -> impl IntoView {
     }
 }
 
-#[island(lazy)]
+#[island]
 fn ImportBody(ws: String) -> impl IntoView {
-    crate::components::ready::island_ready();
     let ws = Signal::stored(ws);
     let text = RwSignal::new(String::new());
     let replace = RwSignal::new(false);

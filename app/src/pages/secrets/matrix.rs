@@ -68,9 +68,8 @@ pub fn GrantMatrixPage() -> impl IntoView {
 }
 
 /// The pending changes and the table of check boxes.
-#[island(lazy)]
+#[island]
 fn MatrixEditor(m: GrantMatrix, ws: String) -> impl IntoView {
-    crate::components::ready::island_ready();
     let apply = ServerAction::<ApplyGrants>::new();
     Effect::new(move |_| {
         if let Some(Ok((granted, revoked))) = apply.value().get() {

@@ -45,9 +45,8 @@ pub fn NewSecretPage() -> impl IntoView {
 }
 
 /// The form itself: on success the server sends the browser to the new secret's page.
-#[island(lazy)]
+#[island]
 fn NewSecretForm(ws: String, agents: Vec<AgentAccess>) -> impl IntoView {
-    crate::components::ready::island_ready();
     let create = ServerAction::<CreateSecret>::new();
     let error = last_error(create.value());
     let pending = create.pending();

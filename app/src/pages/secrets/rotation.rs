@@ -35,9 +35,8 @@ pub fn RotationBadge(rotation: Rotation) -> impl IntoView {
     }
 }
 
-#[island(lazy)]
+#[island]
 pub fn RotationForm(ws: String, name: String, rotation: Rotation) -> impl IntoView {
-    crate::components::ready::island_ready();
     let action = ServerAction::<SetRotationPolicy>::new();
     Effect::new(move |_| {
         if let Some(Ok(())) = action.value().get() {

@@ -71,9 +71,8 @@ fn TrashTable(items: Vec<TrashItem>, ws: String) -> impl IntoView {
 }
 
 /// Restores a secret and reloads the trash.
-#[island(lazy)]
+#[island]
 fn RestoreButton(ws: String, name: String) -> impl IntoView {
-    crate::components::ready::island_ready();
     let restore = ServerAction::<RestoreSecret>::new();
     let restored = name.clone();
     Effect::new(move |_| {
@@ -92,9 +91,8 @@ fn RestoreButton(ws: String, name: String) -> impl IntoView {
 }
 
 /// Destroys a secret for good, after a fresh password if the sign-in is not recent.
-#[island(lazy)]
+#[island]
 fn PurgeForm(ws: String, name: String, label: String) -> impl IntoView {
-    crate::components::ready::island_ready();
     let purge = ServerAction::<PurgeSecret>::new();
     let purged = name.clone();
     Effect::new(move |_| {
