@@ -15,8 +15,10 @@ const LOADER: &str = r#"((pkg, js, wasm) => {
     const islands = document.querySelectorAll("leptos-island");
     const ready = () => document.body.setAttribute("data-hydrated", "true");
     if (islands.length === 0) return ready();
+    // The module and its WebAssembly are fetched side by side.
+    const code = fetch(`${pkg}/${wasm}`);
     import(`${pkg}/${js}`)
-      .then((mod) => mod.default({ module_or_path: `${pkg}/${wasm}` }).then(() => {
+      .then((mod) => mod.default({ module_or_path: code }).then(() => {
         mod.hydrate();
         for (const island of islands) {
           const hydrate = mod[island.dataset.component];
