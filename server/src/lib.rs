@@ -8,6 +8,7 @@ pub mod client_addr;
 pub mod config;
 pub mod error;
 pub mod export;
+pub mod form_errors;
 pub mod guards;
 pub mod hosts;
 pub mod metrics;

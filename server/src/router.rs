@@ -55,6 +55,9 @@ pub fn build(
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(sessions)
+        .layer(middleware::from_fn(
+            crate::form_errors::drop_foreign_form_errors,
+        ))
         .layer(middleware::from_fn_with_state(
             state.reads.clone(),
             crate::changes::apply_at_once,

@@ -205,6 +205,10 @@ pub async fn serve_until(
         .is_err()
     {
         tracing::warn!("shutdown: database connections still busy after {POOL_CLOSE:?}");
+    } else if db::is_sqlite(&pool) {
+        if let Err(e) = checkpoint::fold_after_close(&config.database_url()).await {
+            tracing::warn!(error = %e, "shutdown: the write-ahead log was not folded into the database");
+        }
     }
     tracing::info!("shutdown complete");
     Ok(())

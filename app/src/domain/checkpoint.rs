@@ -38,6 +38,19 @@ pub async fn once(pool: &Pool) -> Result<Checkpoint, sqlx::Error> {
     })
 }
 
+/// After the pool has closed: opens one connection alone, empties the log into the database
+/// file and closes it, so that SQLite deletes the log. The pool's connections can close at
+/// the same moment (one given back while the pool closes is closed by its own task); each
+/// then sees another still open and leaves the log for it, and none deletes it.
+pub async fn fold_after_close(url: &str) -> Result<(), sqlx::Error> {
+    use sqlx::Connection;
+    let mut conn = sqlx::sqlite::SqliteConnection::connect(url).await?;
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(&mut conn)
+        .await?;
+    conn.close().await
+}
+
 /// On SQLite, checkpoints every `every` until the returned task is aborted (a server does
 /// so at shutdown, before it closes the pool). `None` on PostgreSQL.
 pub fn spawn(pool: Pool, every: Duration) -> Option<tokio::task::JoinHandle<()>> {
