@@ -92,11 +92,7 @@ impl FromServerFnError for AppError {
 fn bad_request(detail: String) -> AppError {
     let err = AppError::BadRequest(format!("the arguments could not be read ({detail})"));
     #[cfg(feature = "ssr")]
-    if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
-        .filter(|_| !crate::api::ctx::plain_form_post())
-    {
-        options.set_status(http::StatusCode::BAD_REQUEST);
-    }
+    crate::api::ctx::set_error_status(http::StatusCode::BAD_REQUEST);
     err
 }
 

@@ -62,22 +62,26 @@ pub async fn token_issuer(
     Ok((state, admin, lifetime))
 }
 
-/// Runs a server function body; on error sets the reply's HTTP status to match, unless the
-/// request is a plain form post (see [`plain_form_post`]).
+/// Runs a server function body; on error sets the reply's HTTP status to match.
 pub async fn respond<T>(body: impl Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
     let result = body.await;
     if let Err(err) = &result {
-        if plain_form_post() {
-            return result;
-        }
-        if let (Some(options), Ok(status)) = (
-            use_context::<leptos_axum::ResponseOptions>(),
-            http::StatusCode::from_u16(err.status()),
-        ) {
-            options.set_status(status);
+        if let Ok(status) = http::StatusCode::from_u16(err.status()) {
+            set_error_status(status);
         }
     }
     result
+}
+
+/// Sets a failed server function's reply status, unless the request is a plain form post
+/// (see [`plain_form_post`]): that one must stay the redirect back to its page.
+pub fn set_error_status(status: http::StatusCode) {
+    if plain_form_post() {
+        return;
+    }
+    if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
+        options.set_status(status);
+    }
 }
 
 /// Signed in, admin of `ws`, secrets flag on: the gate of every Secrets server function.
@@ -90,7 +94,7 @@ pub async fn secrets_admin(ws: &str) -> Result<(AppState, access::SecretsAdmin),
 /// A form the browser sent by itself, before the page's island was hydrated: a POST that
 /// accepts HTML (a page being rendered is a GET). Leptos answers it with a redirect back to
 /// the page (the error in the URL), which an error status would turn into a bare error body.
-pub fn plain_form_post() -> bool {
+fn plain_form_post() -> bool {
     use_context::<http::request::Parts>().is_some_and(|parts| {
         parts.method == http::Method::POST
             && parts

@@ -10,7 +10,7 @@ const KEY: &str = "vault-flash";
 
 /// Reloads the page; once it has loaded again, [`use_flash`] with the same `id` shows
 /// `message`.
-pub fn reload_with(id: &str, message: &str) {
+fn reload_with(id: &str, message: &str) {
     #[cfg(feature = "hydrate")]
     {
         if let Ok(Some(storage)) = window().session_storage() {
@@ -20,6 +20,22 @@ pub fn reload_with(id: &str, message: &str) {
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = (id, message);
+}
+
+/// Reloads the page once `action` has succeeded, leaving `message(output)` for the form `id`.
+pub fn reload_on_success<S>(
+    action: ServerAction<S>,
+    id: &'static str,
+    message: impl Fn(&S::Output) -> String + 'static,
+) where
+    S: leptos::server_fn::ServerFn<Error = crate::error::AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if let Some(Ok(output)) = action.value().get() {
+            reload_with(id, &message(&output));
+        }
+    });
 }
 
 /// The message the reload before left for `id`, taken once after hydration. The server

@@ -4,7 +4,7 @@ use leptos_meta::Title;
 use crate::api::agents::{list_agents, CreateAgent};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::field::{last_error, FieldError, FormError};
-use crate::components::flash::{reload_with, use_flash};
+use crate::components::flash::{reload_on_success, use_flash};
 use crate::components::params::use_workspace_slug;
 use crate::components::table::Columns;
 use crate::model::AgentView;
@@ -45,11 +45,7 @@ fn CreateAgentForm(ws: String) -> impl IntoView {
     let result = action.value();
     let error = last_error(result);
     let pending = action.pending();
-    Effect::new(move |_| {
-        if let Some(Ok(agent)) = result.get() {
-            reload_with("agents", &agent.name);
-        }
-    });
+    reload_on_success(action, "agents", |agent| agent.name.clone());
     let created = use_flash("agents".into());
     view! {
         <div class="card form-card">

@@ -8,7 +8,7 @@ use leptos_meta::Title;
 use crate::api::operator::{operator_console, SwitchFlag};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::field::{last_error, FieldError, FormError};
-use crate::components::flash::{reload_with, FlashNote};
+use crate::components::flash::{reload_on_success, FlashNote};
 use crate::components::reauth::{retry_last, ReauthPrompt};
 use crate::components::table::Columns;
 use crate::model::operator::{FlagSwitched, OperatorWorkspace, PlatformEvent};
@@ -133,11 +133,7 @@ fn SwitchForm(slug: String, name: String, on: bool) -> impl IntoView {
     let action = ServerAction::<SwitchFlag>::new();
     let error = last_error(action.value());
     let pending = action.pending();
-    Effect::new(move |_| {
-        if let Some(Ok(done)) = action.value().get() {
-            reload_with("operator", &switched_message(&done));
-        }
-    });
+    reload_on_success(action, "operator", switched_message);
     let reason_id = format!("reason-{slug}");
     let error_id = format!("reason-{slug}-error");
     let (label, to) = if on {

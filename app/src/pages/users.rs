@@ -4,7 +4,7 @@ use leptos_meta::Title;
 use crate::api::members::{list_members, EndMemberSessions, RemoveMember, SetMemberRole};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::field::{last_error, FormError};
-use crate::components::flash::{reload_with, FlashNote};
+use crate::components::flash::{reload_on_success, FlashNote};
 use crate::components::params::use_workspace_slug;
 use crate::components::reauth::{retry_last, ReauthPrompt};
 use crate::model::{MemberView, Role};
@@ -88,10 +88,8 @@ fn MemberRow(member: MemberView, ws: String, can_manage: bool) -> impl IntoView 
 fn RoleForm(ws: String, user_id: i64, email: String, admin: bool) -> impl IntoView {
     let action = ServerAction::<SetMemberRole>::new();
     let changed = email.clone();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = action.value().get() {
-            reload_with("members", &format!("Role of {changed} saved."));
-        }
+    reload_on_success(action, "members", move |_| {
+        format!("Role of {changed} saved.")
     });
     let select_id = format!("role-{user_id}");
     let label = format!("Role of {email}");
@@ -119,13 +117,8 @@ fn MemberActions(ws: String, user_id: i64, email: String) -> impl IntoView {
     let end_sessions = ServerAction::<EndMemberSessions>::new();
     let remove = ServerAction::<RemoveMember>::new();
     let removed = email.clone();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = remove.value().get() {
-            reload_with(
-                "members",
-                &format!("{removed} was removed from the workspace."),
-            );
-        }
+    reload_on_success(remove, "members", move |_| {
+        format!("{removed} was removed from the workspace.")
     });
     let ended = move || matches!(end_sessions.value().get(), Some(Ok(())));
     let (end_label, remove_label) = (

@@ -1,30 +1,14 @@
 //! The forms of a secret's page. Each is an island: the page around them is rendered on the
-//! server, and a successful change reloads it (see [`reload_with`]).
+//! server, and a successful change reloads it (see [`reload_on_success`]).
 
 use leptos::prelude::*;
 
 use crate::api::secrets::edit::{ReplaceValue, RollBack, SetSecretAccess, UpdateDescription};
 use crate::api::secrets::trash::DeleteSecret;
 use crate::components::field::{last_error, FieldError, FormError};
-use crate::components::flash::{reload_with, use_flash};
+use crate::components::flash::{reload_on_success, use_flash};
 use crate::components::value_fields::{AgentPicker, ValueFields};
 use crate::model::secrets::AgentAccess;
-
-/// Reloads the page once `action` has succeeded, leaving `message(output)` for the form `id`.
-fn reload_on_success<S>(
-    action: ServerAction<S>,
-    id: &'static str,
-    message: fn(&S::Output) -> String,
-) where
-    S: leptos::server_fn::ServerFn<Error = crate::error::AppError> + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
-{
-    Effect::new(move |_| {
-        if let Some(Ok(output)) = action.value().get() {
-            reload_with(id, &message(&output));
-        }
-    });
-}
 
 #[island]
 pub fn DescriptionForm(ws: String, name: String, description: String) -> impl IntoView {

@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::secrets::matrix::{load_grant_matrix, ApplyGrants};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::field::{last_error, FormError};
-use crate::components::flash::{reload_with, use_flash};
+use crate::components::flash::{reload_on_success, use_flash};
 use crate::components::params::use_workspace_slug;
 use crate::components::url::urlencode;
 use crate::model::secrets::{GrantChange, GrantMatrix};
@@ -71,13 +71,8 @@ pub fn GrantMatrixPage() -> impl IntoView {
 #[island]
 fn MatrixEditor(m: GrantMatrix, ws: String) -> impl IntoView {
     let apply = ServerAction::<ApplyGrants>::new();
-    Effect::new(move |_| {
-        if let Some(Ok((granted, revoked))) = apply.value().get() {
-            reload_with(
-                "matrix",
-                &format!("Saved: {granted} granted, {revoked} revoked."),
-            );
-        }
+    reload_on_success(apply, "matrix", |(granted, revoked)| {
+        format!("Saved: {granted} granted, {revoked} revoked.")
     });
     let saved = use_flash("matrix".into());
     // Pending changes: cell -> wanted state.

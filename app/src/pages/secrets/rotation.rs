@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::detail_forms::SecretTarget;
 use crate::api::secrets::policy::SetRotationPolicy;
 use crate::components::field::{last_error, FieldError, FormError};
-use crate::components::flash::{reload_with, use_flash};
+use crate::components::flash::{reload_on_success, use_flash};
 use crate::model::lifecycle::{Rotation, RotationStatus, INTERVALS};
 use crate::model::secrets::AgentAccess;
 use crate::time_fmt::{format_date, format_utc};
@@ -38,11 +38,7 @@ pub fn RotationBadge(rotation: Rotation) -> impl IntoView {
 #[island]
 pub fn RotationForm(ws: String, name: String, rotation: Rotation) -> impl IntoView {
     let action = ServerAction::<SetRotationPolicy>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = action.value().get() {
-            reload_with("policy", "Policy saved.");
-        }
-    });
+    reload_on_success(action, "policy", |_| "Policy saved.".into());
     let error = last_error(action.value());
     let saved = use_flash("policy".into());
     let current = rotation.interval_days;

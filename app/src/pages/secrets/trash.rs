@@ -5,7 +5,7 @@ use crate::api::secrets::read::list_trash;
 use crate::api::secrets::trash::{PurgeSecret, RestoreSecret};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::field::{last_error, FormError};
-use crate::components::flash::{reload_with, FlashNote};
+use crate::components::flash::{reload_on_success, FlashNote};
 use crate::components::params::use_workspace_slug;
 use crate::components::reauth::{retry_last, ReauthPrompt};
 use crate::components::table::Columns;
@@ -75,11 +75,7 @@ fn TrashTable(items: Vec<TrashItem>, ws: String) -> impl IntoView {
 fn RestoreButton(ws: String, name: String) -> impl IntoView {
     let restore = ServerAction::<RestoreSecret>::new();
     let restored = name.clone();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = restore.value().get() {
-            reload_with("trash", &format!("Restored {restored}."));
-        }
-    });
+    reload_on_success(restore, "trash", move |_| format!("Restored {restored}."));
     view! {
         <ActionForm action=restore>
             <input type="hidden" name="ws" value=ws/>
@@ -95,10 +91,8 @@ fn RestoreButton(ws: String, name: String) -> impl IntoView {
 fn PurgeForm(ws: String, name: String, label: String) -> impl IntoView {
     let purge = ServerAction::<PurgeSecret>::new();
     let purged = name.clone();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = purge.value().get() {
-            reload_with("trash", &format!("Deleted {purged} forever."));
-        }
+    reload_on_success(purge, "trash", move |_| {
+        format!("Deleted {purged} forever.")
     });
     view! {
         <details>
