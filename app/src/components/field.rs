@@ -2,15 +2,6 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 
-/// The error of an action's latest result, for [`FieldError`] and [`FormError`].
-pub fn last_error<T, S>(value: S) -> Signal<Option<AppError>>
-where
-    T: Clone + Send + Sync + 'static,
-    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
-{
-    Signal::derive(move || value.get().and_then(|r| r.err()))
-}
-
 /// The message for `field` from the latest result of a form's action, shown under the field.
 #[component]
 pub fn FieldError(

@@ -3,6 +3,9 @@
 //! then fresh) and shows its result once the page is back.
 
 use leptos::prelude::*;
+use serde::de::DeserializeOwned;
+
+use crate::components::call::{after_success, Call};
 
 /// The `sessionStorage` key: one pending message for the whole tab.
 #[cfg(feature = "hydrate")]
@@ -22,19 +25,15 @@ fn reload_with(id: &str, message: &str) {
     let _ = (id, message);
 }
 
-/// Reloads the page once `action` has succeeded, leaving `message(output)` for the form `id`.
-pub fn reload_on_success<S>(
-    action: ServerAction<S>,
+/// Reloads the page once `call` has succeeded, leaving `message(output)` for the form `id`.
+pub fn reload_on_success<T: DeserializeOwned + 'static>(
+    call: Call,
     id: &'static str,
-    message: impl Fn(&S::Output) -> String + 'static,
-) where
-    S: leptos::server_fn::ServerFn<Error = crate::error::AppError> + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
-{
-    Effect::new(move |_| {
-        if let Some(Ok(output)) = action.value().get() {
-            reload_with(id, &message(&output));
-        }
+    message: impl Fn(T) -> String + 'static,
+) {
+    after_success(call, move || {
+        let text = call.output::<T>().map(&message);
+        reload_with(id, text.as_deref().unwrap_or("Saved."));
     });
 }
 

@@ -1,5 +1,6 @@
 //! Small building blocks shared by pages.
 
+pub mod call;
 pub mod error_panel;
 pub mod field;
 pub mod flash;

@@ -1,13 +1,15 @@
 //! `/account`: the signed-in user's own account: change the password, sign out everywhere.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
 use crate::api::account::{ChangePassword, LogoutEverywhere};
 use crate::api::auth::current_user;
+use crate::components::call::{Call, CallForm};
 use crate::components::error_panel::ErrorPanel;
-use crate::components::field::{last_error, FormError, PasswordField};
+use crate::components::field::{FormError, PasswordField};
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -41,14 +43,14 @@ pub fn AccountPage() -> impl IntoView {
 
 #[island]
 fn ChangePasswordForm() -> impl IntoView {
-    let change = ServerAction::<ChangePassword>::new();
-    let error = last_error(change.value());
+    let change = Call::new(ChangePassword::PATH);
+    let error = change.error();
     let pending = change.pending();
-    let done = move || matches!(change.value().get(), Some(Ok(())));
+    let done = move || change.succeeded();
     view! {
         <div class="card form-card">
             <h2>"Change your password"</h2>
-            <ActionForm action=change>
+            <CallForm call=change>
                 <PasswordField id="current" name="current" label="Current password"
                     autocomplete="current-password" error/>
                 <PasswordField id="new-password" name="password" label="New password"
@@ -59,7 +61,7 @@ fn ChangePasswordForm() -> impl IntoView {
                 <button type="submit" class="btn btn-primary" disabled=move || pending.get()>
                     "Change password"
                 </button>
-            </ActionForm>
+            </CallForm>
             <Show when=done>
                 <p class="success" role="status">
                     "Your password has been changed. Your other sessions have ended."
@@ -71,15 +73,15 @@ fn ChangePasswordForm() -> impl IntoView {
 
 #[island]
 fn SignOutEverywhere() -> impl IntoView {
-    let everywhere = ServerAction::<LogoutEverywhere>::new();
+    let everywhere = Call::new(LogoutEverywhere::PATH);
     view! {
         <div class="card form-card">
             <h2>"Sessions"</h2>
             <p>"Signed in on another computer, or lost a device? End every session of your account, this one included."</p>
-            <ActionForm action=everywhere>
+            <CallForm call=everywhere>
                 <button type="submit" class="btn btn-danger-outline">"Sign out everywhere"</button>
-            </ActionForm>
-            <FormError error=last_error(everywhere.value()) fields=&[]/>
+            </CallForm>
+            <FormError error=everywhere.error() fields=&[]/>
         </div>
     }
 }

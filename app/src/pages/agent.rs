@@ -1,107 +1,129 @@
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::agents::{agent_tokens, IssueToken, RevokeToken, RotateToken, SetTokenDefault};
+use crate::api::agents::{
+    agent_tokens, AgentTokens, IssueToken, RevokeToken, RotateToken, SetTokenDefault,
+};
+use crate::components::call::{after_success, Call, CallForm};
 use crate::components::error_panel::ErrorPanel;
-use crate::components::field::{last_error, FormError};
+use crate::components::field::FormError;
 use crate::components::params::use_workspace_slug;
-use crate::components::reauth::{retry_last, ReauthPrompt};
+use crate::components::reauth::ReauthPrompt;
 use crate::components::table::Columns;
-use crate::model::{AgentRead, TokenView, ROTATION_OVERLAPS, TOKEN_LIFETIMES};
-use crate::pages::secrets::refresh_on_success;
+use crate::components::url::urlencode;
+use crate::model::{
+    AgentRead, AgentTokensPage, IssuedTokenView, TokenView, ROTATION_OVERLAPS, TOKEN_LIFETIMES,
+};
 use crate::time_fmt::format_utc;
 
 /// `/w/{ws}/agents/{agent}`: an agent's runtime tokens (admins).
 #[component]
 pub fn AgentPage() -> impl IntoView {
-    let ws = use_workspace_slug().get_untracked();
+    let ws = use_workspace_slug();
     let params = use_params_map();
     let agent = params.read_untracked().get("agent").unwrap_or_default();
     let title = format!("{agent} · Agents · Secrets Vault");
+    let name = agent.clone();
+    let page = Resource::new(
+        move || (ws.get(), name.clone()),
+        |(ws, agent)| agent_tokens(ws, agent),
+    );
     view! {
         <Title text=title/>
-        <AgentBody ws agent/>
+        <section class="page">
+            <header class="page-head">
+                <p class="crumbs"><a href=move || format!("/w/{}/agents", ws.get())>"Agents"</a> " / " {agent.clone()}</p>
+                <h1 class="mono">{agent}</h1>
+                <p class="lede">"Runtime tokens let this agent's functions read the secrets granted to it. Issue a new token before revoking an old one to rotate without downtime."</p>
+            </header>
+            <Suspense fallback=|| view! { <p class="loading">"Loading tokens…"</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(page) => view! { <AgentBody ws=ws.get_untracked() page/> }.into_any(),
+                        Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }
 
+/// The forms and the tables. The page does not reload after a change, so that a new token,
+/// shown once, stays on screen: the tables are fetched again.
 #[island]
-fn AgentBody(ws: String, agent: String) -> impl IntoView {
-    let ws = Signal::stored(ws);
-    let agent = Signal::stored(agent);
-    let issue = ServerAction::<IssueToken>::new();
-    let revoke = ServerAction::<RevokeToken>::new();
-    let rotate = ServerAction::<RotateToken>::new();
-    let set_default = ServerAction::<SetTokenDefault>::new();
-    let refresh = RwSignal::new(0u32);
-    refresh_on_success(set_default.value(), refresh);
-    refresh_on_success(issue.value(), refresh);
-    refresh_on_success(revoke.value(), refresh);
-    refresh_on_success(rotate.value(), refresh);
-    let page = Resource::new(
-        move || (ws.get(), agent.get(), refresh.get()),
-        |(ws, agent, _)| agent_tokens(ws, agent),
-    );
+fn AgentBody(ws: String, page: AgentTokensPage) -> impl IntoView {
+    let agent = page.agent.clone();
+    let issue = Call::new(IssueToken::PATH);
+    let revoke = Call::new(RevokeToken::PATH);
+    let rotate = Call::new(RotateToken::PATH);
+    let set_default = Call::new(SetTokenDefault::PATH);
+    let reload = Call::new(AgentTokens::PATH);
+    let query = format!("ws={}&agent={}", urlencode(&ws), urlencode(&agent));
+    let refetch = move || reload.dispatch(query.clone());
+    for call in [issue, revoke, rotate, set_default] {
+        after_success(call, refetch.clone());
+    }
+    let initial = StoredValue::new(page);
+    let current = move || {
+        reload
+            .output::<AgentTokensPage>()
+            .unwrap_or_else(|| initial.get_value())
+    };
+    let form_ws = ws.clone();
     // The newest of an issue or a rotation, shown once.
     let issued = move || {
-        let rotated = rotate.value().get().and_then(|r| r.ok());
-        let fresh = issue.value().get().and_then(|r| r.ok());
+        let fresh = issue.output::<IssuedTokenView>();
+        let rotated = rotate.output::<IssuedTokenView>();
         match (fresh, rotated) {
             (Some(a), Some(b)) => Some(if a.view.id > b.view.id { a } else { b }),
             (a, b) => a.or(b),
         }
     };
     view! {
-        <section class="page">
-            <header class="page-head">
-                <p class="crumbs"><a href=move || format!("/w/{}/agents", ws.get())>"Agents"</a> " / " {agent}</p>
-                <h1 class="mono">{agent}</h1>
-                <p class="lede">"Runtime tokens let this agent's functions read the secrets granted to it. Issue a new token before revoking an old one to rotate without downtime."</p>
-            </header>
-            <div class="card form-card">
-                <ActionForm action=issue>
-                    <input type="hidden" name="ws" value=move || ws.get()/>
-                    <input type="hidden" name="agent" value=move || agent.get()/>
-                    <div class="field">
-                        <label for="token-lifetime">"Lifetime"</label>
-                        <select id="token-lifetime" name="lifetime">
-                            <option value="" selected=true>"Workspace default"</option>
-                            {TOKEN_LIFETIMES.into_iter().map(|(value, label)| view! {
-                                <option value=value>{label}</option>
-                            }).collect_view()}
-                        </select>
-                    </div>
-                    <button type="submit" class="btn btn-primary">"Issue a new token"</button>
-                </ActionForm>
-                <FormError error=last_error(issue.value()) fields=&[]/>
-                <ReauthPrompt error=last_error(issue.value()) retry=retry_last(issue)/>
-                <FormError error=last_error(rotate.value()) fields=&[]/>
-                <ReauthPrompt error=last_error(rotate.value()) retry=retry_last(rotate)/>
-                {move || issued().map(|t| view! {
-                    <div class="token-once" role="status">
-                        <p><strong>"Copy this token now: it is not shown again."</strong></p>
-                        <label for="new-token" class="sr-only">"New token"</label>
-                        <input id="new-token" readonly class="mono" value=t.token.clone() data-testid="new-token"/>
-                    </div>
-                })}
-            </div>
-            <FormError error=last_error(revoke.value()) fields=&[]/>
-            <Transition fallback=|| view! { <p class="loading">"Loading tokens…"</p> }>
-                {move || Suspend::new(async move {
-                    match page.await {
-                        Ok(p) if p.tokens.is_empty() => view! { <p class="empty">"No tokens yet."</p> }.into_any(),
-                        Ok(p) => view! {
-                            <TokenTable tokens=p.tokens ws=ws.get_untracked() agent=p.agent revoke rotate/>
-                            <div class="grid-2">
-                                <DefaultLifetime ws=ws.get_untracked() current=p.default_lifetime action=set_default/>
-                                <Reads reads=p.reads/>
-                            </div>
-                        }.into_any(),
-                        Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </section>
+        <div class="card form-card">
+            <CallForm call=issue>
+                <input type="hidden" name="ws" value=form_ws/>
+                <input type="hidden" name="agent" value=agent/>
+                <div class="field">
+                    <label for="token-lifetime">"Lifetime"</label>
+                    <select id="token-lifetime" name="lifetime">
+                        <option value="" selected=true>"Workspace default"</option>
+                        {TOKEN_LIFETIMES.into_iter().map(|(value, label)| view! {
+                            <option value=value>{label}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <button type="submit" class="btn btn-primary">"Issue a new token"</button>
+            </CallForm>
+            <FormError error=issue.error() fields=&[]/>
+            <ReauthPrompt call=issue/>
+            <FormError error=rotate.error() fields=&[]/>
+            <ReauthPrompt call=rotate/>
+            {move || issued().map(|t| view! {
+                <div class="token-once" role="status">
+                    <p><strong>"Copy this token now: it is not shown again."</strong></p>
+                    <label for="new-token" class="sr-only">"New token"</label>
+                    <input id="new-token" readonly class="mono" value=t.token.clone() data-testid="new-token"/>
+                </div>
+            })}
+        </div>
+        <FormError error=revoke.error() fields=&[]/>
+        {move || {
+            let p = current();
+            if p.tokens.is_empty() {
+                return view! { <p class="empty">"No tokens yet."</p> }.into_any();
+            }
+            view! {
+                <TokenTable tokens=p.tokens ws=ws.clone() agent=p.agent revoke rotate/>
+                <div class="grid-2">
+                    <DefaultLifetime ws=ws.clone() current=p.default_lifetime action=set_default/>
+                    <Reads reads=p.reads/>
+                </div>
+            }
+            .into_any()
+        }}
     }
 }
 
@@ -110,8 +132,8 @@ fn TokenTable(
     tokens: Vec<TokenView>,
     ws: String,
     agent: String,
-    revoke: ServerAction<RevokeToken>,
-    rotate: ServerAction<RotateToken>,
+    revoke: Call,
+    rotate: Call,
 ) -> impl IntoView {
     view! {
         <table class="table" aria-label="Tokens">
@@ -139,7 +161,7 @@ fn TokenTable(
                                     {live.then(|| view! {
                                         <details class="rotate">
                                             <summary class="btn btn-small">"Rotate…"</summary>
-                                            <ActionForm action=rotate>
+                                            <CallForm call=rotate>
                                                 <input type="hidden" name="ws" value=rotate_ws/>
                                                 <input type="hidden" name="agent" value=rotate_agent/>
                                                 <input type="hidden" name="token_id" value=t.id.to_string()/>
@@ -150,16 +172,16 @@ fn TokenTable(
                                                     }).collect_view()}
                                                 </select>
                                                 <button type="submit" class="btn btn-small btn-primary">"Rotate"</button>
-                                            </ActionForm>
+                                            </CallForm>
                                         </details>
                                     })}
                                     {live.then(|| view! {
-                                        <ActionForm action=revoke>
+                                        <CallForm call=revoke>
                                             <input type="hidden" name="ws" value=ws/>
                                             <input type="hidden" name="agent" value=agent/>
                                             <input type="hidden" name="token_id" value=t.id.to_string()/>
                                             <button type="submit" class="btn btn-small btn-danger-outline">"Revoke"</button>
-                                        </ActionForm>
+                                        </CallForm>
                                     })}
                                 </td>
                             </tr>
@@ -183,16 +205,12 @@ fn status(t: &TokenView) -> &'static str {
 
 /// The workspace's default lifetime for new tokens.
 #[component]
-fn DefaultLifetime(
-    ws: String,
-    current: Option<i64>,
-    action: ServerAction<SetTokenDefault>,
-) -> impl IntoView {
+fn DefaultLifetime(ws: String, current: Option<i64>, action: Call) -> impl IntoView {
     let current = current.map_or("never".to_string(), |d| d.to_string());
     view! {
         <section class="card" aria-labelledby="default-lifetime-title">
             <h2 id="default-lifetime-title">"New tokens in this workspace"</h2>
-            <ActionForm action>
+            <CallForm call=action>
                 <input type="hidden" name="ws" value=ws/>
                 <div class="field">
                     <label for="default-lifetime">"Default lifetime"</label>
@@ -202,9 +220,9 @@ fn DefaultLifetime(
                         }).collect_view()}
                     </select>
                 </div>
-                <FormError error=last_error(action.value()) fields=&[]/>
+                <FormError error=action.error() fields=&[]/>
                 <button type="submit" class="btn">"Save default"</button>
-            </ActionForm>
+            </CallForm>
         </section>
     }
 }

@@ -1,9 +1,11 @@
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 use crate::api::agents::{list_agents, CreateAgent};
+use crate::components::call::{Call, CallForm};
 use crate::components::error_panel::ErrorPanel;
-use crate::components::field::{last_error, FieldError, FormError};
+use crate::components::field::{FieldError, FormError};
 use crate::components::flash::{reload_on_success, use_flash};
 use crate::components::params::use_workspace_slug;
 use crate::components::table::Columns;
@@ -41,16 +43,15 @@ pub fn AgentsPage() -> impl IntoView {
 
 #[island]
 fn CreateAgentForm(ws: String) -> impl IntoView {
-    let action = ServerAction::<CreateAgent>::new();
-    let result = action.value();
-    let error = last_error(result);
+    let action = Call::new(CreateAgent::PATH);
+    let error = action.error();
     let pending = action.pending();
-    reload_on_success(action, "agents", |agent| agent.name.clone());
+    reload_on_success(action, "agents", |agent: AgentView| agent.name);
     let created = use_flash("agents".into());
     view! {
         <div class="card form-card">
             <h2>"Add an agent"</h2>
-            <ActionForm action>
+            <CallForm call=action>
                 <input type="hidden" name="ws" value=ws/>
                 <div class="field">
                     <label for="agent-name">"Name"</label>
@@ -64,7 +65,7 @@ fn CreateAgentForm(ws: String) -> impl IntoView {
                     {move || if pending.get() { "Adding…" } else { "Add agent" }}
                 </button>
                 {move || created.get().map(|name| view! { <p class="success" role="status">"Agent " <strong>{name}</strong> " added."</p> })}
-            </ActionForm>
+            </CallForm>
         </div>
     }
 }

@@ -1,8 +1,10 @@
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 use crate::api::auth::Login;
-use crate::components::field::{last_error, FormError};
+use crate::components::call::{Call, CallForm};
+use crate::components::field::FormError;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -14,15 +16,15 @@ pub fn LoginPage() -> impl IntoView {
 
 #[island]
 fn LoginCard() -> impl IntoView {
-    let login = ServerAction::<Login>::new();
-    let error = last_error(login.value());
+    let login = Call::new(Login::PATH);
+    let error = login.error();
     let pending = login.pending();
     view! {
         <main class="auth">
             <div class="card auth-card">
                 <p class="brand brand-large">"Secrets Vault"</p>
                 <h1 id="login-title">"Sign in"</h1>
-                <ActionForm action=login>
+                <CallForm call=login>
                     <div class="field">
                         <label for="email">"Email"</label>
                         <input id="email" name="email" type="email" autocomplete="username" required autofocus/>
@@ -35,7 +37,7 @@ fn LoginCard() -> impl IntoView {
                     <button type="submit" class="btn btn-primary btn-block" disabled=move || pending.get()>
                         {move || if pending.get() { "Signing in…" } else { "Sign in" }}
                     </button>
-                </ActionForm>
+                </CallForm>
             </div>
         </main>
     }

@@ -3,13 +3,15 @@
 //! asks for a reason, and the platform audit log.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 use crate::api::operator::{operator_console, SwitchFlag};
+use crate::components::call::{Call, CallForm};
 use crate::components::error_panel::ErrorPanel;
-use crate::components::field::{last_error, FieldError, FormError};
+use crate::components::field::{FieldError, FormError};
 use crate::components::flash::{reload_on_success, FlashNote};
-use crate::components::reauth::{retry_last, ReauthPrompt};
+use crate::components::reauth::ReauthPrompt;
 use crate::components::table::Columns;
 use crate::model::operator::{FlagSwitched, OperatorWorkspace, PlatformEvent};
 use crate::pages::workspace::SignOutButton;
@@ -130,8 +132,8 @@ fn PlatformLog(log: Vec<PlatformEvent>) -> impl IntoView {
 /// sign-in is not recent; then reloads the page with the result.
 #[island]
 fn SwitchForm(slug: String, name: String, on: bool) -> impl IntoView {
-    let action = ServerAction::<SwitchFlag>::new();
-    let error = last_error(action.value());
+    let action = Call::new(SwitchFlag::PATH);
+    let error = action.error();
     let pending = action.pending();
     reload_on_success(action, "operator", switched_message);
     let reason_id = format!("reason-{slug}");
@@ -143,7 +145,7 @@ fn SwitchForm(slug: String, name: String, on: bool) -> impl IntoView {
     };
     let w = (slug, name);
     view! {
-                <ActionForm action attr:class="inline-form">
+                <CallForm call=action class="inline-form">
                     <input type="hidden" name="ws" value=w.0.clone()/>
                     <input type="hidden" name="state" value=to/>
                     <label class="sr-only" for=reason_id.clone()>{format!("Reason to switch {} {to}", w.1)}</label>
@@ -152,13 +154,13 @@ fn SwitchForm(slug: String, name: String, on: bool) -> impl IntoView {
                     <button type="submit" class="btn" disabled=move || pending.get()>{label}</button>
                     <FieldError error field="reason" id=error_id/>
                     <FormError error fields=&["reason"]/>
-                </ActionForm>
-                <ReauthPrompt error retry=retry_last(action)/>
+                </CallForm>
+                <ReauthPrompt call=action/>
     }
 }
 
 /// "Secrets vault is now on for Globex Corp."
-fn switched_message(s: &FlagSwitched) -> String {
+fn switched_message(s: FlagSwitched) -> String {
     format!(
         "Secrets vault is now {} for {}.",
         if s.on { "on" } else { "off" },

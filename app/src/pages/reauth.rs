@@ -2,11 +2,13 @@
 //! (the audit export). On success the browser goes on to `next`, a path on this site.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::account::Reauthenticate;
-use crate::components::field::{last_error, FormError, PasswordField};
+use crate::components::call::{Call, CallForm};
+use crate::components::field::{FormError, PasswordField};
 
 /// Only a path on this site: `/x`, never `//host` or `/\host`.
 fn local_path(next: Option<String>) -> String {
@@ -33,9 +35,9 @@ pub fn ReauthPage() -> impl IntoView {
 #[island]
 fn ReauthCard(next: String) -> impl IntoView {
     let next = Signal::stored(next);
-    let reauth = ServerAction::<Reauthenticate>::new();
-    let error = last_error(reauth.value());
-    let done = move || matches!(reauth.value().get(), Some(Ok(())));
+    let reauth = Call::new(Reauthenticate::PATH);
+    let error = reauth.error();
+    let done = move || reauth.succeeded();
     view! {
         <main class="auth">
             <div class="card auth-card">
@@ -45,12 +47,12 @@ fn ReauthCard(next: String) -> impl IntoView {
                 <Show
                     when=done
                     fallback=move || view! {
-                        <ActionForm action=reauth>
+                        <CallForm call=reauth>
                             <PasswordField id="reauth-password" name="password" label="Password"
                                 autocomplete="current-password" error autofocus=true/>
                             <FormError error fields=&["password"]/>
                             <button type="submit" class="btn btn-primary btn-block">"Confirm"</button>
-                        </ActionForm>
+                        </CallForm>
                     }
                 >
                     <p class="success" role="status">"Password confirmed."</p>

@@ -1,12 +1,14 @@
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 use crate::api::members::{list_members, EndMemberSessions, RemoveMember, SetMemberRole};
+use crate::components::call::{Call, CallForm};
 use crate::components::error_panel::ErrorPanel;
-use crate::components::field::{last_error, FormError};
+use crate::components::field::FormError;
 use crate::components::flash::{reload_on_success, FlashNote};
 use crate::components::params::use_workspace_slug;
-use crate::components::reauth::{retry_last, ReauthPrompt};
+use crate::components::reauth::ReauthPrompt;
 use crate::model::{MemberView, Role};
 use crate::time_fmt::format_utc;
 
@@ -86,15 +88,15 @@ fn MemberRow(member: MemberView, ws: String, can_manage: bool) -> impl IntoView 
 /// Changes a member's role, after a fresh password if the sign-in is not recent.
 #[island]
 fn RoleForm(ws: String, user_id: i64, email: String, admin: bool) -> impl IntoView {
-    let action = ServerAction::<SetMemberRole>::new();
+    let action = Call::new(SetMemberRole::PATH);
     let changed = email.clone();
-    reload_on_success(action, "members", move |_| {
+    reload_on_success(action, "members", move |()| {
         format!("Role of {changed} saved.")
     });
     let select_id = format!("role-{user_id}");
     let label = format!("Role of {email}");
     view! {
-        <ActionForm action>
+        <CallForm call=action>
             <div class="inline-form">
                 <input type="hidden" name="ws" value=ws/>
                 <input type="hidden" name="user_id" value=user_id.to_string()/>
@@ -105,22 +107,22 @@ fn RoleForm(ws: String, user_id: i64, email: String, admin: bool) -> impl IntoVi
                 </select>
                 <button type="submit" class="btn btn-small">"Save"</button>
             </div>
-        </ActionForm>
-        <FormError error=last_error(action.value()) fields=&[]/>
-        <ReauthPrompt error=last_error(action.value()) retry=retry_last(action)/>
+        </CallForm>
+        <FormError error=action.error() fields=&[]/>
+        <ReauthPrompt call=action/>
     }
 }
 
 /// End a member's sessions, or remove them from the workspace.
 #[island]
 fn MemberActions(ws: String, user_id: i64, email: String) -> impl IntoView {
-    let end_sessions = ServerAction::<EndMemberSessions>::new();
-    let remove = ServerAction::<RemoveMember>::new();
+    let end_sessions = Call::new(EndMemberSessions::PATH);
+    let remove = Call::new(RemoveMember::PATH);
     let removed = email.clone();
-    reload_on_success(remove, "members", move |_| {
+    reload_on_success(remove, "members", move |()| {
         format!("{removed} was removed from the workspace.")
     });
-    let ended = move || matches!(end_sessions.value().get(), Some(Ok(())));
+    let ended = move || end_sessions.succeeded();
     let (end_label, remove_label) = (
         format!("End sessions of {email}"),
         format!("Remove {email} from the workspace"),
@@ -128,21 +130,21 @@ fn MemberActions(ws: String, user_id: i64, email: String) -> impl IntoView {
     let (ws_end, id_end, id) = (ws.clone(), user_id.to_string(), user_id.to_string());
     view! {
         <div class="row-actions">
-            <ActionForm action=end_sessions>
+            <CallForm call=end_sessions>
                 <input type="hidden" name="ws" value=ws_end/>
                 <input type="hidden" name="user_id" value=id_end/>
                 <button type="submit" class="btn btn-small" aria-label=end_label>"End sessions"</button>
-            </ActionForm>
-            <ActionForm action=remove>
+            </CallForm>
+            <CallForm call=remove>
                 <input type="hidden" name="ws" value=ws/>
                 <input type="hidden" name="user_id" value=id/>
                 <button type="submit" class="btn btn-small btn-danger" aria-label=remove_label>"Remove"</button>
-            </ActionForm>
+            </CallForm>
         </div>
         <Show when=ended>
             <p class="success" role="status">"Their sessions have ended: they must sign in again."</p>
         </Show>
-        <FormError error=last_error(end_sessions.value()) fields=&[]/>
-        <FormError error=last_error(remove.value()) fields=&[]/>
+        <FormError error=end_sessions.error() fields=&[]/>
+        <FormError error=remove.error() fields=&[]/>
     }
 }

@@ -2,41 +2,28 @@
 //! webhook's last delivery and the recent deliveries, and delete webhooks.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
-use crate::api::webhooks::{list_webhooks, CreateWebhook, DeleteWebhook};
+use crate::api::webhooks::{list_webhooks, CreateWebhook, DeleteWebhook, ListWebhooks};
+use crate::components::call::{after_success, Call, CallForm};
 use crate::components::error_panel::ErrorPanel;
-use crate::components::field::{last_error, FieldError, FormError};
+use crate::components::field::{FieldError, FormError};
 use crate::components::params::use_workspace_slug;
-use crate::components::reauth::{retry_last, ReauthPrompt};
+use crate::components::reauth::ReauthPrompt;
 use crate::components::table::Columns;
-use crate::model::webhooks::{DeliveryView, WebhookView};
+use crate::components::url::urlencode;
+use crate::model::webhooks::{
+    CreatedWebhook, DeliveryView, WebhookView, WebhooksPage as WebhooksData,
+};
 use crate::time_fmt::format_utc;
 
 #[component]
 pub fn WebhooksPage() -> impl IntoView {
-    let ws = use_workspace_slug().get_untracked();
+    let ws = use_workspace_slug();
+    let page = Resource::new(move || ws.get(), list_webhooks);
     view! {
         <Title text="Webhooks · Secrets Vault"/>
-        <WebhooksBody ws/>
-    }
-}
-
-#[island]
-fn WebhooksBody(ws: String) -> impl IntoView {
-    let ws = Signal::stored(ws);
-    let create = ServerAction::<CreateWebhook>::new();
-    let delete = ServerAction::<DeleteWebhook>::new();
-    let page = Resource::new(
-        move || (ws.get(), create.version().get(), delete.version().get()),
-        |(ws, _, _)| list_webhooks(ws),
-    );
-    // The event names, read once, for the form's checkboxes.
-    let events = Resource::new(
-        move || ws.get(),
-        |ws| async move { list_webhooks(ws).await.map(|p| p.events) },
-    );
-    view! {
         <section class="page">
             <header class="page-head">
                 <h1>"Webhooks"</h1>
@@ -44,49 +31,59 @@ fn WebhooksBody(ws: String) -> impl IntoView {
                     "Each change to this workspace's secrets, grants, tokens and feature flag is sent to the URLs below as a signed JSON POST. Values are never sent."
                 </p>
             </header>
-            <Suspense fallback=|| ()>
+            <Suspense fallback=|| view! { <p class="loading">"Loading webhooks…"</p> }>
                 {move || Suspend::new(async move {
-                    match events.await {
-                        Ok(events) => view! { <CreateWebhookForm ws=ws.get_untracked() events action=create/> }.into_any(),
+                    match page.await {
+                        Ok(page) => view! { <WebhooksBody ws=ws.get_untracked() page/> }.into_any(),
                         Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
                     }
                 })}
             </Suspense>
-            <FormError error=last_error(delete.value()) fields=&[]/>
-            <Transition fallback=|| view! { <p class="loading">"Loading webhooks…"</p> }>
-                {move || Suspend::new(async move {
-                    match page.await {
-                        Ok(p) => view! {
-                            <WebhookTable webhooks=p.webhooks.clone() ws=ws.get_untracked() delete/>
-                            <h2>"Recent deliveries"</h2>
-                            <DeliveryTable deliveries=p.deliveries webhooks=p.webhooks/>
-                        }
-                        .into_any(),
-                        Err(_) => ().into_any(),
-                    }
-                })}
-            </Transition>
         </section>
     }
 }
 
-#[component]
-fn CreateWebhookForm(
-    ws: String,
-    events: Vec<String>,
-    action: ServerAction<CreateWebhook>,
-) -> impl IntoView {
-    let result = action.value();
-    let error = last_error(result);
-    let pending = action.pending();
-    let created = move || match result.get() {
-        Some(Ok(created)) => Some(created),
-        _ => None,
+/// The form and the tables. The page does not reload after a change, so that a new
+/// webhook's signing secret, shown once, stays on screen: the tables are fetched again.
+#[island]
+fn WebhooksBody(ws: String, page: WebhooksData) -> impl IntoView {
+    let create = Call::new(CreateWebhook::PATH);
+    let delete = Call::new(DeleteWebhook::PATH);
+    let reload = Call::new(ListWebhooks::PATH);
+    let query = format!("ws={}", urlencode(&ws));
+    let refetch = move || reload.dispatch(query.clone());
+    after_success(create, refetch.clone());
+    after_success(delete, refetch);
+    let events = page.events.clone();
+    let initial = StoredValue::new(page);
+    let current = move || {
+        reload
+            .output::<WebhooksData>()
+            .unwrap_or_else(|| initial.get_value())
     };
+    view! {
+        <CreateWebhookForm ws=ws.clone() events action=create/>
+        <FormError error=delete.error() fields=&[]/>
+        {move || {
+            let p = current();
+            view! {
+                <WebhookTable webhooks=p.webhooks.clone() ws=ws.clone() delete/>
+                <h2>"Recent deliveries"</h2>
+                <DeliveryTable deliveries=p.deliveries webhooks=p.webhooks/>
+            }
+        }}
+    }
+}
+
+#[component]
+fn CreateWebhookForm(ws: String, events: Vec<String>, action: Call) -> impl IntoView {
+    let error = action.error();
+    let pending = action.pending();
+    let created = move || action.output::<CreatedWebhook>();
     view! {
         <div class="card form-card">
             <h2>"Add a webhook"</h2>
-            <ActionForm action>
+            <CallForm call=action>
                 <input type="hidden" name="ws" value=ws/>
                 <div class="field">
                     <label for="webhook-url">"URL"</label>
@@ -114,8 +111,8 @@ fn CreateWebhookForm(
                 <button type="submit" class="btn btn-primary" disabled=move || pending.get()>
                     {move || if pending.get() { "Adding…" } else { "Add webhook" }}
                 </button>
-            </ActionForm>
-            <ReauthPrompt error retry=retry_last(action)/>
+            </CallForm>
+            <ReauthPrompt call=action/>
             {move || created().map(|c| view! {
                 <div class="token-once" role="status">
                     <p>"Webhook to " <span class="mono">{c.webhook.url.clone()}</span> " added."</p>
@@ -139,11 +136,7 @@ fn describe(d: &DeliveryView) -> String {
 }
 
 #[component]
-fn WebhookTable(
-    webhooks: Vec<WebhookView>,
-    ws: String,
-    delete: ServerAction<DeleteWebhook>,
-) -> impl IntoView {
+fn WebhookTable(webhooks: Vec<WebhookView>, ws: String, delete: Call) -> impl IntoView {
     if webhooks.is_empty() {
         return view! { <p class="empty">"No webhooks yet."</p> }.into_any();
     }
@@ -162,11 +155,11 @@ fn WebhookTable(
                                 <td>{w.last.as_ref().map_or_else(|| "none yet".to_string(), describe)}</td>
                                 <td>{format_utc(w.created_at)} " by " {w.created_by.clone()}</td>
                                 <td>
-                                    <ActionForm action=delete>
+                                    <CallForm call=delete>
                                         <input type="hidden" name="ws" value=ws/>
                                         <input type="hidden" name="id" value=w.id.to_string()/>
                                         <button type="submit" class="btn btn-danger" aria-label=format!("Delete the webhook to {}", w.url)>"Delete"</button>
-                                    </ActionForm>
+                                    </CallForm>
                                 </td>
                             </tr>
                         }

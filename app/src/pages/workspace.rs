@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::components::{Outlet, A};
 
@@ -104,11 +105,10 @@ fn WorkspaceSwitcher(
 /// A plain form: the browser posts it, the server ends the session and sends it to sign-in.
 #[component]
 pub fn SignOutButton() -> impl IntoView {
-    let logout = ServerAction::<Logout>::new();
     view! {
-        <ActionForm action=logout>
+        <form method="post" action=Logout::PATH>
             <button type="submit" class="btn btn-quiet">"Sign out"</button>
-        </ActionForm>
+        </form>
     }
 }
 

@@ -2,24 +2,26 @@
 //! server, and a successful change reloads it (see [`reload_on_success`]).
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 use crate::api::secrets::edit::{ReplaceValue, RollBack, SetSecretAccess, UpdateDescription};
 use crate::api::secrets::trash::DeleteSecret;
-use crate::components::field::{last_error, FieldError, FormError};
+use crate::components::call::{Call, CallForm};
+use crate::components::field::{FieldError, FormError};
 use crate::components::flash::{reload_on_success, use_flash};
 use crate::components::value_fields::{AgentPicker, ValueFields};
 use crate::model::secrets::AgentAccess;
 
 #[island]
 pub fn DescriptionForm(ws: String, name: String, description: String) -> impl IntoView {
-    let action = ServerAction::<UpdateDescription>::new();
-    reload_on_success(action, "description", |_| "Saved.".into());
-    let error = last_error(action.value());
+    let call = Call::new(UpdateDescription::PATH);
+    reload_on_success(call, "description", |()| "Saved.".into());
+    let error = call.error();
     let saved = use_flash("description".into());
     view! {
         <section class="card" aria-labelledby="description-title">
             <h2 id="description-title">"Description"</h2>
-            <ActionForm action>
+            <CallForm call>
                 <SecretTarget ws name/>
                 <div class="field">
                     <label for="edit-description" class="sr-only">"Description"</label>
@@ -29,23 +31,23 @@ pub fn DescriptionForm(ws: String, name: String, description: String) -> impl In
                 <FormError error fields=&["description"]/>
                 <button type="submit" class="btn">"Save description"</button>
                 {move || saved.get().map(|text| view! { <span class="success-inline" role="status">{text}</span> })}
-            </ActionForm>
+            </CallForm>
         </section>
     }
 }
 
 #[island]
 pub fn ReplaceValueForm(ws: String, name: String, version: i64) -> impl IntoView {
-    let action = ServerAction::<ReplaceValue>::new();
-    reload_on_success(action, "replace", |v| format!("Saved as version {v}."));
-    let error = last_error(action.value());
-    let pending = action.pending();
+    let call = Call::new(ReplaceValue::PATH);
+    reload_on_success(call, "replace", |v: i64| format!("Saved as version {v}."));
+    let error = call.error();
+    let pending = call.pending();
     let saved = use_flash("replace".into());
     view! {
         <section class="card" aria-labelledby="replace-title">
             <h2 id="replace-title">"Replace value"</h2>
             <p class="help">"Rotation: the new value becomes the next version. Earlier versions stay available for roll-back."</p>
-            <ActionForm action>
+            <CallForm call>
                 <SecretTarget ws name/>
                 <input type="hidden" name="base_version" value=version.to_string()/>
                 <ValueFields error prefix="replace" legend="New value"/>
@@ -54,13 +56,13 @@ pub fn ReplaceValueForm(ws: String, name: String, version: i64) -> impl IntoView
                     {move || if pending.get() { "Saving…" } else { "Save new version" }}
                 </button>
                 {move || saved.get().map(|text| view! { <p class="success" role="status">{text}</p> })}
-            </ActionForm>
+            </CallForm>
         </section>
     }
 }
 
 /// "Access granted to a; revoked from b."
-fn access_message((granted, revoked): &(Vec<String>, Vec<String>)) -> String {
+fn access_message((granted, revoked): (Vec<String>, Vec<String>)) -> String {
     let mut parts = Vec::new();
     if !granted.is_empty() {
         parts.push(format!("granted to {}", granted.join(", ")));
@@ -77,20 +79,20 @@ fn access_message((granted, revoked): &(Vec<String>, Vec<String>)) -> String {
 
 #[island]
 pub fn AccessForm(ws: String, name: String, agents: Vec<AgentAccess>) -> impl IntoView {
-    let action = ServerAction::<SetSecretAccess>::new();
-    reload_on_success(action, "access", access_message);
-    let error = last_error(action.value());
+    let call = Call::new(SetSecretAccess::PATH);
+    reload_on_success(call, "access", access_message);
+    let error = call.error();
     let result = use_flash("access".into());
     view! {
         <section class="card" aria-labelledby="access-title">
             <h2 id="access-title">"Agent access"</h2>
-            <ActionForm action>
+            <CallForm call>
                 <SecretTarget ws name/>
                 <AgentPicker agents legend="Agents that can read this secret"/>
                 <FormError error fields=&[]/>
                 <button type="submit" class="btn">"Save access"</button>
                 {move || result.get().map(|text| view! { <p class="success" role="status">{text}</p> })}
-            </ActionForm>
+            </CallForm>
         </section>
     }
 }
@@ -98,27 +100,27 @@ pub fn AccessForm(ws: String, name: String, agents: Vec<AgentAccess>) -> impl In
 /// Rolls back to `target`; the result shows in the history's `FlashNote` "rollback".
 #[island]
 pub fn RollbackButton(ws: String, name: String, target: i64, current: i64) -> impl IntoView {
-    let action = ServerAction::<RollBack>::new();
-    reload_on_success(action, "rollback", |v| {
+    let call = Call::new(RollBack::PATH);
+    reload_on_success(call, "rollback", |v: i64| {
         format!("Rolled back: saved as version {v}.")
     });
-    let error = last_error(action.value());
+    let error = call.error();
     view! {
         <FormError error fields=&[]/>
-        <ActionForm action>
+        <CallForm call>
             <SecretTarget ws name/>
             <input type="hidden" name="version" value=target.to_string()/>
             <input type="hidden" name="base_version" value=current.to_string()/>
             <button type="submit" class="btn btn-small">"Roll back to version " {target}</button>
-        </ActionForm>
+        </CallForm>
     }
 }
 
 /// Delete with a confirmation that names the agents that will lose access.
 #[island]
 pub fn DeleteForm(ws: String, name: String, granted: Vec<String>) -> impl IntoView {
-    let delete = ServerAction::<DeleteSecret>::new();
-    let error = last_error(delete.value());
+    let call = Call::new(DeleteSecret::PATH);
+    let error = call.error();
     let consequence = if granted.is_empty() {
         "No agent can read it now.".to_string()
     } else {
@@ -136,11 +138,11 @@ pub fn DeleteForm(ws: String, name: String, granted: Vec<String>) -> impl IntoVi
                     <p><strong>"Move " <span class="mono">{name.clone()}</span> " to the trash?"</strong></p>
                     <p data-testid="delete-consequence">{consequence}</p>
                     <p class="help">"You can restore it from the trash for 30 days; its name stays reserved until then."</p>
-                    <ActionForm action=delete>
+                    <CallForm call>
                         <SecretTarget ws name/>
                         <FormError error fields=&[]/>
                         <button type="submit" class="btn btn-danger">"Move to trash"</button>
-                    </ActionForm>
+                    </CallForm>
                 </div>
             </details>
         </section>

@@ -2,10 +2,12 @@
 //! happen to each entry, then import it all at once.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 use crate::api::secrets::import::ImportSecrets;
-use crate::components::field::{last_error, FieldError, FormError};
+use crate::components::call::{Call, CallForm};
+use crate::components::field::{FieldError, FormError};
 use crate::components::params::use_workspace_slug;
 use crate::components::table::Columns;
 use crate::model::import::{ImportPlan, ImportStatus};
@@ -25,14 +27,14 @@ fn ImportBody(ws: String) -> impl IntoView {
     let text = RwSignal::new(String::new());
     let replace = RwSignal::new(false);
     let accept = RwSignal::new(false);
-    let preview = ServerAction::<ImportSecrets>::new();
-    let run = ServerAction::<ImportSecrets>::new();
-    let preview_error = last_error(preview.value());
-    let run_error = last_error(run.value());
+    let preview = Call::new(ImportSecrets::PATH);
+    let run = Call::new(ImportSecrets::PATH);
+    let preview_error = preview.error();
+    let run_error = run.error();
     // What the preview was made of: the import confirms exactly that.
     let previewed = RwSignal::new(None::<(String, bool, bool)>);
     Effect::new(move |_| {
-        if matches!(preview.value().get(), Some(Ok(_))) {
+        if preview.succeeded() {
             previewed.set(Some((
                 text.get_untracked(),
                 replace.get_untracked(),
@@ -69,7 +71,7 @@ fn ImportBody(ws: String) -> impl IntoView {
                 <p class="lede">"A .env file (NAME=value lines) or a JSON object (string values; an object of strings is a key/value secret). Nothing is written until you confirm, and then all of it at once."</p>
             </header>
             <div class="card">
-                <ActionForm action=preview>
+                <CallForm call=preview>
                     <input type="hidden" name="ws" value=move || ws.get()/>
                     <div class="field">
                         <label for="import-file">"Upload a file"</label>
@@ -93,16 +95,16 @@ fn ImportBody(ws: String) -> impl IntoView {
                     </label>
                     <FormError error=preview_error fields=&["text"]/>
                     <button type="submit" class="btn">"Preview"</button>
-                </ActionForm>
+                </CallForm>
             </div>
-            {move || preview.value().get().and_then(|r| r.ok()).map(|plan| {
+            {move || preview.output::<ImportPlan>().map(|plan| {
                 let ready = plan.invalid == 0 && plan.new + plan.replaced > 0;
                 view! {
                     <PlanTable plan=plan.clone()/>
                     {ready.then(|| {
                         let (t, r, a) = previewed.get().unwrap_or_default();
                         view! {
-                            <ActionForm action=run>
+                            <CallForm call=run>
                                 <input type="hidden" name="ws" value=ws.get_untracked()/>
                                 <input type="hidden" name="text" value=t/>
                                 <input type="hidden" name="replace" value=flag(r)/>
@@ -111,13 +113,13 @@ fn ImportBody(ws: String) -> impl IntoView {
                                 <button type="submit" class="btn btn-primary">
                                     {format!("Import {} secret(s)", plan.new + plan.replaced)}
                                 </button>
-                            </ActionForm>
+                            </CallForm>
                         }
                     })}
                 }
             })}
             <FormError error=run_error fields=&[]/>
-            {move || run.value().get().and_then(|r| r.ok()).map(|done| view! {
+            {move || run.output::<ImportPlan>().map(|done| view! {
                 <p class="success" role="status">
                     {format!("Imported: {} new, {} replaced, {} skipped.", done.new, done.replaced, done.skipped)} " "
                     <a href=format!("/w/{}/secrets", ws.get_untracked())>"Open the list"</a>

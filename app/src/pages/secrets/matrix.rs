@@ -1,16 +1,18 @@
 use std::collections::{HashMap, HashSet};
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::secrets::matrix::{load_grant_matrix, ApplyGrants};
+use crate::components::call::Call;
 use crate::components::error_panel::ErrorPanel;
-use crate::components::field::{last_error, FormError};
+use crate::components::field::FormError;
 use crate::components::flash::{reload_on_success, use_flash};
 use crate::components::params::use_workspace_slug;
 use crate::components::url::urlencode;
-use crate::model::secrets::{GrantChange, GrantMatrix};
+use crate::model::secrets::GrantMatrix;
 
 type Cell = (String, i64);
 
@@ -70,8 +72,8 @@ pub fn GrantMatrixPage() -> impl IntoView {
 /// The pending changes and the table of check boxes.
 #[island]
 fn MatrixEditor(m: GrantMatrix, ws: String) -> impl IntoView {
-    let apply = ServerAction::<ApplyGrants>::new();
-    reload_on_success(apply, "matrix", |(granted, revoked)| {
+    let apply = Call::new(ApplyGrants::PATH);
+    reload_on_success(apply, "matrix", |(granted, revoked): (usize, usize)| {
         format!("Saved: {granted} granted, {revoked} revoked.")
     });
     let saved = use_flash("matrix".into());
@@ -80,19 +82,15 @@ fn MatrixEditor(m: GrantMatrix, ws: String) -> impl IntoView {
     let agent_names: HashMap<i64, String> =
         m.agents.iter().map(|a| (a.id, a.name.clone())).collect();
     let save = move |_| {
-        let changes: Vec<GrantChange> = pending
-            .get_untracked()
-            .into_iter()
-            .map(|((secret, agent_id), grant)| GrantChange {
-                secret,
-                agent_id,
-                grant,
-            })
-            .collect();
-        apply.dispatch(ApplyGrants {
-            ws: ws.clone(),
-            changes: Some(changes),
-        });
+        // `changes[i][field]`, as serde_qs reads a list of structs.
+        let mut body = format!("ws={}", urlencode(&ws));
+        for (i, ((secret, agent_id), grant)) in pending.get_untracked().into_iter().enumerate() {
+            body.push_str(&format!(
+                "&changes[{i}][secret]={}&changes[{i}][agent_id]={agent_id}&changes[{i}][grant]={grant}",
+                urlencode(&secret)
+            ));
+        }
+        apply.dispatch(body);
     };
     let summary = move || {
         let mut lines: Vec<String> = pending
@@ -116,7 +114,7 @@ fn MatrixEditor(m: GrantMatrix, ws: String) -> impl IntoView {
                 disabled=move || pending.with(|p| p.is_empty())>"Discard"</button>
             {move || saved.get().map(|text| view! { <span class="success-inline">{text}</span> })}
         </div>
-        <FormError error=last_error(apply.value()) fields=&[]/>
+        <FormError error=apply.error() fields=&[]/>
         <ul class="pending-summary" aria-label="Pending changes">
             {move || summary().into_iter().take(20).map(|l| view! { <li>{l}</li> }).collect_view()}
         </ul>

@@ -1,10 +1,12 @@
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 use crate::api::secrets::edit::CreateSecret;
 use crate::api::secrets::read::grantable_agents;
+use crate::components::call::{Call, CallForm};
 use crate::components::error_panel::ErrorPanel;
-use crate::components::field::{last_error, FieldError, FormError};
+use crate::components::field::{FieldError, FormError};
 use crate::components::params::use_workspace_slug;
 use crate::components::value_fields::{AgentPicker, ValueFields};
 use crate::model::secrets::AgentAccess;
@@ -47,12 +49,12 @@ pub fn NewSecretPage() -> impl IntoView {
 /// The form itself: on success the server sends the browser to the new secret's page.
 #[island]
 fn NewSecretForm(ws: String, agents: Vec<AgentAccess>) -> impl IntoView {
-    let create = ServerAction::<CreateSecret>::new();
-    let error = last_error(create.value());
+    let create = Call::new(CreateSecret::PATH);
+    let error = create.error();
     let pending = create.pending();
     view! {
                         <div class="card">
-                            <ActionForm action=create>
+                            <CallForm call=create>
                                 <input type="hidden" name="ws" value=ws/>
                                 <div class="field">
                                     <label for="secret-name">"Name"</label>
@@ -76,7 +78,7 @@ fn NewSecretForm(ws: String, agents: Vec<AgentAccess>) -> impl IntoView {
                                 <button type="submit" class="btn btn-primary" disabled=move || pending.get()>
                                     {move || if pending.get() { "Saving…" } else { "Create secret" }}
                                 </button>
-                            </ActionForm>
+                            </CallForm>
                         </div>
     }
 }

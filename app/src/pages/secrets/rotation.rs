@@ -2,10 +2,12 @@
 //! the interval and the expiry date, and who still reads it.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 use super::detail_forms::SecretTarget;
 use crate::api::secrets::policy::SetRotationPolicy;
-use crate::components::field::{last_error, FieldError, FormError};
+use crate::components::call::{Call, CallForm};
+use crate::components::field::{FieldError, FormError};
 use crate::components::flash::{reload_on_success, use_flash};
 use crate::model::lifecycle::{Rotation, RotationStatus, INTERVALS};
 use crate::model::secrets::AgentAccess;
@@ -37,9 +39,9 @@ pub fn RotationBadge(rotation: Rotation) -> impl IntoView {
 
 #[island]
 pub fn RotationForm(ws: String, name: String, rotation: Rotation) -> impl IntoView {
-    let action = ServerAction::<SetRotationPolicy>::new();
-    reload_on_success(action, "policy", |_| "Policy saved.".into());
-    let error = last_error(action.value());
+    let action = Call::new(SetRotationPolicy::PATH);
+    reload_on_success(action, "policy", |()| "Policy saved.".into());
+    let error = action.error();
     let saved = use_flash("policy".into());
     let current = rotation.interval_days;
     // A custom interval set from elsewhere stays selectable.
@@ -53,7 +55,7 @@ pub fn RotationForm(ws: String, name: String, rotation: Rotation) -> impl IntoVi
             <h2 id="rotation-title">"Rotation"</h2>
             <p class="help" data-testid="rotation-status">{rotation_text(&rotation)}</p>
             <p class="help">"Every value change restarts the clock. An expired secret stays readable by agents, but each read is audited as expired and answered with a warning."</p>
-            <ActionForm action>
+            <CallForm call=action>
                 <SecretTarget ws name/>
                 <div class="field">
                     <label for="rotation-interval">"Rotate every"</label>
@@ -73,7 +75,7 @@ pub fn RotationForm(ws: String, name: String, rotation: Rotation) -> impl IntoVi
                 <FormError error fields=&["interval", "expires_on"]/>
                 <button type="submit" class="btn">"Save policy"</button>
                 {move || saved.get().map(|text| view! { <span class="success-inline" role="status">{text}</span> })}
-            </ActionForm>
+            </CallForm>
         </section>
     }
 }

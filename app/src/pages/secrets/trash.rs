@@ -1,13 +1,15 @@
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 use crate::api::secrets::read::list_trash;
 use crate::api::secrets::trash::{PurgeSecret, RestoreSecret};
+use crate::components::call::{Call, CallForm};
 use crate::components::error_panel::ErrorPanel;
-use crate::components::field::{last_error, FormError};
+use crate::components::field::FormError;
 use crate::components::flash::{reload_on_success, FlashNote};
 use crate::components::params::use_workspace_slug;
-use crate::components::reauth::{retry_last, ReauthPrompt};
+use crate::components::reauth::ReauthPrompt;
 use crate::components::table::Columns;
 use crate::model::secrets::TrashItem;
 use crate::time_fmt::format_utc;
@@ -73,38 +75,38 @@ fn TrashTable(items: Vec<TrashItem>, ws: String) -> impl IntoView {
 /// Restores a secret and reloads the trash.
 #[island]
 fn RestoreButton(ws: String, name: String) -> impl IntoView {
-    let restore = ServerAction::<RestoreSecret>::new();
+    let restore = Call::new(RestoreSecret::PATH);
     let restored = name.clone();
-    reload_on_success(restore, "trash", move |_| format!("Restored {restored}."));
+    reload_on_success(restore, "trash", move |()| format!("Restored {restored}."));
     view! {
-        <ActionForm action=restore>
+        <CallForm call=restore>
             <input type="hidden" name="ws" value=ws/>
             <input type="hidden" name="name" value=name/>
             <button type="submit" class="btn btn-small">"Restore"</button>
-        </ActionForm>
-        <FormError error=last_error(restore.value()) fields=&[]/>
+        </CallForm>
+        <FormError error=restore.error() fields=&[]/>
     }
 }
 
 /// Destroys a secret for good, after a fresh password if the sign-in is not recent.
 #[island]
 fn PurgeForm(ws: String, name: String, label: String) -> impl IntoView {
-    let purge = ServerAction::<PurgeSecret>::new();
+    let purge = Call::new(PurgeSecret::PATH);
     let purged = name.clone();
-    reload_on_success(purge, "trash", move |_| {
+    reload_on_success(purge, "trash", move |()| {
         format!("Deleted {purged} forever.")
     });
     view! {
         <details>
             <summary class="btn btn-small btn-danger-outline">"Delete forever…"</summary>
-            <ActionForm action=purge>
+            <CallForm call=purge>
                 <input type="hidden" name="ws" value=ws/>
                 <input type="hidden" name="name" value=name/>
                 <p class="help">"This destroys every version. It cannot be undone."</p>
                 <button type="submit" class="btn btn-small btn-danger">"Delete " {label} " forever"</button>
-            </ActionForm>
+            </CallForm>
         </details>
-        <FormError error=last_error(purge.value()) fields=&[]/>
-        <ReauthPrompt error=last_error(purge.value()) retry=retry_last(purge)/>
+        <FormError error=purge.error() fields=&[]/>
+        <ReauthPrompt call=purge/>
     }
 }
