@@ -45,8 +45,12 @@ for (const path of pages) {
       const url = r.url();
       if (url.endsWith('.wasm') || url.endsWith('.js')) {
         pending.push((async () => {
-          bytes += Number((await r.allHeaders())['content-length'] ?? 0);
-          raw += (await r.body()).length;
+          // Await first, then add: `bytes += await x` reads `bytes` before awaiting, so two
+          // responses finishing together would overwrite each other's count.
+          const length = Number((await r.allHeaders())['content-length'] ?? 0);
+          const body = (await r.body()).length;
+          bytes += length;
+          raw += body;
           files += 1;
         })());
       }
