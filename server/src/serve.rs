@@ -206,8 +206,12 @@ pub async fn serve_until(
     {
         tracing::warn!("shutdown: database connections still busy after {POOL_CLOSE:?}");
     } else if db::is_sqlite(&pool) {
-        if let Err(e) = checkpoint::fold_after_close(&config.database_url()).await {
-            tracing::warn!(error = %e, "shutdown: the write-ahead log was not folded into the database");
+        match checkpoint::fold_after_close(&config.database_url(), POOL_CLOSE).await {
+            Ok(true) => {}
+            Ok(false) => tracing::warn!(
+                "shutdown: a database connection was still open after {POOL_CLOSE:?}; the write-ahead log stays"
+            ),
+            Err(e) => tracing::warn!(error = %e, "shutdown: the write-ahead log was not folded into the database"),
         }
     }
     tracing::info!("shutdown complete");

@@ -39,17 +39,36 @@ pub async fn once(pool: &Pool) -> Result<Checkpoint, sqlx::Error> {
 }
 
 /// After the pool has closed: opens one connection alone, empties the log into the database
-/// file and closes it, so that SQLite deletes the log. The pool's connections can close at
-/// the same moment (one given back while the pool closes is closed by its own task); each
-/// then sees another still open and leaves the log for it, and none deletes it.
-pub async fn fold_after_close(url: &str) -> Result<(), sqlx::Error> {
+/// file and closes it, so that SQLite deletes the log. SQLite deletes it only when the
+/// connection that closes is the last one open, and `Pool::close` can return while a
+/// connection given back during the close is still being closed on its own thread. So this
+/// tries again, every `FOLD_RETRY`, until the log is gone or `wait` has passed. Returns
+/// whether the log is gone.
+pub async fn fold_after_close(url: &str, wait: Duration) -> Result<bool, sqlx::Error> {
     use sqlx::Connection;
-    let mut conn = sqlx::sqlite::SqliteConnection::connect(url).await?;
-    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-        .execute(&mut conn)
-        .await?;
-    conn.close().await
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        let mut conn = sqlx::sqlite::SqliteConnection::connect(url).await?;
+        let file: String =
+            sqlx::query_scalar("SELECT file FROM pragma_database_list WHERE name = 'main'")
+                .fetch_one(&mut conn)
+                .await?;
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&mut conn)
+            .await?;
+        conn.close().await?;
+        if !std::path::Path::new(&format!("{file}-wal")).exists() {
+            return Ok(true);
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return Ok(false);
+        }
+        tokio::time::sleep(FOLD_RETRY).await;
+    }
 }
+
+/// How long [`fold_after_close`] waits for another connection to finish closing.
+const FOLD_RETRY: Duration = Duration::from_millis(20);
 
 /// On SQLite, checkpoints every `every` until the returned task is aborted (a server does
 /// so at shutdown, before it closes the pool). `None` on PostgreSQL.
@@ -120,6 +139,38 @@ mod tests {
             .unwrap();
         assert_eq!(rows, 1_500);
         again.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[tokio::test]
+    async fn the_log_is_deleted_once_the_last_other_connection_has_closed() {
+        use sqlx::Connection;
+        let dir = std::env::temp_dir().join(format!("vault-fold-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.join("t.db").display());
+        let pool = db::connect(&url, 2).await.unwrap();
+        sqlx::query("CREATE TABLE t (v TEXT NOT NULL)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        // A connection still open, as one closing on its own thread after the pool closed.
+        let mut straggler = sqlx::sqlite::SqliteConnection::connect(&url).await.unwrap();
+        sqlx::query("SELECT COUNT(*) FROM t")
+            .execute(&mut straggler)
+            .await
+            .unwrap();
+        pool.close().await;
+        let wal = dir.join("t.db-wal");
+        assert!(wal.exists(), "the log is there while a connection is open");
+        assert!(
+            !fold_after_close(&url, Duration::ZERO).await.unwrap(),
+            "folding while another connection is open cannot delete the log"
+        );
+        assert!(wal.exists());
+        straggler.close().await.unwrap();
+        assert!(fold_after_close(&url, Duration::ZERO).await.unwrap());
+        assert!(!wal.exists(), "alone, the fold deletes the log");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -47,7 +47,7 @@ async fn a_server_stopped_with_sigterm_under_load_audits_every_answered_read_and
         // The pool was closed: SQLite folded its write-ahead log into the database.
         assert!(
             !dir.path().join("vault.db-wal").exists(),
-            "a cleanly stopped server leaves no write-ahead log behind"
+            "a cleanly stopped server leaves no write-ahead log behind: {log:#?}"
         );
     }
 
