@@ -86,7 +86,7 @@ impl Call {
     /// The error of the latest answer, for `FieldError` and `FormError`.
     pub fn error(&self) -> Signal<Option<AppError>> {
         let value = self.action.value();
-        Signal::derive(move || value.with(|v| v.as_ref().and_then(|r| r.clone().err())))
+        Signal::derive(move || value.with(|v| v.as_ref().and_then(|r| r.as_ref().err().cloned())))
     }
 
     /// The output of the latest answer, if it succeeded, decoded as `T`.
@@ -113,6 +113,27 @@ pub fn after_success(call: Call, then: impl Fn() + 'static) {
         }
         version
     });
+}
+
+/// Data a page gave its island, fetched again through the server function at `path` (with
+/// url-encoded `args`) each time one of `changes` succeeds: for islands that must not reload
+/// the page, since they show a value only once.
+pub fn refetched<T>(
+    path: &'static str,
+    args: String,
+    initial: T,
+    changes: &[Call],
+) -> impl Fn() -> T + Copy + 'static
+where
+    T: DeserializeOwned + Clone + Send + Sync + 'static,
+{
+    let reload = Call::new(path);
+    let args = StoredValue::new(args);
+    for change in changes {
+        after_success(*change, move || reload.dispatch(args.get_value()));
+    }
+    let initial = StoredValue::new(initial);
+    move || reload.output::<T>().unwrap_or_else(|| initial.get_value())
 }
 
 /// A form that calls `call` with its fields. Before the WebAssembly has loaded (or without

@@ -96,12 +96,18 @@ mod tests {
     use super::*;
     use crate::domain::db;
 
-    #[tokio::test]
-    async fn commits_leave_the_log_to_the_checkpoint_task_which_copies_all_of_it() {
-        let dir = std::env::temp_dir().join(format!("vault-ckpt-{}", std::process::id()));
+    /// An empty directory for one test's database `t.db`, and that database's URL.
+    fn scratch(name: &str) -> (std::path::PathBuf, String) {
+        let dir = std::env::temp_dir().join(format!("vault-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let url = format!("sqlite://{}?mode=rwc", dir.join("t.db").display());
+        (dir, url)
+    }
+
+    #[tokio::test]
+    async fn commits_leave_the_log_to_the_checkpoint_task_which_copies_all_of_it() {
+        let (dir, url) = scratch("ckpt");
         let pool = db::connect(&url, 2).await.unwrap();
         let limit: i64 = sqlx::query_scalar("PRAGMA wal_autocheckpoint")
             .fetch_one(&pool)
@@ -145,10 +151,7 @@ mod tests {
     #[tokio::test]
     async fn the_log_is_deleted_once_the_last_other_connection_has_closed() {
         use sqlx::Connection;
-        let dir = std::env::temp_dir().join(format!("vault-fold-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let url = format!("sqlite://{}?mode=rwc", dir.join("t.db").display());
+        let (dir, url) = scratch("fold");
         let pool = db::connect(&url, 2).await.unwrap();
         sqlx::query("CREATE TABLE t (v TEXT NOT NULL)")
             .execute(&pool)

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api::agents::{
     agent_tokens, AgentTokens, IssueToken, RevokeToken, RotateToken, SetTokenDefault,
 };
-use crate::components::call::{after_success, Call, CallForm};
+use crate::components::call::{refetched, Call, CallForm};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::field::FormError;
 use crate::components::params::use_workspace_slug;
@@ -59,18 +59,12 @@ fn AgentBody(ws: String, page: AgentTokensPage) -> impl IntoView {
     let revoke = Call::new(RevokeToken::PATH);
     let rotate = Call::new(RotateToken::PATH);
     let set_default = Call::new(SetTokenDefault::PATH);
-    let reload = Call::new(AgentTokens::PATH);
-    let query = format!("ws={}&agent={}", urlencode(&ws), urlencode(&agent));
-    let refetch = move || reload.dispatch(query.clone());
-    for call in [issue, revoke, rotate, set_default] {
-        after_success(call, refetch.clone());
-    }
-    let initial = StoredValue::new(page);
-    let current = move || {
-        reload
-            .output::<AgentTokensPage>()
-            .unwrap_or_else(|| initial.get_value())
-    };
+    let current = refetched(
+        AgentTokens::PATH,
+        format!("ws={}&agent={}", urlencode(&ws), urlencode(&agent)),
+        page,
+        &[issue, revoke, rotate, set_default],
+    );
     let form_ws = ws.clone();
     // The newest of an issue or a rotation, shown once.
     let issued = move || {

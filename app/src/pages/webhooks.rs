@@ -6,7 +6,7 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 use crate::api::webhooks::{list_webhooks, CreateWebhook, DeleteWebhook, ListWebhooks};
-use crate::components::call::{after_success, Call, CallForm};
+use crate::components::call::{refetched, Call, CallForm};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::field::{FieldError, FormError};
 use crate::components::params::use_workspace_slug;
@@ -49,18 +49,13 @@ pub fn WebhooksPage() -> impl IntoView {
 fn WebhooksBody(ws: String, page: WebhooksData) -> impl IntoView {
     let create = Call::new(CreateWebhook::PATH);
     let delete = Call::new(DeleteWebhook::PATH);
-    let reload = Call::new(ListWebhooks::PATH);
-    let query = format!("ws={}", urlencode(&ws));
-    let refetch = move || reload.dispatch(query.clone());
-    after_success(create, refetch.clone());
-    after_success(delete, refetch);
     let events = page.events.clone();
-    let initial = StoredValue::new(page);
-    let current = move || {
-        reload
-            .output::<WebhooksData>()
-            .unwrap_or_else(|| initial.get_value())
-    };
+    let current = refetched(
+        ListWebhooks::PATH,
+        format!("ws={}", urlencode(&ws)),
+        page,
+        &[create, delete],
+    );
     view! {
         <CreateWebhookForm ws=ws.clone() events action=create/>
         <FormError error=delete.error() fields=&[]/>

@@ -9,6 +9,18 @@ use crate::helpers::{expect_status, spawn_app, ADMIN};
 
 const BROWSER_ACCEPT: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 
+/// Loads `url` as the browser does after a redirect from one of our own pages.
+async fn same_origin_page(client: &reqwest::Client, url: &str) -> String {
+    let res = client
+        .get(url)
+        .header(ACCEPT, "text/html")
+        .header("sec-fetch-site", "same-origin")
+        .send()
+        .await
+        .unwrap();
+    expect_status(res, StatusCode::OK).await
+}
+
 #[tokio::test]
 async fn a_plain_form_post_with_a_bad_name_returns_to_the_page_which_shows_the_error() {
     let app = spawn_app().await;
@@ -36,14 +48,7 @@ async fn a_plain_form_post_with_a_bad_name_returns_to_the_page_which_shows_the_e
         "the error travels in the URL: {back}"
     );
     // The browser follows the redirect from our own form: a same-origin load.
-    let html = admin
-        .get(&back)
-        .header(ACCEPT, "text/html")
-        .header("sec-fetch-site", "same-origin")
-        .send()
-        .await
-        .unwrap();
-    let html = expect_status(html, StatusCode::OK).await;
+    let html = same_origin_page(&admin, &back).await;
     assert!(
         html.contains(r#"id="agent-name-error""#) && html.contains("lowercase letters"),
         "the page shows the error next to the name field"
@@ -97,14 +102,7 @@ async fn an_error_in_a_link_from_elsewhere_is_dropped_before_the_page_shows_it()
         assert_eq!(res.status(), StatusCode::SEE_OTHER, "{site:?}");
         assert_eq!(res.headers()[LOCATION], "/w/acme/agents", "{site:?}");
     }
-    let res = admin
-        .get(app.url(crafted))
-        .header(ACCEPT, "text/html")
-        .header("sec-fetch-site", "same-origin")
-        .send()
-        .await
-        .unwrap();
-    let html = expect_status(res, StatusCode::OK).await;
+    let html = same_origin_page(&admin, &app.url(crafted)).await;
     assert!(
         html.contains("Call 555-0100 now"),
         "after our own form the error stays"
