@@ -34,6 +34,13 @@ pub enum AppError {
     /// Too many attempts (sign-in throttling): the message says how long to wait.
     #[error("{0}")]
     Throttled(String),
+    /// The request is larger than the server takes: 413.
+    #[error("This is too large to send: a value is at most 64 KiB, an import at most 200 KiB.")]
+    TooLarge,
+    /// The server cannot do this now (its disk is full, it is restarting): 503. The message
+    /// says what is wrong and that nothing was changed.
+    #[error("{0}")]
+    Unavailable(String),
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
     #[error("Could not reach the server: {0}")]
@@ -51,6 +58,8 @@ impl AppError {
             AppError::Validation { .. } | AppError::Invalid(_) => 422,
             AppError::BadRequest(_) => 400,
             AppError::Throttled(_) => 429,
+            AppError::TooLarge => 413,
+            AppError::Unavailable(_) => 503,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }
@@ -68,6 +77,26 @@ impl AppError {
                 .find(|(f, _)| f == name)
                 .map(|(_, m)| m.clone()),
             _ => None,
+        }
+    }
+}
+
+impl AppError {
+    /// A failed reply that did not carry our error type (a proxy's page, a body limit), in
+    /// words for the form: what went wrong, not "could not reach the server".
+    pub fn from_status(status: u16) -> Self {
+        match status {
+            400 => AppError::BadRequest("the server could not read this request".into()),
+            401 => AppError::NotSignedIn,
+            403 => AppError::Forbidden,
+            404 => AppError::NotFound,
+            413 => AppError::TooLarge,
+            429 => AppError::Throttled("Too many requests. Please wait a moment and try again.".into()),
+            502..=504 => AppError::Unavailable(
+                "The server is unavailable right now. Nothing was changed; please try again shortly."
+                    .into(),
+            ),
+            _ => AppError::Internal,
         }
     }
 }
@@ -96,6 +125,10 @@ fn bad_request(detail: String) -> AppError {
     err
 }
 
+/// What a change refused for lack of disk space says.
+pub const DISK_FULL: &str =
+    "The vault's disk is full, so nothing can be saved right now. Nothing was changed; try again once an operator has freed space.";
+
 #[cfg(feature = "ssr")]
 impl From<crate::domain::DomainError> for AppError {
     fn from(err: crate::domain::DomainError) -> Self {
@@ -120,6 +153,10 @@ impl From<crate::domain::DomainError> for AppError {
             D::InvalidCredentials => AppError::InvalidCredentials,
             D::Forbidden => AppError::Forbidden,
             D::FeatureDisabled => AppError::FeatureDisabled,
+            // Logged once per episode by the server's `DiskWatch` (see `api::ctx::respond`).
+            D::Database(e) if crate::domain::db::is_disk_full(&e) => {
+                AppError::Unavailable(DISK_FULL.into())
+            }
             D::Database(e) => {
                 tracing::error!(error = %e, "database error");
                 AppError::Internal
@@ -129,5 +166,21 @@ impl From<crate::domain::DomainError> for AppError {
                 AppError::Internal
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reply_without_our_error_type_is_worded_by_its_status() {
+        for status in [400, 401, 403, 404, 413, 429, 500, 502, 503, 504] {
+            let message = AppError::from_status(status).to_string();
+            assert!(!message.contains("Could not reach"), "{status}: {message}");
+        }
+        assert_eq!(AppError::from_status(413), AppError::TooLarge);
+        assert_eq!(AppError::from_status(413).status(), 413);
+        assert_eq!(AppError::from_status(503).status(), 503);
     }
 }

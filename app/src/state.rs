@@ -7,7 +7,8 @@ use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 
 use crate::domain::audit::writer::AuditSink;
-use crate::domain::db::Pool;
+use crate::domain::db::{DiskWatch, Pool};
+use crate::domain::identity::attempts::AccountAttempts;
 pub use crate::domain::identity::session_policy::SessionPolicy;
 use crate::domain::keys::crypto::Keyring;
 use crate::domain::runtime::key_cache::DataKeyCache;
@@ -49,11 +50,17 @@ pub struct Shared {
     pub data_keys: Arc<DataKeyCache>,
     /// Granted runtime reads since the last change.
     pub reads: Arc<ReadCache>,
+    /// Whether writes fail for lack of disk space (logged once, shown by `/readyz`).
+    pub disk: DiskWatch,
     /// Audit trail of runtime reads (batched writer).
     pub audit: AuditSink,
     pub sessions: SessionPolicy,
+    /// Password attempts per account (sign-in, re-authentication, password change).
+    pub attempts: AccountAttempts,
     /// Prometheus metrics (`/metrics`).
     pub metrics: Arc<Metrics>,
+    /// Entries one import may hold (`import_max_entries`).
+    pub import_max_entries: usize,
     /// Whether webhooks may target loopback and private addresses (an operator's setting).
     pub webhook_allow_private: bool,
 }

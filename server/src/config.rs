@@ -114,6 +114,16 @@ pub struct Config {
     /// After SIGTERM, keep serving this many seconds with `/readyz` answering 503, so that
     /// load balancers stop sending before the listener closes.
     pub drain_seconds: u64,
+    /// Bytes the remembered runtime reads may take (one copy of each version's ciphertext).
+    pub read_cache_bytes: usize,
+    /// Entries one import (page or `vault import`) may hold.
+    pub import_max_entries: usize,
+    /// A client has this long to send a request's headers, and a kept-alive connection
+    /// waiting for its next request is closed after it.
+    pub http_header_timeout_seconds: u64,
+    /// Connections served at once; more wait in the listen queue. Kept below the process's
+    /// open-file limit at start.
+    pub max_open_connections: usize,
 }
 
 impl Default for Config {
@@ -155,6 +165,10 @@ impl Default for Config {
             webhook_max_attempts: 12,
             webhook_timeout_ms: 10_000,
             drain_seconds: 0,
+            read_cache_bytes: app::domain::runtime::read_cache::DEFAULT_BUDGET_BYTES,
+            import_max_entries: app::domain::secrets::import::DEFAULT_MAX_ENTRIES,
+            http_header_timeout_seconds: 20,
+            max_open_connections: 4096,
         }
     }
 }

@@ -10,6 +10,8 @@ use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use app::components::url::same_site_path;
+
 const ERROR_PARAMS: [&str; 2] = ["__path", "__err"];
 
 pub async fn drop_foreign_form_errors(req: Request, next: Next) -> Response {
@@ -35,18 +37,20 @@ fn carries_form_error(uri: &Uri) -> bool {
     pairs(uri).any(|(key, _)| ERROR_PARAMS.contains(&key.as_ref()))
 }
 
-/// The path and query of `uri` without the error parameters.
+/// The path and query of `uri` without the error parameters, as a path of this site: a
+/// request for `//evil.example/x` is not sent to another host.
 fn without_form_error(uri: &Uri) -> String {
+    let path = same_site_path(uri.path());
     let kept: Vec<_> = pairs(uri)
         .filter(|(key, _)| !ERROR_PARAMS.contains(&key.as_ref()))
         .collect();
     if kept.is_empty() {
-        return uri.path().to_string();
+        return path;
     }
     let query = form_urlencoded::Serializer::new(String::new())
         .extend_pairs(kept)
         .finish();
-    format!("{}?{query}", uri.path())
+    format!("{path}?{query}")
 }
 
 #[cfg(test)]
@@ -64,6 +68,8 @@ mod tests {
             .parse()
             .unwrap();
         assert_eq!(without_form_error(&bare), "/w/acme/agents");
+        let away: Uri = "//evil.example/x?__err=boom".parse().unwrap();
+        assert_eq!(without_form_error(&away), "/evil.example/x");
         let clean: Uri = "/w/acme/agents?q=__err".parse().unwrap();
         assert!(
             !carries_form_error(&clean),

@@ -5,11 +5,13 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use app::domain::identity::attempts::AccountAttempts;
+
 use crate::client_addr::TrustedProxies;
 use crate::config::{Config, ConfigError};
 use crate::hosts::AllowedHosts;
 use crate::runtime::throttle::RuntimeThrottle;
-use crate::sign_in_throttle::{SignInLimits, SignInThrottle};
+use crate::sign_in_throttle::SignInThrottle;
 
 /// Request bodies for pages and server functions: a secret value is at most 64 KiB, and its
 /// form encoding can triple that.
@@ -28,24 +30,21 @@ impl Guards {
         Ok(Self {
             hosts: AllowedHosts::new(config, bound)?,
             proxies: TrustedProxies::new(config.trusted_proxies.clone()),
-            sign_in: SignInThrottle::new(SignInLimits {
-                address_rate: config.sign_in_rate,
-                address_burst: config.sign_in_burst,
-                account_rate: config.sign_in_account_rate,
-                account_burst: config.sign_in_account_burst,
-            }),
+            sign_in: SignInThrottle::new(config.sign_in_rate, config.sign_in_burst),
             runtime: RuntimeThrottle::new(config.runtime_rate, config.runtime_burst),
         })
     }
 
-    /// Every minute, drop throttle keys whose allowance is full again (bounded memory).
-    pub fn spawn_forget_idle(&self) {
+    /// Every minute, drop throttle keys whose allowance is full again (bounded memory), the
+    /// per-account password attempts of the state among them.
+    pub fn spawn_forget_idle(&self, accounts: AccountAttempts) {
         let (sign_in, runtime) = (self.sign_in.clone(), self.runtime.clone());
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(60));
             loop {
                 tick.tick().await;
                 sign_in.forget_idle();
+                accounts.forget_idle();
                 runtime.forget_idle();
             }
         });

@@ -6,6 +6,7 @@ pub mod changes;
 pub mod cli;
 pub mod client_addr;
 pub mod config;
+pub mod connections;
 pub mod error;
 pub mod export;
 pub mod form_errors;

@@ -1,7 +1,8 @@
 //! Liveness and readiness, for load balancers and orchestrators. `/healthz`: the process
 //! answers (restart it if not). `/readyz`: send it traffic; no while the database does not
-//! answer, while its schema lacks a migration this binary needs, or once shutdown has
-//! begun. Both answer a word or a short reason, never a detail of the database.
+//! answer, while its schema lacks a migration this binary needs, while its disk is full
+//! (checked with one small write while it is, so that the server comes back by itself once
+//! space is freed), or once shutdown has begun. Both answer a word or a short reason, never a detail of the database.
 
 use std::time::Duration;
 
@@ -10,7 +11,7 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::Router;
 
-use app::domain::db::{self, Pool, Schema};
+use app::domain::db::{self, DiskWatch, Pool, Schema};
 
 use crate::shutdown::Shutdown;
 
@@ -20,20 +21,40 @@ const DATABASE_WAIT: Duration = Duration::from_secs(2);
 #[derive(Clone)]
 struct Readiness {
     pool: Pool,
+    disk: DiskWatch,
     shutdown: Shutdown,
 }
 
-pub fn routes<S: Clone + Send + Sync + 'static>(pool: Pool, shutdown: Shutdown) -> Router<S> {
+pub fn routes<S: Clone + Send + Sync + 'static>(
+    pool: Pool,
+    disk: DiskWatch,
+    shutdown: Shutdown,
+) -> Router<S> {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
-        .with_state(Readiness { pool, shutdown })
+        .with_state(Readiness {
+            pool,
+            disk,
+            shutdown,
+        })
 }
 
 async fn readyz(State(ready): State<Readiness>) -> (StatusCode, &'static str) {
     const NOT_READY: StatusCode = StatusCode::SERVICE_UNAVAILABLE;
     if ready.shutdown.is_draining() {
         return (NOT_READY, "draining");
+    }
+    if ready.disk.is_full() {
+        match tokio::time::timeout(DATABASE_WAIT, ready.disk.probe(&ready.pool)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) if db::is_disk_full(&e) => return (NOT_READY, "disk full"),
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "readiness: the database did not answer");
+                return (NOT_READY, "database unavailable");
+            }
+            Err(_) => return (NOT_READY, "database unavailable"),
+        }
     }
     match tokio::time::timeout(DATABASE_WAIT, db::schema(&ready.pool)).await {
         Ok(Ok(Schema::Current | Schema::Newer)) => (StatusCode::OK, "ready"),

@@ -59,7 +59,7 @@ pub fn build(
             crate::form_errors::drop_foreign_form_errors,
         ))
         .layer(middleware::from_fn_with_state(
-            state.reads.clone(),
+            state.clone(),
             crate::changes::apply_at_once,
         ))
         .layer(middleware::from_fn_with_state(
@@ -76,7 +76,11 @@ pub fn build(
     // request still has its client address resolved, its Host checked, the security headers
     // and its metrics.
     Router::new()
-        .merge(ready::routes(state.pool.clone(), shutdown))
+        .merge(ready::routes(
+            state.pool.clone(),
+            state.disk.clone(),
+            shutdown,
+        ))
         .merge(metrics)
         .merge(crate::runtime::routes(guards.runtime))
         .merge(crate::assets::routes(site_root))

@@ -9,7 +9,8 @@ use tokio::net::TcpListener;
 use app::domain::audit::retention;
 use app::domain::audit::writer::AuditSink;
 use app::domain::checkpoint;
-use app::domain::db::{self, Pool};
+use app::domain::db::{self, DiskWatch, Pool};
+use app::domain::identity::attempts::AccountAttempts;
 use app::domain::identity::session_store::DbSessionStore;
 use app::domain::runtime::key_cache::DataKeyCache;
 use app::domain::runtime::read_cache::ReadCache;
@@ -21,8 +22,8 @@ use app::state::{AppState, SessionPolicy, Shared};
 use crate::config::{Config, KeySource, Mode};
 use crate::error::CliError;
 use crate::guards::Guards;
-use crate::router;
 use crate::shutdown::Shutdown;
+use crate::{connections, router};
 
 /// At shutdown, the audit writer gets this long to commit its queue (a failing batch is tried
 /// four times, each try waiting at most the pool's five seconds for a connection).
@@ -70,11 +71,13 @@ pub async fn build_state(config: &Config) -> Result<AppState, CliError> {
         }
     }
     let metrics = Arc::new(Metrics::default());
+    let disk = DiskWatch::default();
     let audit = AuditSink::spawn(
         pool.clone(),
         config.audit_collapse_seconds,
         config.usage_seconds,
         metrics.audit_commit(),
+        disk.clone(),
     );
     let leptos_options = LeptosOptions::builder()
         .output_name("vault")
@@ -93,15 +96,18 @@ pub async fn build_state(config: &Config) -> Result<AppState, CliError> {
         pool,
         keyring: Arc::new(keyring),
         data_keys: Arc::new(DataKeyCache::default()),
-        reads: Arc::new(ReadCache::default()),
+        reads: Arc::new(ReadCache::with_budget(config.read_cache_bytes)),
         audit,
+        disk,
         sessions: SessionPolicy::from_config(
             config.session_idle_minutes,
             config.session_absolute_hours,
             config.reauth_minutes,
         ),
+        attempts: AccountAttempts::new(config.sign_in_account_rate, config.sign_in_account_burst),
         metrics,
         webhook_allow_private: config.webhook_allow_private,
+        import_max_entries: config.import_max_entries.max(1),
     }))
 }
 
@@ -149,7 +155,7 @@ pub async fn serve_until(
         state.pool.clone(),
         Duration::from_millis(config.change_poll_ms.max(1)),
     );
-    guards.spawn_forget_idle();
+    guards.spawn_forget_idle(state.attempts.clone());
     let webhooks =
         crate::webhooks::spawn(state.clone(), config.webhook_settings(), shutdown.clone())
             .map_err(|e| CliError::Io(format!("cannot start webhook delivery: {e}")))?;
@@ -167,8 +173,7 @@ pub async fn serve_until(
         guards,
         shutdown.clone(),
         metrics_here,
-    )
-    .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    );
     tracing::info!("Secrets Vault listening on http://{addr}");
     let drain = Duration::from_secs(config.drain_seconds);
     let stop_accepting = async move {
@@ -180,10 +185,11 @@ pub async fn serve_until(
         tokio::time::sleep(drain).await;
         tracing::info!("listener closed; finishing the requests in flight");
     };
-    axum::serve(listener, app)
-        .with_graceful_shutdown(stop_accepting)
-        .await
-        .map_err(|e| CliError::Io(e.to_string()))?;
+    let limits = connections::Limits {
+        header_timeout: Duration::from_secs(config.http_header_timeout_seconds.max(1)),
+        max_open: config.max_open_connections.max(1),
+    };
+    connections::serve(listener, app, limits, stop_accepting).await;
     // Every request is answered. Still queued: events of reads whose clients went away.
     audit.finish(AUDIT_FINISH).await.map_err(|e| {
         tracing::error!(error = %e, "shutdown: audit queue not committed");

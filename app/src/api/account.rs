@@ -11,44 +11,57 @@ mod ssr {
     use tower_sessions::Session;
 
     use super::super::ctx;
+    use crate::domain::identity::access::SignedIn;
+    use crate::domain::identity::attempts::{self, SessionCount};
     use crate::error::AppError;
+    use crate::state::AppState;
 
-    /// Wrong passwords one session may type (re-authentication, current password) before it
-    /// is ended: a stolen session cookie must not become a way to guess the password.
-    const MAX_WRONG_PASSWORDS: i64 = 5;
-    const WRONG_PASSWORDS_KEY: &str = "wrong_passwords";
-
-    /// Counts a wrong password typed in this session; past the limit the session ends.
-    pub async fn wrong_password(session: &Session, refusal: AppError) -> AppError {
-        let count = match session.get::<i64>(WRONG_PASSWORDS_KEY).await {
-            Ok(count) => count.unwrap_or(0) + 1,
-            Err(e) => return ctx::session_error(e),
-        };
-        if count >= MAX_WRONG_PASSWORDS {
-            tracing::warn!("too many wrong passwords: session ended");
-            return match session.flush().await {
-                Ok(()) => AppError::NotSignedIn,
-                Err(e) => ctx::session_error(e),
-            };
+    /// Charges one password attempt before the password is checked: the account's allowance
+    /// (shared with sign-in) and this session's count, atomically, so that parallel attempts
+    /// are numbered one after another. Returns this attempt's number; past the session's
+    /// limit the session ends and nothing is checked.
+    pub async fn charge(
+        state: &AppState,
+        session: &Session,
+        who: &SignedIn,
+    ) -> Result<i64, AppError> {
+        ctx::charge_account(state, &who.user().email)?;
+        let id = session.id().ok_or(AppError::NotSignedIn)?;
+        match attempts::charge_session(&state.pool, &id).await? {
+            SessionCount::Gone => Err(AppError::NotSignedIn),
+            SessionCount::Check(n) if n > attempts::MAX_WRONG_PER_SESSION => {
+                Err(end(session).await)
+            }
+            SessionCount::Check(n) => Ok(n),
         }
-        match session.insert(WRONG_PASSWORDS_KEY, count).await {
-            Ok(()) => refusal,
+    }
+
+    /// The `n`th attempt was wrong: at the limit the session ends.
+    pub async fn wrong_password(session: &Session, n: i64, refusal: AppError) -> AppError {
+        if attempts::ends_session(n) {
+            end(session).await
+        } else {
+            refusal
+        }
+    }
+
+    async fn end(session: &Session) -> AppError {
+        tracing::warn!("too many wrong passwords: session ended");
+        match session.flush().await {
+            Ok(()) => AppError::NotSignedIn,
             Err(e) => ctx::session_error(e),
         }
     }
 
     /// The right password was just typed: dangerous actions go through for the next
-    /// `reauth_minutes`, and the count of wrong ones starts again.
+    /// `reauth_minutes`, and the session gets a new id (its count starts again with the new
+    /// row): a copy of the cookie taken before stops working.
     pub async fn mark_verified(session: &Session) -> Result<(), AppError> {
         session
             .insert(crate::session::VERIFIED_AT_KEY, crate::domain::now())
             .await
             .map_err(ctx::session_error)?;
-        session
-            .remove_value(WRONG_PASSWORDS_KEY)
-            .await
-            .map_err(ctx::session_error)?;
-        Ok(())
+        session.cycle_id().await.map_err(ctx::session_error)
     }
 }
 
@@ -65,6 +78,7 @@ pub async fn change_password(
     ctx::respond(async move {
         let (state, who) = ctx::signed_in().await?;
         let session = ctx::session().await?;
+        let attempt = ssr::charge(&state, &session, &who).await?;
         let changed = users::change_password(
             &state.pool,
             who.user().id,
@@ -77,11 +91,22 @@ pub async fn change_password(
         .map_err(AppError::from);
         match changed {
             Err(e) if e.field_message("current").is_some() => {
-                return Err(ssr::wrong_password(&session, e).await)
+                return Err(ssr::wrong_password(&session, attempt, e).await)
+            }
+            // The current password was right (a new one was refused): a fresh check all the
+            // same, so the count starts again.
+            Err(e)
+                if ["password", "confirm"]
+                    .iter()
+                    .any(|f| e.field_message(f).is_some()) =>
+            {
+                ssr::mark_verified(&session).await?;
+                return Err(e);
             }
             other => other?,
         }
-        // Typing the current password is a fresh password check too.
+        // Typing the current password is a fresh password check too; the session gets a new
+        // id, so a copy of the old cookie is signed out like every other session.
         ssr::mark_verified(&session).await?;
         tracing::info!(
             user_id = who.user().id,
@@ -102,6 +127,7 @@ pub async fn reauthenticate(password: String) -> Result<(), AppError> {
     ctx::respond(async move {
         let (state, who) = ctx::signed_in().await?;
         let session = ctx::session().await?;
+        let attempt = ssr::charge(&state, &session, &who).await?;
         if !users::verify_password(&state.pool, who.user().id, SecretString::from(password)).await?
         {
             tracing::info!(user_id = who.user().id, "re-authentication refused");
@@ -109,7 +135,7 @@ pub async fn reauthenticate(password: String) -> Result<(), AppError> {
                 field: "password".into(),
                 message: "The password is incorrect.".into(),
             };
-            return Err(ssr::wrong_password(&session, refusal).await);
+            return Err(ssr::wrong_password(&session, attempt, refusal).await);
         }
         ssr::mark_verified(&session).await?;
         Ok(())

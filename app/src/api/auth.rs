@@ -13,6 +13,8 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
     ctx::respond(async move {
         let state = ctx::state()?;
         let session = ctx::session().await?;
+        // Charged here, on the email this function checks: however the form spelled it.
+        ctx::charge_account(&state, &email)?;
         let user =
             match users::authenticate(&state.pool, &email, SecretString::from(password)).await {
                 Ok(user) => user,

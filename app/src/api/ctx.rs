@@ -62,9 +62,37 @@ pub async fn token_issuer(
     Ok((state, admin, lifetime))
 }
 
+/// Charges one password attempt to `email`'s account (see
+/// [`crate::domain::identity::attempts`]): past its allowance, `Throttled` with how long to
+/// wait, and `Retry-After` on the reply.
+pub fn charge_account(state: &AppState, email: &str) -> Result<(), AppError> {
+    let Err(wait) = state.attempts.charge(email) else {
+        return Ok(());
+    };
+    tracing::warn!("password attempts throttled for this account");
+    if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
+        options.insert_header(
+            http::header::RETRY_AFTER,
+            http::HeaderValue::from(wait.seconds()),
+        );
+    }
+    let minutes = wait.seconds().div_ceil(60);
+    Err(AppError::Throttled(format!(
+        "Too many sign-in attempts for this account. Try again in {minutes} minute{}.",
+        if minutes == 1 { "" } else { "s" }
+    )))
+}
+
 /// Runs a server function body; on error sets the reply's HTTP status to match.
 pub async fn respond<T>(body: impl Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
     let result = body.await;
+    if let Err(AppError::Unavailable(message)) = &result {
+        if message == crate::error::DISK_FULL {
+            if let Ok(state) = state() {
+                state.disk.report(&"a change could not be written");
+            }
+        }
+    }
     if let Err(err) = &result {
         if let Ok(status) = http::StatusCode::from_u16(err.status()) {
             set_error_status(status);

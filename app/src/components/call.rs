@@ -208,9 +208,8 @@ async fn post(path: &'static str, body: String) -> Reply {
         .as_string()
         .unwrap_or_default();
     if !response.ok() {
-        return Err(serde_json::from_str(&text).unwrap_or_else(|_| {
-            AppError::Transport(format!("the server answered {}", response.status()))
-        }));
+        return Err(serde_json::from_str(&text)
+            .unwrap_or_else(|_| AppError::from_status(response.status())));
     }
     let redirect = response.headers().has("serverfnredirect").unwrap_or(false);
     if let (true, Ok(Some(location))) = (redirect, response.headers().get("location")) {

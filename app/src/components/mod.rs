@@ -8,6 +8,7 @@ pub mod pager;
 pub mod params;
 pub mod reauth;
 pub mod table;
+pub mod text_area;
 pub mod url;
 pub mod url_error;
 pub mod value_fields;

@@ -44,6 +44,72 @@ static SQLITE_SETTINGS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|
     )
 });
 
+/// Whether `err` says the disk is full: SQLite's `SQLITE_FULL` (13), PostgreSQL's `disk_full`
+/// (53100), or an I/O error out of space.
+pub fn is_disk_full(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Database(db) => {
+            matches!(db.code().as_deref(), Some("13") | Some("53100"))
+                || db.message().contains("database or disk is full")
+        }
+        sqlx::Error::Io(io) => io.kind() == std::io::ErrorKind::StorageFull,
+        _ => false,
+    }
+}
+
+/// Whether this server's database writes fail for lack of disk space: one per server (shared
+/// by its audit writer, its server functions and `/readyz`), so that the failure is logged
+/// once as an error, not on every request, and cleared by the next write that commits.
+#[derive(Clone, Default)]
+pub struct DiskWatch(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl DiskWatch {
+    /// A write failed for lack of space.
+    pub fn report(&self, detail: &dyn std::fmt::Display) {
+        if !self.0.swap(true, std::sync::atomic::Ordering::AcqRel) {
+            tracing::error!(error = %detail, "the database's disk is full: changes and audited reads are refused until space is freed");
+        }
+    }
+
+    /// A write committed: if the disk was full, it is not any more.
+    pub fn writes_work(&self) {
+        if self.0.load(std::sync::atomic::Ordering::Acquire)
+            && self.0.swap(false, std::sync::atomic::Ordering::AcqRel)
+        {
+            tracing::info!("the database's disk has space again: writes work");
+        }
+    }
+
+    /// Whether the last write that failed for lack of space has not been followed by one that
+    /// committed.
+    pub fn is_full(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// While the disk is (or was last seen) full: one small write, committed, to see whether
+    /// space is back (`/readyz` asks, so that a server taken out of rotation comes back by
+    /// itself). It rewrites the change counter's row with its own value: nothing changes.
+    pub async fn probe(&self, pool: &Pool) -> Result<(), sqlx::Error> {
+        if !self.is_full() {
+            return Ok(());
+        }
+        let probed = async {
+            let mut tx = begin_write(pool).await?;
+            sqlx::query("UPDATE change_epoch SET n = n WHERE id = 1")
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await
+        }
+        .await;
+        match &probed {
+            Ok(()) => self.writes_work(),
+            Err(e) if is_disk_full(e) => self.report(e),
+            Err(_) => {}
+        }
+        probed
+    }
+}
+
 /// Opens a pool for `url` (creating a SQLite file if needed).
 pub async fn connect(url: &str, max_connections: u32) -> Result<Pool, sqlx::Error> {
     sqlx::any::install_default_drivers();

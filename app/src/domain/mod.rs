@@ -1,7 +1,7 @@
 //! Server-only domain code shared by server functions, the runtime API and the CLI.
 //! No UI code lives here.
 //!
-//! Rooms, each importing only the ones listed before it (and this root: `db`, `error`,
+//! Rooms, each importing only the ones listed before it (and this root: `db`, `error`, `limits`,
 //! `validate`, `now`):
 //! 1. `keys`: ciphers, master keys, data keys;
 //! 2. `identity`: users, passwords, workspaces, sessions, rights types;
@@ -26,6 +26,7 @@ pub mod demo;
 pub mod error;
 pub mod identity;
 pub mod keys;
+pub mod limits;
 pub mod platform;
 pub mod runtime;
 pub mod secrets;

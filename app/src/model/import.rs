@@ -31,6 +31,9 @@ pub struct ImportRow {
     pub name: String,
     /// `single`, `pairs`, or empty when the value could not be read.
     pub kind: String,
+    /// What will be stored, never the value: `12 characters`, `2 keys, 40 characters`.
+    #[serde(default)]
+    pub stored: String,
     pub status: ImportStatus,
     pub reason: Option<String>,
     /// A valid name derived from an invalid one (`STRIPE-KEY` -> `stripe_key`).

@@ -38,9 +38,19 @@ pub struct WebhooksPage {
     pub events: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Holds the signing secret: its `Debug` does not print it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreatedWebhook {
     pub webhook: WebhookView,
     /// Shown once: receivers check signatures with it.
     pub secret: String,
+}
+
+impl std::fmt::Debug for CreatedWebhook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreatedWebhook")
+            .field("webhook", &self.webhook)
+            .field("secret", &"[redacted]")
+            .finish()
+    }
 }

@@ -9,17 +9,12 @@ use leptos_router::hooks::use_query_map;
 use crate::api::account::Reauthenticate;
 use crate::components::call::{Call, CallForm};
 use crate::components::field::{FormError, PasswordField};
+use crate::components::url::is_same_site_path;
 
-/// Only a path on this site: `/x`, never `//host` or `/\host`.
+/// Only a path on this site (see [`is_same_site_path`]), else the home page.
 fn local_path(next: Option<String>) -> String {
-    match next {
-        Some(path)
-            if path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\") =>
-        {
-            path
-        }
-        _ => "/".to_string(),
-    }
+    next.filter(|path| is_same_site_path(path))
+        .unwrap_or_else(|| "/".to_string())
 }
 
 #[component]

@@ -20,18 +20,20 @@ pub(super) struct Request<'a> {
     pub grant: &'a [String],
 }
 
-/// The preview as a text table: entry, name, type, status, reason. Never a value.
+/// The preview as a text table: entry, name, type, what is stored (its size), status, reason.
+/// Never a value.
 fn table(plan: &ImportPlan) -> String {
     let mut out = format!(
-        "{:<14} {:<32} {:<7} {:<24} {}\n",
-        "ENTRY", "NAME", "TYPE", "STATUS", "REASON"
+        "{:<14} {:<32} {:<7} {:<24} {:<24} {}\n",
+        "ENTRY", "NAME", "TYPE", "STORED", "STATUS", "REASON"
     );
     for row in &plan.rows {
         out.push_str(&format!(
-            "{:<14} {:<32} {:<7} {:<24} {}\n",
+            "{:<14} {:<32} {:<7} {:<24} {:<24} {}\n",
             row.source,
             row.name,
             row.kind,
+            row.stored,
             row.status.label(),
             row.reason.as_deref().unwrap_or("")
         ));
@@ -55,7 +57,7 @@ pub(super) async fn run(config: &Config, req: Request<'_>) -> Result<(), CliErro
             .push(agents::id_of(&pool, ws.id, agent).await?);
     }
     let gate = access::operator_secrets(ws)?;
-    let plan = import::preview(&pool, &gate, &text, &options).await?;
+    let plan = import::preview(&pool, &gate, &text, &options, config.import_max_entries).await?;
     print!("{}", table(&plan));
     if plan.invalid > 0 {
         return Err(CliError::Usage(format!(
@@ -69,7 +71,15 @@ pub(super) async fn run(config: &Config, req: Request<'_>) -> Result<(), CliErro
         return Ok(());
     }
     let (keyring, _) = config.keyring()?;
-    let done = import::import(&pool, &keyring, &gate, &text, &options).await?;
+    let done = import::import(
+        &pool,
+        &keyring,
+        &gate,
+        &text,
+        &options,
+        config.import_max_entries,
+    )
+    .await?;
     println!("imported: {} new, {} replaced", done.new, done.replaced);
     Ok(())
 }

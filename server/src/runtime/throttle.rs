@@ -2,13 +2,19 @@
 //!
 //! A leaked or revoked token must not buy unlimited requests (each refusal costs a query and
 //! an audit row). Requests that carry a well-formed token are limited per token (keyed by its
-//! SHA-256 hash, never the token itself); the others per client address. A well-formed token
-//! that turns out to be unknown is charged to its client address too, so that guessing with
-//! fresh random tokens meets the address's limit; once that is spent, the address is refused
-//! outright until the refill, whatever token it sends.
+//! SHA-256 hash, never the token itself); the others per client network (the address, or its
+//! /64 for IPv6, which one host usually holds whole). A well-formed token that turns out to be
+//! unknown is charged to its network too, so that guessing with fresh random tokens meets the
+//! network's limit; once that is spent, the network's unknown tokens and requests without a
+//! token are refused until the refill.
+//!
+//! A known token is never refused for someone else's failures: agents behind one NAT or proxy
+//! share an address. So a spent network's requests with a well-formed token are still looked
+//! up (one indexed query, no audit row for an unknown token), and only the unknown ones get
+//! the `429`.
 
 use std::collections::HashMap;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv6Addr};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -33,7 +39,7 @@ pub struct UnknownToken;
 pub struct RuntimeThrottle {
     per_token: Throttle<String>,
     per_address: Throttle<IpAddr>,
-    /// Addresses that spent their allowance on unknown tokens, until when.
+    /// Networks (see [`network`]) that spent their allowance on unknown tokens, until when.
     refused: Arc<Mutex<HashMap<IpAddr, Instant>>>,
 }
 
@@ -76,6 +82,18 @@ impl RuntimeThrottle {
     }
 }
 
+/// The network a client address is counted in: an IPv4 address itself, an IPv6 address's
+/// /64 (an IPv4-mapped one as its IPv4 address).
+pub fn network(client: IpAddr) -> IpAddr {
+    match client {
+        IpAddr::V4(v4) => IpAddr::V4(v4),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(Ipv6Addr::from(u128::from(v6) & !((1u128 << 64) - 1))),
+        },
+    }
+}
+
 fn well_formed_token(req: &Request) -> Option<&str> {
     agent_token(req.headers()).filter(|t| tokens::looks_like_token(t))
 }
@@ -99,9 +117,8 @@ pub async fn throttle(
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let vault = vault::is_vault_path(req.uri().path());
-    if let Some(wait) = throttle.refused_until(client) {
-        return rate_limited(wait, vault);
-    }
+    let net = network(client);
+    let spent = throttle.refused_until(net);
     let keyed_by_token = match well_formed_token(&req) {
         Some(token) => {
             if let Err(wait) = throttle.per_token.check(&tokens::hash(token)) {
@@ -111,7 +128,10 @@ pub async fn throttle(
             true
         }
         None => {
-            if let Err(wait) = throttle.per_address.check(&client) {
+            if let Some(wait) = spent {
+                return rate_limited(wait, vault);
+            }
+            if let Err(wait) = throttle.per_address.check(&net) {
                 return rate_limited(wait, vault);
             }
             false
@@ -119,9 +139,31 @@ pub async fn throttle(
     };
     let res = next.run(req).await;
     if keyed_by_token && res.extensions().get::<UnknownToken>().is_some() {
-        if let Err(wait) = throttle.charge_unknown(client) {
+        if let Some(wait) = spent {
+            return rate_limited(wait, vault);
+        }
+        if let Err(wait) = throttle.charge_unknown(net) {
             return rate_limited(wait, vault);
         }
     }
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv6_clients_are_counted_per_64_and_ipv4_per_address() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:ffff:1:2:3".parse().unwrap();
+        let other: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(network(a), network(b));
+        assert_eq!(network(a), "2001:db8:1:2::".parse::<IpAddr>().unwrap());
+        assert_ne!(network(a), network(other));
+        let v4: IpAddr = "203.0.113.7".parse().unwrap();
+        assert_eq!(network(v4), v4);
+        let mapped: IpAddr = "::ffff:203.0.113.7".parse().unwrap();
+        assert_eq!(network(mapped), v4);
+    }
 }

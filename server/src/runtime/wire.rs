@@ -3,18 +3,30 @@
 
 use std::collections::BTreeMap;
 
+use secrecy::zeroize::Zeroize;
 use secrecy::ExposeSecret;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use app::domain::secrets::value::SecretValue;
 
-/// A value: a string for a single value, an object for key/value pairs.
-#[derive(Debug, Serialize, ToSchema)]
+/// A value: a string for a single value, an object for key/value pairs. Plaintext: it has no
+/// `Debug`, and its strings are zeroed when it is dropped (the answer's serialised body is
+/// the one other copy, and goes to the socket).
+#[derive(Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum ValueJson {
     Single(String),
     Pairs(BTreeMap<String, String>),
+}
+
+impl Drop for ValueJson {
+    fn drop(&mut self) {
+        match self {
+            ValueJson::Single(v) => v.zeroize(),
+            ValueJson::Pairs(pairs) => pairs.values_mut().for_each(Zeroize::zeroize),
+        }
+    }
 }
 
 impl From<&SecretValue> for ValueJson {
@@ -31,8 +43,8 @@ impl From<&SecretValue> for ValueJson {
     }
 }
 
-/// `GET /v1/secrets/{name}`.
-#[derive(Debug, Serialize, ToSchema)]
+/// `GET /v1/secrets/{name}`. Holds plaintext: no `Debug`.
+#[derive(Serialize, ToSchema)]
 pub struct SecretRead {
     #[schema(example = "stripe_api_key")]
     pub name: String,

@@ -116,6 +116,30 @@ async fn guessing_with_fresh_unknown_tokens_is_limited_per_address() {
     assert_eq!(app.count("audit_events").await, before);
 }
 
+#[tokio::test]
+async fn someone_elses_guesses_from_the_same_address_never_refuse_a_valid_token() {
+    let app = spawn_app_with(three_runtime_calls).await;
+    let token = token_for(&app, "billing-worker").await;
+    // Another client behind the same address (a NAT, a proxy) guesses until it is refused.
+    for i in 0..20 {
+        let guess = format!("svt_guess{i:040}");
+        let res = list(&app, Some(&guess)).await;
+        assert!(
+            [StatusCode::UNAUTHORIZED, StatusCode::TOO_MANY_REQUESTS].contains(&res.status()),
+            "{}",
+            res.status()
+        );
+    }
+    assert_eq!(
+        list(&app, Some(&format!("svt_guess{:040}", 99)))
+            .await
+            .status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // The agent with a real token, from that same address, reads as usual.
+    expect_status(list(&app, Some(&token)).await, StatusCode::OK).await;
+}
+
 /// Signs in through a trusted proxy that says the client is `client`.
 async fn sign_in_via_proxy(app: &TestApp, client: &str, who: (&str, &str)) -> StatusCode {
     app.client()

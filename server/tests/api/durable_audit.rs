@@ -178,3 +178,44 @@ async fn repeated_refusals_of_one_token_share_one_audit_row_with_a_count() {
     assert_eq!(rows[0].0, 5);
     assert!(rows[0].1.contains("refused 5 times"), "{}", rows[0].1);
 }
+
+#[tokio::test]
+async fn a_secret_purged_before_its_reads_batch_commits_fails_no_read() {
+    use app::domain::audit::read_event::{event, Reader};
+    use app::domain::audit::writer::AuditSink;
+    let app = crate::helpers::spawn_app().await;
+    let sink = AuditSink::spawn(
+        app.pool.clone(),
+        60,
+        60,
+        app::metrics::Metrics::default().audit_commit(),
+        Default::default(),
+    );
+    let workspace_id = app.workspace_id("acme").await;
+    let agent_id = app.agent_id("acme", "billing-worker").await;
+    let existing: i64 = sqlx::query_scalar("SELECT MIN(id) FROM secrets WHERE workspace_id = $1")
+        .bind(workspace_id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let reader = || Reader {
+        workspace_id,
+        agent_id,
+        agent_name: "billing-worker",
+        token_id: 1,
+        token_prefix: "svt_test",
+    };
+    // One read of a secret that exists, one of a secret purged since its lookup: one batch.
+    let (kept, purged) = tokio::join!(
+        sink.record(event(reader(), "kept", "ok").of_secret(existing)),
+        sink.record(event(reader(), "purged", "ok").of_secret(i64::MAX / 2)),
+    );
+    assert!(kept.is_ok(), "a read in the same batch was refused");
+    assert!(purged.is_ok(), "the read itself is still audited");
+    let usage: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM secret_reads WHERE secret_id = $1")
+        .bind(existing)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(usage, 1);
+}

@@ -61,7 +61,7 @@ async fn once_the_audit_queue_is_finished_a_read_is_refused_rather_than_answered
 
     let app = crate::helpers::spawn_app().await;
     let timing = app::metrics::Metrics::default().audit_commit();
-    let sink = AuditSink::spawn(app.pool.clone(), 60, 60, timing);
+    let sink = AuditSink::spawn(app.pool.clone(), 60, 60, timing, Default::default());
     let event = ReadEvent {
         workspace_id: app.workspace_id("acme").await,
         agent_id: app.agent_id("acme", "billing-worker").await,

@@ -149,6 +149,11 @@ impl TestApp {
         self.reads.poll(&self.pool).await.expect("change counter");
     }
 
+    /// Bytes the server's remembered runtime reads take now (0: nothing remembered).
+    pub fn remembered_reads(&self) -> usize {
+        self.reads.bytes()
+    }
+
     /// Runs the `vault` CLI, another process, on this server's database.
     pub fn cli(&self, args: &[&str]) -> std::process::Output {
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_vault"));

@@ -9,7 +9,7 @@ use serde_json::Value;
 use app::domain::secrets::import;
 use app::model::import::ImportOptions;
 
-use crate::helpers::{demo_admin_gate, expect_status, spawn_app, TestApp, ADMIN};
+use crate::helpers::{demo_admin_gate, expect_status, spawn_app, spawn_app_with, TestApp, ADMIN};
 
 /// `secrets/import` as the page posts it: a preview, or the import with the flag `confirm`.
 async fn call(app: &TestApp, admin: &Client, text: &str, flags: &[&str]) -> reqwest::Response {
@@ -150,6 +150,7 @@ async fn a_failing_entry_rolls_back_the_whole_import() {
         &gate,
         "api_key=v2\nnew_key=n\n",
         &options,
+        import::DEFAULT_MAX_ENTRIES,
     )
     .await;
     assert!(result.is_err());
@@ -159,6 +160,64 @@ async fn a_failing_entry_rolls_back_the_whole_import() {
         1,
         "the replaced value was rolled back"
     );
+}
+
+#[tokio::test]
+async fn an_import_above_the_entry_limit_is_refused_with_the_limit_and_writes_nothing() {
+    let app = spawn_app_with(|c| c.import_max_entries = 3).await;
+    let admin = app.signed_in(ADMIN).await;
+    let before = app.count("secrets").await;
+    let text = "a_1=x\na_2=x\na_3=x\na_4=x\n";
+    for flags in [&[][..], &["confirm"][..]] {
+        let body = expect_status(
+            call(&app, &admin, text, flags).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+        assert!(
+            body.contains("4 entries") && body.contains("at most 3"),
+            "{body}"
+        );
+    }
+    assert_eq!(app.count("secrets").await, before);
+    // At the limit it goes through.
+    preview(&app, &admin, "a_1=x\na_2=x\na_3=x\n", &[]).await;
+}
+
+#[tokio::test]
+async fn a_large_import_is_written_in_short_transactions_and_arrives_whole() {
+    let app = spawn_app().await;
+    let admin = app.signed_in(ADMIN).await;
+    let before = app.count("secrets").await;
+    let n = import::CHUNK * 2 + 7;
+    let text: String = (0..n).map(|i| format!("bulk_{i}=value-{i}\n")).collect();
+    let plan = preview(&app, &admin, &text, &["confirm"]).await;
+    assert_eq!(plan["new"], n);
+    assert_eq!(app.count("secrets").await, before + n as i64);
+    let created: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_events WHERE action = 'secret.create' AND secret_name LIKE 'bulk_%'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(created, n as i64, "one audit event per secret");
+}
+
+#[tokio::test]
+async fn the_preview_says_what_will_be_stored_and_never_the_value() {
+    let app = spawn_app().await;
+    let admin = app.signed_in(ADMIN).await;
+    let text = "plain_one=abc # a comment\nquoted_one=\"abc\" # c\nescaped_one=a\\nb\n";
+    let plan = preview(&app, &admin, text, &[]).await;
+    let stored: Vec<&str> = plan["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["stored"].as_str().unwrap())
+        .collect();
+    assert_eq!(stored, ["3 characters", "3 characters", "4 characters"]);
+    let body = plan.to_string();
+    assert!(!body.contains("abc"), "{body}");
 }
 
 fn vault(dir: &tempfile::TempDir, args: &[&str]) -> Output {

@@ -82,6 +82,51 @@ async fn the_clis_flag_switch_reaches_a_server_that_remembers_the_read() {
     }
 }
 
+#[tokio::test]
+async fn requests_that_change_nothing_leave_the_remembered_reads_alone() {
+    let (app, token) = reading().await;
+    let remembered = app.remembered_reads();
+    assert!(remembered > 0, "the second read was remembered");
+    let nobody = app.client();
+    let wrong = [
+        ("email", "nobody@acme.test"),
+        ("password", "wrong-wrong-wrong"),
+    ];
+    app.call(&nobody, "auth/login", &wrong).await;
+    let create = [
+        ("ws", "acme"),
+        ("name", "x"),
+        ("kind", "single"),
+        ("value", "v"),
+    ];
+    assert_eq!(
+        app.call(&nobody, "secrets/create", &create).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    nobody.post(app.url("/no/such/page")).send().await.unwrap();
+    let member = app.signed_in(MEMBER).await;
+    app.call(&member, "secrets/create", &create).await;
+    assert_eq!(
+        app.remembered_reads(),
+        remembered,
+        "nothing changed: nothing dropped"
+    );
+    // A change that commits drops them before its answer leaves.
+    let admin = app.signed_in(ADMIN).await;
+    let describe = [
+        ("ws", "acme"),
+        ("name", "api_key"),
+        ("description", "changed"),
+    ];
+    expect_status(
+        app.call(&admin, "secrets/describe", &describe).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(app.remembered_reads(), 0);
+    assert_eq!(read(&app, &token).await.0, StatusCode::OK);
+}
+
 async fn epoch(app: &TestApp) -> i64 {
     sqlx::query_scalar("SELECT n FROM change_epoch WHERE id = 1")
         .fetch_one(&app.pool)

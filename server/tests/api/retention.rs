@@ -91,6 +91,12 @@ async fn old_events_are_archived_in_batches_and_recent_ones_stay() {
     assert!(names
         .iter()
         .all(|n| n.starts_with("audit-") && n.ends_with(".jsonl.gz")));
+    #[cfg(unix)]
+    for file in &pass.files {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{} is readable by others", file.display());
+    }
 
     // A second pass finds nothing to do.
     assert_eq!(

@@ -4,8 +4,8 @@ use crate::error::AppError;
 use crate::model::import::ImportPlan;
 
 /// Bulk import of `text` (a `.env` file or a JSON object). Without `confirm` it only previews
-/// (writes nothing); with it, it imports everything in one transaction, refused (nothing
-/// written) while any entry is invalid. `replace`: replace the values of secrets that exist;
+/// (writes nothing); with it, it imports everything (in short transactions, see
+/// `domain::secrets::import`), refused (nothing written) while any entry is invalid. `replace`: replace the values of secrets that exist;
 /// `accept`: use the suggested names of invalid ones. Checkboxes: present means checked.
 #[server(endpoint = "secrets/import")]
 pub async fn import_secrets(
@@ -29,9 +29,24 @@ pub async fn import_secrets(
     ctx::respond(async move {
         let (state, gate) = ctx::secrets_admin(&ws).await?;
         Ok(if confirmed {
-            import::import(&state.pool, &state.keyring, &gate, &text, &options).await?
+            import::import(
+                &state.pool,
+                &state.keyring,
+                &gate,
+                &text,
+                &options,
+                state.import_max_entries,
+            )
+            .await?
         } else {
-            import::preview(&state.pool, &gate, &text, &options).await?
+            import::preview(
+                &state.pool,
+                &gate,
+                &text,
+                &options,
+                state.import_max_entries,
+            )
+            .await?
         })
     })
     .await

@@ -128,8 +128,9 @@ pub async fn run(pool: &Pool, policy: &Policy, now: i64) -> Result<Pass, DomainE
     }
 }
 
-/// Writes the batch to `dir/audit-<first>-<last>.jsonl.gz` through a temporary file, synced
-/// before it is renamed, so that no event is deleted before its archive is on disk. The name
+/// Writes the batch to `dir/audit-<first>-<last>.jsonl.gz` through a temporary file (mode
+/// 0600: the trail names agents and secrets), synced before it is renamed, and the directory
+/// synced after, so that no event is deleted before its archive is on disk under its name. The name
 /// is fixed by the ids: a pass that stopped after writing and before deleting rewrites the
 /// same file.
 async fn write_archive(
@@ -147,19 +148,22 @@ async fn write_archive(
     let dir = dir.to_path_buf();
     tokio::task::spawn_blocking(move || -> std::io::Result<PathBuf> {
         std::fs::create_dir_all(&dir)?;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         let file = dir.join(format!("audit-{first:012}-{last:012}.jsonl.gz"));
         // A name of its own: two instances archiving the same batch never share a file.
         let partial = dir.join(format!(
             ".audit-{first}-{last}-{:016x}.partial",
             rand::random::<u64>()
         ));
-        let mut gz = flate2::write::GzEncoder::new(
-            std::fs::File::create(&partial)?,
-            flate2::Compression::default(),
-        );
+        let mut gz =
+            flate2::write::GzEncoder::new(options.open(&partial)?, flate2::Compression::default());
         gz.write_all(&lines)?;
         gz.finish()?.sync_all()?;
         std::fs::rename(&partial, &file)?;
+        std::fs::File::open(&dir)?.sync_all()?;
         Ok(file)
     })
     .await

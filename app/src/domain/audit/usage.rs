@@ -87,7 +87,11 @@ pub(super) async fn write(tx: &mut sqlx::AnyConnection, due: &Due) -> Result<(),
     }
     for ((secret_id, agent_id), at) in &due.reads {
         sqlx::query(
-            "INSERT INTO secret_reads (secret_id, agent_id, last_read_at) VALUES ($1, $2, $3) \
+            // A secret purged (or an agent deleted) after its read was looked up has no row
+            // to point at: that one read's usage is dropped, never the batch.
+            "INSERT INTO secret_reads (secret_id, agent_id, last_read_at) SELECT $1, $2, $3 \
+             WHERE EXISTS (SELECT 1 FROM secrets WHERE id = $1) \
+               AND EXISTS (SELECT 1 FROM agents WHERE id = $2) \
              ON CONFLICT (secret_id, agent_id) DO UPDATE SET \
                last_read_at = CASE WHEN excluded.last_read_at > secret_reads.last_read_at \
                  THEN excluded.last_read_at ELSE secret_reads.last_read_at END",

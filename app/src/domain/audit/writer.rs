@@ -26,7 +26,7 @@ use tokio::sync::{mpsc, oneshot, watch, Notify};
 
 use super::read_event::ReadEvent;
 use super::usage::{self, Due, Usage};
-use crate::domain::db::{begin_write_on, is_sqlite, Db, Pool};
+use crate::domain::db::{begin_write_on, is_sqlite, Db, DiskWatch, Pool};
 
 const QUEUE: usize = 16_384;
 /// Events committed together at most; a batch is whatever arrived meanwhile, up to this.
@@ -71,12 +71,13 @@ impl AuditSink {
     /// one row.
     /// `usage_seconds`: a token's last use and an agent's last read of a secret are written
     /// at most this often.
-    /// `commit_time` observes how long each batch took to commit.
+    /// `commit_time` observes how long each batch took to commit; `disk` hears of a full disk.
     pub fn spawn(
         pool: Pool,
         collapse_seconds: i64,
         usage_seconds: i64,
         commit_time: Histogram,
+        disk: DiskWatch,
     ) -> Self {
         let (tx, rx) = mpsc::channel(QUEUE);
         let collapse = Collapse {
@@ -90,7 +91,7 @@ impl AuditSink {
             close: close.clone(),
             _alive: alive,
         };
-        tokio::spawn(writer(pool, rx, stop, collapse, usage, commit_time));
+        tokio::spawn(writer(pool, rx, stop, collapse, usage, commit_time, disk));
         Self { tx, close, exited }
     }
 
@@ -153,6 +154,7 @@ async fn writer(
     mut collapse: Collapse,
     mut usage: Usage,
     commit_time: Histogram,
+    disk: DiskWatch,
 ) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     let mut closing = false;
@@ -190,6 +192,7 @@ async fn writer(
             };
             match written {
                 Ok((opened, due)) => {
+                    disk.writes_work();
                     commit_time.observe(started.elapsed().as_secs_f64());
                     collapse.open.extend(opened);
                     usage.remember(due, batch.last().map_or(0, |p| p.event.at));
@@ -198,7 +201,12 @@ async fn writer(
                 }
                 Err(e) => {
                     conn = None;
-                    tracing::error!(error = %e, events = batch.len(), attempt, "could not write audit events");
+                    if crate::domain::db::is_disk_full(&e) {
+                        // Logged once until space is back, not once per batch.
+                        disk.report(&e);
+                    } else {
+                        tracing::error!(error = %e, events = batch.len(), attempt, "could not write audit events");
+                    }
                     if attempt < ATTEMPTS {
                         tokio::time::sleep(delay).await;
                         delay *= 2;

@@ -6,6 +6,7 @@
 //! be audited live in `admin` or `secrets`, which sit above `audit`.
 
 pub mod access;
+pub mod attempts;
 pub mod passwords;
 pub mod session_policy;
 pub mod session_store;

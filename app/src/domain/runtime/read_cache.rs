@@ -4,9 +4,9 @@
 //! Only what a granted read found is remembered (token, agent, flag on, the version's
 //! ciphertext), never a refusal and never a plaintext. A change empties the cache and moves the
 //! generation on, so that a read looked up before it is not remembered after it:
-//! - a change made through this process (any dashboard request that is not a read) moves it
-//!   after the request has committed, before its answer leaves: the very next runtime read
-//!   goes to the database;
+//! - after a dashboard request that may write (not a GET), this process reads the change
+//!   counter before the answer leaves: if the request committed a change, the very next
+//!   runtime read goes to the database; if it changed nothing, the cache stays;
 //! - a change made elsewhere (another instance, the CLI) moves the database's change counter
 //!   (`change_epoch`, kept by triggers on tokens, agents, workspaces, secrets, versions and
 //!   grants); a poller reads it every `change_poll_ms` and moves the generation when it moved;
@@ -14,6 +14,10 @@
 //!   counter starts from an empty cache.
 //!
 //! Token and secret expiry are times, checked on every hit.
+//!
+//! Memory is bounded in bytes, not entries ([`ReadCache::with_budget`], `read_cache_bytes`),
+//! and a version's ciphertext is kept once however many tokens read it: an admin who stores
+//! large values and issues many tokens cannot make the process hold a copy per token.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -24,8 +28,11 @@ use crate::domain::admin::token_identity::AgentIdentity;
 use crate::domain::db::Pool;
 use crate::domain::DomainError;
 
-/// Entries kept at most; a full cache starts over (a working set this large is unusual).
-const CAPACITY: usize = 100_000;
+/// The default budget: a full cache starts over (a working set this large is unusual).
+pub const DEFAULT_BUDGET_BYTES: usize = 64 * 1024 * 1024;
+/// What an entry costs besides its strings and the shared ciphertext: the maps' slots, the
+/// `Arc`s and the fixed fields.
+const ENTRY_OVERHEAD: usize = 256;
 
 /// What a granted read found, as of the entry's generation.
 #[derive(Clone)]
@@ -49,10 +56,37 @@ type Versions = Vec<(Option<i64>, Arc<Granted>)>;
 #[derive(Default)]
 struct Entries {
     by_token: HashMap<String, HashMap<String, Versions>>,
-    len: usize,
+    /// One copy of each (secret, version)'s ciphertext, shared by every entry that found it.
+    sealed: HashMap<(i64, i64), Arc<[u8]>>,
+    /// What the entries and the ciphertexts take, as counted by [`Entries::cost`].
+    bytes: usize,
+}
+
+impl Entries {
+    /// What remembering `granted` for `token_hash` and `name` adds, its ciphertext counted
+    /// only if no entry holds it yet.
+    fn cost(&self, token_hash: &str, name: &str, granted: &Granted) -> usize {
+        let sealed = if self
+            .sealed
+            .contains_key(&(granted.secret_id, granted.version))
+        {
+            0
+        } else {
+            granted.sealed.len()
+        };
+        ENTRY_OVERHEAD
+            + token_hash.len()
+            + name.len()
+            + granted.description.len()
+            + granted.agent.agent_name.len()
+            + granted.agent.token_prefix.len()
+            + sealed
+    }
 }
 
 pub struct ReadCache {
+    /// Bytes the entries may take; past it the cache starts over.
+    budget: usize,
     generation: AtomicU64,
     /// The change counter is known to be current (false until the first poll, and after a
     /// failed one).
@@ -64,16 +98,27 @@ pub struct ReadCache {
 
 impl Default for ReadCache {
     fn default() -> Self {
+        Self::with_budget(DEFAULT_BUDGET_BYTES)
+    }
+}
+
+impl ReadCache {
+    /// A cache whose entries take at most `budget` bytes.
+    pub fn with_budget(budget: usize) -> Self {
         Self {
+            budget,
             generation: AtomicU64::new(0),
             current: AtomicBool::new(false),
             epoch: AtomicU64::new(0),
             entries: RwLock::new(Entries::default()),
         }
     }
-}
 
-impl ReadCache {
+    /// Bytes the remembered reads take now (their share of the budget).
+    pub fn bytes(&self) -> usize {
+        self.entries.read().map_or(0, |e| e.bytes)
+    }
+
     /// The generation a lookup starts in; pass it to [`ReadCache::put`].
     pub fn generation(&self) -> u64 {
         self.generation.load(Ordering::Acquire)
@@ -102,7 +147,7 @@ impl ReadCache {
         name: &str,
         version: Option<i64>,
         generation: u64,
-        granted: Granted,
+        mut granted: Granted,
     ) {
         if !self.current.load(Ordering::Acquire) {
             return;
@@ -113,18 +158,30 @@ impl ReadCache {
         if self.generation() != generation {
             return;
         }
-        if entries.len >= CAPACITY {
+        let mut cost = entries.cost(token_hash, name, &granted);
+        if entries.bytes + cost > self.budget {
             *entries = Entries::default();
+            cost = entries.cost(token_hash, name, &granted);
+            if cost > self.budget {
+                return;
+            }
         }
+        entries.bytes += cost;
+        granted.sealed = entries
+            .sealed
+            .entry((granted.secret_id, granted.version))
+            .or_insert_with(|| granted.sealed.clone())
+            .clone();
         let versions = entries
             .by_token
             .entry(token_hash.to_string())
             .or_default()
             .entry(name.to_string())
             .or_default();
+        // A repeated put replaces its entry; the count errs on the high side until the next
+        // start over.
         versions.retain(|(v, _)| *v != version);
         versions.push((version, Arc::new(granted)));
-        entries.len += 1;
     }
 
     /// Forgets every entry: something that a remembered read depends on may have changed.
@@ -244,6 +301,59 @@ mod tests {
         assert!(cache.get("h1", "api_key", None).is_none());
         cache.put("h1", "api_key", None, cache.generation(), granted());
         assert!(cache.get("h1", "api_key", None).is_some());
+    }
+
+    fn large(secret_id: i64, version: i64) -> Granted {
+        Granted {
+            secret_id,
+            version,
+            sealed: Arc::from(vec![7u8; 64 * 1024]),
+            ..granted()
+        }
+    }
+
+    #[test]
+    fn many_tokens_reading_one_version_share_one_copy_of_its_ciphertext() {
+        let cache = ReadCache::with_budget(1024 * 1024);
+        cache.current.store(true, Ordering::Release);
+        let g = cache.generation();
+        for token in 0..100 {
+            cache.put(&format!("token-{token}"), "big", None, g, large(9, 1));
+        }
+        assert!(
+            cache.bytes() < 128 * 1024,
+            "one 64 KiB copy for 100 tokens: {} bytes",
+            cache.bytes()
+        );
+        let a = cache.get("token-1", "big", None).unwrap();
+        let b = cache.get("token-99", "big", None).unwrap();
+        assert!(Arc::ptr_eq(&a.sealed, &b.sealed));
+    }
+
+    #[test]
+    fn the_cache_never_holds_more_bytes_than_its_budget() {
+        let budget = 1024 * 1024;
+        let cache = ReadCache::with_budget(budget);
+        cache.current.store(true, Ordering::Release);
+        let g = cache.generation();
+        for version in 0..100 {
+            cache.put(
+                "token",
+                &format!("s{version}"),
+                None,
+                g,
+                large(version, version),
+            );
+            assert!(cache.bytes() <= budget, "{} bytes", cache.bytes());
+        }
+        // The latest read is still remembered after starting over.
+        assert!(cache.get("token", "s99", None).is_some());
+        // A value larger than the whole budget is simply not remembered.
+        let tiny = ReadCache::with_budget(1024);
+        tiny.current.store(true, Ordering::Release);
+        tiny.put("token", "big", None, tiny.generation(), large(1, 1));
+        assert!(tiny.get("token", "big", None).is_none());
+        assert_eq!(tiny.bytes(), 0);
     }
 
     #[test]

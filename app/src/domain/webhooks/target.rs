@@ -75,11 +75,27 @@ pub fn is_public(ip: IpAddr) -> bool {
                 return public_v4(v4);
             }
             let s = v6.segments();
+            let embedded = |hi: u16, lo: u16| {
+                let [a, b] = hi.to_be_bytes();
+                let [c, d] = lo.to_be_bytes();
+                Ipv4Addr::new(a, b, c, d)
+            };
             // NAT64 (64:ff9b::/96) reaches the IPv4 address it embeds.
             if s[0] == 0x64 && s[1] == 0xff9b && s[2..6] == [0, 0, 0, 0] {
-                let [a, b] = s[6].to_be_bytes();
-                let [c, d] = s[7].to_be_bytes();
-                return public_v4(Ipv4Addr::new(a, b, c, d));
+                return public_v4(embedded(s[6], s[7]));
+            }
+            // Local-use NAT64 (64:ff9b:1::/48) translates into a network of its operator's
+            // choosing; IPv4-compatible addresses (::/96, deprecated) and Teredo (2001::/32)
+            // embed IPv4 addresses a relay may reach: none of them is a public target.
+            if (s[0] == 0x64 && s[1] == 0xff9b && s[2] == 1)
+                || s[0..6] == [0, 0, 0, 0, 0, 0]
+                || (s[0] == 0x2001 && s[1] == 0)
+            {
+                return false;
+            }
+            // 6to4 (2002::/16) reaches the IPv4 address in its next 32 bits.
+            if s[0] == 0x2002 {
+                return public_v4(embedded(s[1], s[2]));
             }
             public_v6(v6)
         }
@@ -145,6 +161,14 @@ mod tests {
             "::ffff:10.0.0.1",
             "64:ff9b::a9fe:a9fe",
             "2001:db8::1",
+            "::127.0.0.1",
+            "::10.0.0.1",
+            "::8.8.8.8",
+            "64:ff9b:1::a00:1",
+            "64:ff9b:1:ffff::1",
+            "2002:7f00:1::1",
+            "2002:a00:1::1",
+            "2001:0:4136:e378::1",
         ] {
             assert!(!is_public(ip(blocked)), "{blocked}");
         }
@@ -153,6 +177,8 @@ mod tests {
             "8.8.8.8",
             "2606:4700::1111",
             "::ffff:8.8.8.8",
+            "64:ff9b::808:808",
+            "2002:808:808::1",
         ] {
             assert!(is_public(ip(open)), "{open}");
         }

@@ -9,6 +9,7 @@ use crate::api::secrets::trash::DeleteSecret;
 use crate::components::call::{Call, CallForm};
 use crate::components::field::{FieldError, FormError};
 use crate::components::flash::{reload_on_success, use_flash};
+use crate::components::text_area::StoredTextArea;
 use crate::components::value_fields::{AgentPicker, ValueFields};
 use crate::model::secrets::AgentAccess;
 
@@ -25,7 +26,7 @@ pub fn DescriptionForm(ws: String, name: String, description: String) -> impl In
                 <SecretTarget ws name/>
                 <div class="field">
                     <label for="edit-description" class="sr-only">"Description"</label>
-                    <textarea id="edit-description" name="description" rows="3" maxlength="1000">{description}</textarea>
+                    <StoredTextArea id="edit-description" name="description" rows=3 maxlength=1000 text=description/>
                     <FieldError error field="description" id="edit-description-error"/>
                 </div>
                 <FormError error fields=&["description"]/>

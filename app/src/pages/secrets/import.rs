@@ -139,7 +139,7 @@ fn PlanTable(plan: ImportPlan) -> impl IntoView {
             <p class="form-error">"Nothing can be imported while an entry is invalid: fix the text or remove those lines, and preview again."</p>
         })}
         <table class="table" aria-label="Import preview">
-            <Columns names=&["Entry", "Name", "Type", "Status", "Reason"]/>
+            <Columns names=&["Entry", "Name", "Type", "Stored", "Status", "Reason"]/>
             <tbody>
                 {plan.rows.into_iter().map(|row| {
                     let class = if row.status == ImportStatus::Invalid { "row-invalid" } else { "" };
@@ -148,6 +148,7 @@ fn PlanTable(plan: ImportPlan) -> impl IntoView {
                             <td>{row.source}</td>
                             <td class="mono">{row.name.clone()}</td>
                             <td>{row.kind}</td>
+                            <td>{row.stored}</td>
                             <td>{row.status.label()}</td>
                             <td>{row.reason.unwrap_or_default()}</td>
                         </tr>

@@ -47,8 +47,8 @@ fn custom_metadata(description: &str) -> Option<BTreeMap<String, String>> {
     path = "/v1/secret/data/{name}",
     tag = "vault",
     params(
-        ("name" = String, Path, description = "The secret's name."),
-        ("version" = Option<i64>, Query, description = "A version number; 0 or absent for the current one."),
+        ("name" = String, Path, pattern = r"^[a-z][a-z0-9_]{0,63}$", description = "The secret's name: 1 to 64 lowercase letters, digits and underscores, starting with a letter."),
+        ("version" = Option<i64>, Query, minimum = 0, description = "A version number; 0 or absent for the current one."),
     ),
     security(("vault_token" = []), ("agent_token" = [])),
     responses(
@@ -67,7 +67,7 @@ pub async fn data(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, VaultError> {
-    readable(&method)?;
+    readable(&method, "GET, HEAD")?;
     let p = params(query.as_deref())?;
     let name = secret_name(&path)?;
     let read = refusal::read(&state, &headers, name, p.version, Via::VaultApi).await?;
@@ -128,7 +128,7 @@ fn metadata_body(m: &SecretMetadata) -> KvMetadata {
     get,
     path = "/v1/secret/metadata/{name}",
     tag = "vault",
-    params(("name" = String, Path, description = "The secret's name.")),
+    params(("name" = String, Path, pattern = r"^[a-z][a-z0-9_]{0,63}$", description = "The secret's name: 1 to 64 lowercase letters, digits and underscores, starting with a letter.")),
     security(("vault_token" = []), ("agent_token" = [])),
     responses(
         (status = 200, description = "The metadata.", body = Envelope<KvMetadata>),
@@ -149,7 +149,7 @@ pub async fn metadata(
     if is_list(&method, &p) {
         return list(&state, &headers, &path).await;
     }
-    readable(&method)?;
+    readable(&method, "GET, HEAD, LIST")?;
     let name = secret_name(&path)?;
     let agent = authenticate(&state, &headers, name, Via::VaultApi).await?;
     match metadata::of(&state.pool, &agent, name).await {
@@ -184,7 +184,7 @@ pub async fn metadata_root(
     if is_list(&method, &p) {
         return list(&state, &headers, "").await;
     }
-    readable(&method)?;
+    readable(&method, "GET, HEAD, LIST")?;
     authenticate(&state, &headers, "*", Via::VaultApi).await?;
     Err(VaultError::NotFound)
 }

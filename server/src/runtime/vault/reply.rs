@@ -96,8 +96,8 @@ pub enum VaultError {
     NotFound,
     /// A malformed name or parameter: 400.
     InvalidRequest(String),
-    /// Agents only read: 405 for every write.
-    ReadOnly,
+    /// Agents only read: 405 for every write, with the methods the path allows.
+    ReadOnly(&'static str),
     RateLimited(Wait),
     /// The read could not be audited, so it is not answered.
     AuditUnavailable,
@@ -119,7 +119,7 @@ impl VaultError {
             ),
             VaultError::NotFound => (StatusCode::NOT_FOUND, Vec::new()),
             VaultError::InvalidRequest(message) => (StatusCode::BAD_REQUEST, vec![message.clone()]),
-            VaultError::ReadOnly => (
+            VaultError::ReadOnly(_) => (
                 StatusCode::METHOD_NOT_ALLOWED,
                 vec!["agents have read-only access: secrets are changed in the Secrets Vault dashboard".into()],
             ),
@@ -148,6 +148,10 @@ impl IntoResponse for VaultError {
                 res.extensions_mut().insert(UnknownToken);
             }
             VaultError::RateLimited(wait) => wait.set_retry_after(&mut res),
+            VaultError::ReadOnly(allow) => {
+                res.headers_mut()
+                    .insert(header::ALLOW, HeaderValue::from_static(allow));
+            }
             _ => {}
         }
         res

@@ -54,11 +54,13 @@ pub(super) fn is_list(method: &Method, p: &Params) -> bool {
     method.as_str() == "LIST" || (method == Method::GET && p.list)
 }
 
-pub(super) fn readable(method: &Method) -> Result<(), VaultError> {
+/// Reads only; any other method is refused with the methods `allow`ed at this path (for the
+/// `Allow` header a 405 must carry).
+pub(super) fn readable(method: &Method, allow: &'static str) -> Result<(), VaultError> {
     if method == Method::GET || method == Method::HEAD {
         Ok(())
     } else {
-        Err(VaultError::ReadOnly)
+        Err(VaultError::ReadOnly(allow))
     }
 }
 

@@ -46,8 +46,10 @@ async fn agent(state: &AppState, headers: &HeaderMap) -> Result<AgentIdentity, V
     Ok(agent)
 }
 
-/// The token's own description. The accessor is the token's visible prefix; the token itself
-/// (Vault's `id`) is never sent back.
+/// The token's own description, as Vault answers it. The accessor is the token's visible
+/// prefix; `id` is the token the caller sent (Vault's answer, and what Vault Agent's
+/// `token_file` auto-auth takes as the token for every later request: it refuses an empty
+/// one). Nothing the caller did not send is ever in it.
 #[utoipa::path(
     get,
     path = "/v1/auth/token/lookup-self",
@@ -63,6 +65,9 @@ pub async fn lookup_self(
     headers: HeaderMap,
 ) -> Result<Response, VaultError> {
     let agent = agent(&state, &headers).await?;
+    let token = crate::runtime::credentials::agent_token(&headers)
+        .ok_or(VaultError::InvalidToken { unknown: true })?
+        .to_string();
     let facts = tokens::facts(&state.pool, agent.token_id)
         .await
         .map_err(internal)?
@@ -79,7 +84,7 @@ pub async fn lookup_self(
         entity_id: String::new(),
         expire_time: facts.expires_at.map(rfc3339),
         explicit_max_ttl: 0,
-        id: String::new(),
+        id: token,
         issue_time: rfc3339(facts.created_at),
         meta,
         num_uses: 0,

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use secrecy::zeroize::Zeroize;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -53,12 +54,19 @@ pub struct VersionMetadata {
     pub version: i64,
 }
 
-/// `GET /v1/secret/data/{name}`'s `data`.
-#[derive(Debug, Serialize, ToSchema)]
+/// `GET /v1/secret/data/{name}`'s `data`. Holds plaintext: no `Debug`, and the values are
+/// zeroed when it is dropped.
+#[derive(Serialize, ToSchema)]
 pub struct KvRead {
     /// A key/value secret as its object; a single value as `{"value": ...}`.
     pub data: BTreeMap<String, String>,
     pub metadata: VersionMetadata,
+}
+
+impl Drop for KvRead {
+    fn drop(&mut self) {
+        self.data.values_mut().for_each(Zeroize::zeroize);
+    }
 }
 
 /// `GET /v1/secret/metadata/{name}`'s `data`.
@@ -84,9 +92,9 @@ pub struct KeyList {
     pub keys: Vec<String>,
 }
 
-/// `GET /v1/auth/token/lookup-self`'s `data`. The token itself (Vault's `id`) is never sent
-/// back: `id` is empty.
-#[derive(Debug, Serialize, ToSchema)]
+/// `GET /v1/auth/token/lookup-self`'s `data`. `id` is the token the caller sent (as Vault
+/// answers): no `Debug`, and it is zeroed when dropped.
+#[derive(Serialize, ToSchema)]
 pub struct TokenLookup {
     /// The token's visible prefix.
     pub accessor: String,
@@ -111,6 +119,12 @@ pub struct TokenLookup {
     pub ttl: i64,
     #[serde(rename = "type")]
     pub token_type: String,
+}
+
+impl Drop for TokenLookup {
+    fn drop(&mut self) {
+        self.id.zeroize();
+    }
 }
 
 /// `GET /v1/sys/health`, bare (no envelope).

@@ -1,6 +1,13 @@
 //! Bulk import of a `.env` file or a JSON object: a preview that writes nothing, then the
-//! import itself in one transaction (one audit event per secret), refused as a whole while
-//! any entry is invalid. The dashboard's Import page and `vault import` share it.
+//! import itself (one audit event per secret), refused as a whole while any entry is invalid.
+//! The dashboard's Import page and `vault import` share it.
+//!
+//! An import holds at most `import_max_entries` entries and is written in transactions of
+//! [`CHUNK`] entries: SQLite has one writer, and a runtime read commits its audit event
+//! before it answers, so one long transaction would stall every read meanwhile. Everything is
+//! checked before the first write; should a write still fail (a name taken meanwhile), the
+//! chunks before it stay imported, the error says how many, and the same import run again
+//! skips them.
 
 pub mod parse;
 
@@ -17,6 +24,10 @@ use crate::model::import::{ImportOptions, ImportPlan, ImportRow, ImportStatus};
 
 /// Larger imports are refused before anything is read.
 pub const MAX_IMPORT_BYTES: usize = 200 * 1024;
+/// The default of `import_max_entries`.
+pub const DEFAULT_MAX_ENTRIES: usize = 1000;
+/// Entries written per transaction.
+pub const CHUNK: usize = 50;
 
 /// An entry that can be written: its row and its value.
 struct Ready {
@@ -51,6 +62,7 @@ async fn plan(
     who: &SecretsAdmin,
     text: &str,
     options: &ImportOptions,
+    max_entries: usize,
 ) -> Result<Vec<Ready>, DomainError> {
     if text.len() > MAX_IMPORT_BYTES {
         return Err(DomainError::validation(
@@ -63,6 +75,15 @@ async fn plan(
         return Err(DomainError::validation(
             "text",
             "There is nothing to import.",
+        ));
+    }
+    if entries.len() > max_entries {
+        return Err(DomainError::validation(
+            "text",
+            format!(
+                "This import has {} entries; import at most {max_entries} at a time.",
+                entries.len()
+            ),
         ));
     }
     let (live, trashed) = taken(pool, who.workspace().id).await?;
@@ -87,6 +108,7 @@ async fn plan(
                 .as_ref()
                 .map(|v| v.kind().as_str().to_string())
                 .unwrap_or_default();
+            let stored = value.as_ref().map(stored_size).unwrap_or_default();
             let problem = match (&value, valid(&name)) {
                 (Err(reason), _) => Some(reason.clone()),
                 (_, false) => Some(match &suggestion {
@@ -113,6 +135,7 @@ async fn plan(
                     source: entry.source,
                     name,
                     kind,
+                    stored,
                     status,
                     reason: problem,
                     suggestion,
@@ -121,6 +144,26 @@ async fn plan(
             }
         })
         .collect())
+}
+
+/// What will be stored, never the value: its length, or its keys' count and the values' length.
+fn stored_size(value: &SecretValue) -> String {
+    use secrecy::ExposeSecret;
+    let chars = |v: &secrecy::SecretString| v.expose_secret().chars().count();
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    match value {
+        SecretValue::Single(v) => plural(chars(v), "character", "characters"),
+        SecretValue::Pairs(pairs) => format!(
+            "{}, {}",
+            plural(pairs.len(), "key", "keys"),
+            plural(
+                pairs.iter().map(|(_, v)| chars(v)).sum(),
+                "character",
+                "characters"
+            )
+        ),
+    }
 }
 
 fn summary(ready: &[Ready]) -> ImportPlan {
@@ -140,20 +183,23 @@ pub async fn preview(
     who: &SecretsAdmin,
     text: &str,
     options: &ImportOptions,
+    max_entries: usize,
 ) -> Result<ImportPlan, DomainError> {
-    Ok(summary(&plan(pool, who, text, options).await?))
+    Ok(summary(&plan(pool, who, text, options, max_entries).await?))
 }
 
-/// Imports every entry in one transaction, or nothing: refused while any entry is invalid,
-/// and rolled back whole if any write fails (a name taken meanwhile, say).
+/// Imports every entry, in transactions of [`CHUNK`] entries: refused (nothing written) while
+/// any entry is invalid; a chunk whose write fails is rolled back whole, and the error says how
+/// many entries the chunks before it imported.
 pub async fn import(
     pool: &Pool,
     keyring: &Keyring,
     who: &SecretsAdmin,
     text: &str,
     options: &ImportOptions,
+    max_entries: usize,
 ) -> Result<ImportPlan, DomainError> {
-    let ready = plan(pool, who, text, options).await?;
+    let ready = plan(pool, who, text, options, max_entries).await?;
     let done = summary(&ready);
     if done.invalid > 0 {
         return Err(DomainError::validation(
@@ -165,8 +211,41 @@ pub async fn import(
             ),
         ));
     }
+    let writes: Vec<&Ready> = ready
+        .iter()
+        .filter(|r| r.value.is_some() && r.row.status != ImportStatus::Exists { replace: false })
+        .collect();
+    let mut written = 0;
+    for chunk in writes.chunks(CHUNK) {
+        if let Err(e) = write_chunk(pool, keyring, who, chunk, options).await {
+            if written == 0 {
+                return Err(e);
+            }
+            tracing::warn!(written, error = %e, "import stopped part way");
+            return Err(DomainError::validation(
+                "text",
+                format!(
+                    "{written} of {} entries were imported before one could not be written ({e}); \
+                     run the same import again to go on.",
+                    writes.len()
+                ),
+            ));
+        }
+        written += chunk.len();
+    }
+    Ok(done)
+}
+
+/// One transaction: the entries of `chunk`, with their audit events.
+async fn write_chunk(
+    pool: &Pool,
+    keyring: &Keyring,
+    who: &SecretsAdmin,
+    chunk: &[&Ready],
+    options: &ImportOptions,
+) -> Result<(), DomainError> {
     let mut change = Change::begin_secrets(pool, who).await?;
-    for Ready { row, value } in &ready {
+    for Ready { row, value } in chunk {
         let Some(value) = value else { continue };
         match row.status {
             ImportStatus::New => {
@@ -187,5 +266,5 @@ pub async fn import(
         }
     }
     change.commit_recorded().await?;
-    Ok(done)
+    Ok(())
 }

@@ -67,45 +67,106 @@ fn json(text: &str) -> Result<Vec<RawEntry>, String> {
         .collect())
 }
 
-/// `KEY=value` per line; `#` comments and blank lines are skipped, `export ` is allowed,
-/// `"..."` and `'...'` quotes are removed (`\n` in double quotes is a newline).
+/// `KEY=value` per line, by the common dotenv rules:
+/// - blank lines and lines starting with `#` are skipped; `export ` before a name is allowed;
+/// - an unquoted value ends at a `#` that follows whitespace (a comment) and is trimmed; it
+///   keeps backslashes as they are (`a\nb` is four characters);
+/// - a value in `'...'` is taken literally; in `"..."` the escapes `\n`, `\r`, `\t`, `\"` and
+///   `\\` are read; both may span lines, and a comment may follow the closing quote.
 fn dotenv(text: &str) -> Vec<RawEntry> {
-    text.lines()
-        .enumerate()
-        .filter_map(|(i, line)| {
-            let line = line.trim();
-            if line.is_empty() || line.starts_with('#') {
-                return None;
-            }
-            let source = format!("line {}", i + 1);
-            let line = line.strip_prefix("export ").unwrap_or(line);
-            let Some((name, raw)) = line.split_once('=') else {
-                return Some(RawEntry {
-                    source,
-                    name: line.to_string(),
-                    value: Err("not a NAME=value line".into()),
-                });
-            };
-            Some(RawEntry {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let start = i;
+        let line = lines[i].trim();
+        i += 1;
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let source = format!("line {}", start + 1);
+        let line = line.strip_prefix("export ").unwrap_or(line);
+        let Some((name, raw)) = line.split_once('=') else {
+            out.push(RawEntry {
                 source,
-                name: name.trim().to_string(),
-                value: Ok(single(unquote(raw.trim()))),
-            })
-        })
-        .collect()
+                name: line.to_string(),
+                value: Err("not a NAME=value line".into()),
+            });
+            continue;
+        };
+        let raw = raw.trim_start();
+        let value = match raw.chars().next() {
+            Some(q @ ('"' | '\'')) => {
+                // A quoted value may go on over the following lines, up to its closing quote.
+                let mut quoted = raw[1..].to_string();
+                loop {
+                    if let Some(value) = closed(&quoted, q) {
+                        break value;
+                    }
+                    let Some(next) = lines.get(i) else {
+                        break Err(format!("the closing {q} is missing"));
+                    };
+                    quoted.push('\n');
+                    quoted.push_str(next);
+                    i += 1;
+                }
+            }
+            _ => Ok(unquoted(raw)),
+        };
+        out.push(RawEntry {
+            source,
+            name: name.trim().to_string(),
+            value: value.map(single),
+        });
+    }
+    out
 }
 
-fn unquote(raw: &str) -> String {
-    let quoted = |q: char| raw.len() >= 2 && raw.starts_with(q) && raw.ends_with(q);
-    if quoted('"') {
-        raw[1..raw.len() - 1]
-            .replace("\\n", "\n")
-            .replace("\\\"", "\"")
-    } else if quoted('\'') {
-        raw[1..raw.len() - 1].to_string()
-    } else {
-        raw.to_string()
+/// An unquoted value: up to a comment (`#` after whitespace), trimmed.
+fn unquoted(raw: &str) -> String {
+    let mut end = raw.len();
+    let mut after_space = false;
+    for (at, c) in raw.char_indices() {
+        if c == '#' && after_space {
+            end = at;
+            break;
+        }
+        after_space = c.is_whitespace();
     }
+    raw[..end].trim_end().to_string()
+}
+
+/// The value of `rest` (what follows the opening quote `q`) if its closing quote is there:
+/// `None` while it is not. Only a comment may follow the closing quote.
+fn closed(rest: &str, q: char) -> Option<Result<String, String>> {
+    let mut value = String::new();
+    let mut chars = rest.char_indices();
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '\\' if q == '"' => match chars.next() {
+                Some((_, 'n')) => value.push('\n'),
+                Some((_, 'r')) => value.push('\r'),
+                Some((_, 't')) => value.push('\t'),
+                Some((_, '"')) => value.push('"'),
+                Some((_, '\\')) => value.push('\\'),
+                Some((_, other)) => {
+                    value.push('\\');
+                    value.push(other);
+                }
+                None => value.push('\\'),
+            },
+            c if c == q => {
+                let after = rest[at + c.len_utf8()..].trim_start();
+                return Some(if after.is_empty() || after.starts_with('#') {
+                    Ok(value)
+                } else {
+                    Err(format!("text after the closing {q}"))
+                });
+            }
+            c => value.push(c),
+        }
+    }
+    None
 }
 
 /// A valid secret name close to `raw`, if there is one: lowercase, `-`, `.` and spaces as
@@ -155,6 +216,48 @@ mod tests {
         assert!(
             entries("[1, 2]").is_ok(),
             "not an object: read as .env lines"
+        );
+    }
+
+    fn value_of(text: &str) -> Result<String, String> {
+        let got = entries(text).unwrap();
+        assert_eq!(got.len(), 1, "{got:?}");
+        got[0].value.clone().map(|v| v.value)
+    }
+
+    #[test]
+    fn dotenv_values_follow_the_common_quote_comment_and_escape_rules() {
+        assert_eq!(value_of("KEY=abc # note").as_deref(), Ok("abc"));
+        assert_eq!(
+            value_of("KEY=abc#not-a-comment").as_deref(),
+            Ok("abc#not-a-comment")
+        );
+        assert_eq!(value_of("KEY=\"abc\" # c").as_deref(), Ok("abc"));
+        assert_eq!(value_of("KEY='abc' # c").as_deref(), Ok("abc"));
+        assert_eq!(value_of("KEY=a\\nb").as_deref(), Ok("a\\nb"));
+        assert_eq!(
+            value_of("KEY=\"a\\nb\\t\\\"q\\\"\\\\\"").as_deref(),
+            Ok("a\nb\t\"q\"\\")
+        );
+        assert_eq!(value_of("KEY='a\\nb # x'").as_deref(), Ok("a\\nb # x"));
+        assert_eq!(
+            value_of("KEY=\"# not a comment\"").as_deref(),
+            Ok("# not a comment")
+        );
+        assert_eq!(value_of("KEY=  spaced out   ").as_deref(), Ok("spaced out"));
+        assert_eq!(value_of("KEY=").as_deref(), Ok(""));
+        assert!(value_of("KEY=\"abc\" tail").is_err());
+        assert!(value_of("KEY=\"never closed").is_err());
+    }
+
+    #[test]
+    fn a_quoted_value_may_span_lines() {
+        let got = entries("CERT=\"line one\nline two\"\nNEXT=x\n").unwrap();
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].value.as_ref().unwrap().value, "line one\nline two");
+        assert_eq!(
+            (got[1].name.as_str(), got[1].source.as_str()),
+            ("NEXT", "line 3")
         );
     }
 

@@ -1,0 +1,267 @@
+//! Attacks on the front door, tried as an attacker would: a sign-in form spelled another way,
+//! parallel password guesses in one session, a copy of a cookie kept across a password change,
+//! stored markup in a form field, and redirects to another host.
+
+use futures::future::join_all;
+use reqwest::header::{ACCEPT, CONTENT_TYPE, COOKIE, LOCATION};
+use reqwest::StatusCode;
+use server::rate_limit::Rate;
+
+use crate::helpers::{
+    expect_status, session_cookie, spawn_app, spawn_app_with, TestApp, ADMIN, MEMBER,
+};
+
+/// The `name=value` part of a `Set-Cookie` header, for a `Cookie` header.
+fn cookie_pair(set_cookie: &str) -> String {
+    set_cookie.split(';').next().unwrap_or_default().to_string()
+}
+
+async fn raw_sign_in(app: &TestApp, body: &str) -> StatusCode {
+    app.client()
+        .post(app.url("/api/auth/login"))
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn the_account_limit_counts_every_spelling_of_the_sign_in_form() {
+    let app = spawn_app_with(|c| {
+        c.sign_in_account_rate = Rate::per_hour(1);
+        c.sign_in_account_burst = 3;
+    })
+    .await;
+    let email = "member%40acme.test";
+    let spellings = [
+        format!("%5Bemail%5D={email}&password=wrong-wrong-wrong"),
+        format!("email={email}&password=wrong-wrong-wrong"),
+        "password=wrong-wrong-wrong&email=%20MEMBER%40acme.test".to_string(),
+        format!("email={email}&email={email}&password=wrong-wrong-wrong"),
+    ];
+    let mut statuses = Vec::new();
+    for _ in 0..2 {
+        for body in &spellings {
+            statuses.push(raw_sign_in(&app, body).await);
+        }
+    }
+    let checked = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    assert!(
+        checked <= 3,
+        "at most 3 passwords are checked: {statuses:?}"
+    );
+    assert!(
+        statuses.contains(&StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+    // The right password, in any spelling, is refused too while the account is throttled.
+    for body in [
+        format!("%5Bemail%5D={email}&password=member-demo-password"),
+        format!("email={email}&password=member-demo-password"),
+    ] {
+        let status = raw_sign_in(&app, &body).await;
+        assert!(
+            !status.is_success() && !status.is_redirection(),
+            "{body}: {status}"
+        );
+    }
+    // Another account is not affected.
+    assert!(
+        raw_sign_in(&app, "email=admin%40acme.test&password=admin-demo-password")
+            .await
+            .is_success()
+    );
+}
+
+#[tokio::test]
+async fn parallel_wrong_passwords_in_one_session_are_counted_one_by_one() {
+    let app = spawn_app().await;
+    let thief = app.signed_in(ADMIN).await;
+    let guesses = (0..12).map(|i| {
+        let password = format!("guess-number-{i}");
+        let thief = thief.clone();
+        let app = &app;
+        async move {
+            app.call(&thief, "account/reauthenticate", &[("password", &password)])
+                .await
+                .status()
+        }
+    });
+    let statuses = join_all(guesses).await;
+    let checked = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNPROCESSABLE_ENTITY)
+        .count();
+    assert!(
+        checked <= 4,
+        "at most four wrong passwords are answered as wrong before the session ends: {statuses:?}"
+    );
+    let me = expect_status(app.call(&thief, "auth/me", &[]).await, StatusCode::OK).await;
+    assert_eq!(me, "null", "the session is ended");
+}
+
+#[tokio::test]
+async fn parallel_password_changes_in_one_session_are_counted_too() {
+    let app = spawn_app().await;
+    let thief = app.signed_in(MEMBER).await;
+    let guesses = (0..10).map(|i| {
+        let current = format!("guess-number-{i}");
+        let thief = thief.clone();
+        let app = &app;
+        async move {
+            let form = [
+                ("current", current.as_str()),
+                ("password", "a-brand-new-passphrase"),
+                ("confirm", "a-brand-new-passphrase"),
+            ];
+            app.call(&thief, "account/change_password", &form)
+                .await
+                .status()
+        }
+    });
+    let statuses = join_all(guesses).await;
+    let checked = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNPROCESSABLE_ENTITY)
+        .count();
+    assert!(checked <= 4, "{statuses:?}");
+    let me = expect_status(app.call(&thief, "auth/me", &[]).await, StatusCode::OK).await;
+    assert_eq!(me, "null");
+}
+
+#[tokio::test]
+async fn re_authentication_draws_on_the_accounts_sign_in_limit() {
+    let app = spawn_app_with(|c| {
+        c.sign_in_account_rate = Rate::per_hour(1);
+        c.sign_in_account_burst = 3;
+    })
+    .await;
+    // The sign-in is the first attempt; two re-authentications use up the rest.
+    let session = app.signed_in(ADMIN).await;
+    for _ in 0..2 {
+        let res = app
+            .call(&session, "account/reauthenticate", &[("password", ADMIN.1)])
+            .await;
+        expect_status(res, StatusCode::OK).await;
+    }
+    let res = app
+        .call(&session, "account/reauthenticate", &[("password", ADMIN.1)])
+        .await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.headers().contains_key("retry-after"));
+}
+
+#[tokio::test]
+async fn a_copy_of_the_cookie_from_before_a_password_change_is_signed_out() {
+    let app = spawn_app().await;
+    let res = app.sign_in_response(MEMBER).await;
+    let old = cookie_pair(&session_cookie(res.headers()).expect("session cookie"));
+    let change = app
+        .client()
+        .post(app.url("/api/account/change_password"))
+        .header(COOKIE, &old)
+        .form(&[
+            ("current", MEMBER.1),
+            ("password", "a-brand-new-passphrase"),
+            ("confirm", "a-brand-new-passphrase"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let new = session_cookie(change.headers()).map(|c| cookie_pair(&c));
+    expect_status(change, StatusCode::OK).await;
+    let new = new.expect("the change sets a new session cookie");
+    assert_ne!(new, old);
+    assert_eq!(app.me_with_cookie(&old).await, "null");
+    assert!(app.me_with_cookie(&new).await.contains(MEMBER.0));
+}
+
+#[tokio::test]
+async fn re_authentication_gives_the_session_a_new_id() {
+    let app = spawn_app().await;
+    let res = app.sign_in_response(ADMIN).await;
+    let old = cookie_pair(&session_cookie(res.headers()).expect("session cookie"));
+    let reauth = app
+        .client()
+        .post(app.url("/api/account/reauthenticate"))
+        .header(COOKIE, &old)
+        .form(&[("password", ADMIN.1)])
+        .send()
+        .await
+        .unwrap();
+    let new = session_cookie(reauth.headers()).map(|c| cookie_pair(&c));
+    expect_status(reauth, StatusCode::OK).await;
+    let new = new.expect("re-authentication sets a new session cookie");
+    assert_eq!(app.me_with_cookie(&old).await, "null");
+    assert!(app.me_with_cookie(&new).await.contains(ADMIN.0));
+}
+
+#[tokio::test]
+async fn stored_markup_in_a_description_stays_text_in_its_field() {
+    let app = spawn_app().await;
+    let admin = app.signed_in(ADMIN).await;
+    let hostile = "</textarea><b>x</b><form action=/api/auth/logout><h1 id=x>..</h1>";
+    let created = app
+        .call(
+            &admin,
+            "secrets/create",
+            &[
+                ("ws", "acme"),
+                ("name", "hostile_text"),
+                ("description", hostile),
+                ("kind", "single"),
+                ("value", "v-1"),
+            ],
+        )
+        .await;
+    assert!(created.status().is_success(), "{}", created.status());
+    let page = app.page(&admin, "/w/acme/secret/hostile_text").await;
+    let html = expect_status(page, StatusCode::OK).await;
+    assert!(!html.contains("<b>x</b>"), "live markup on the page");
+    assert!(!html.contains("<h1 id=x>"), "live markup on the page");
+    let field = html
+        .split("id=\"edit-description\"")
+        .nth(1)
+        .expect("the description field");
+    let content = field.split("</textarea>").next().unwrap_or_default();
+    assert!(
+        content.contains("&lt;/textarea&gt;&lt;b&gt;x&lt;/b&gt;"),
+        "the text is in the field, escaped: {content}"
+    );
+}
+
+#[tokio::test]
+async fn no_redirect_the_server_builds_leaves_our_origin() {
+    let app = spawn_app().await;
+    for path in [
+        "//evil.example/x?__err=boom",
+        "/%2F/evil.example/x?__err=boom",
+        "/\\evil.example/x?__err=boom",
+        "//evil.example/x?__path=%2Fapi&__err=e30&keep=1",
+    ] {
+        let res = app
+            .client()
+            .get(app.url(path))
+            .header(ACCEPT, "text/html")
+            .send()
+            .await
+            .unwrap();
+        if let Some(location) = res.headers().get(LOCATION) {
+            let location = location.to_str().unwrap();
+            assert!(location.starts_with('/'), "{path}: {location}");
+            assert!(
+                !location.starts_with("//") && !location.starts_with("/\\"),
+                "{path}: {location}"
+            );
+            assert!(
+                !location.contains('\t') && !location.contains('\n'),
+                "{path}"
+            );
+        }
+    }
+}
