@@ -47,13 +47,8 @@ async fn readyz(State(ready): State<Readiness>) -> (StatusCode, &'static str) {
     }
     if ready.disk.is_full() {
         match tokio::time::timeout(DATABASE_WAIT, ready.disk.probe(&ready.pool)).await {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) if db::is_disk_full(&e) => return (NOT_READY, "disk full"),
-            Ok(Err(e)) => {
-                tracing::warn!(error = %e, "readiness: the database did not answer");
-                return (NOT_READY, "database unavailable");
-            }
-            Err(_) => return (NOT_READY, "database unavailable"),
+            Ok(true) => {}
+            Ok(false) | Err(_) => return (NOT_READY, "disk full"),
         }
     }
     match tokio::time::timeout(DATABASE_WAIT, db::schema(&ready.pool)).await {

@@ -71,7 +71,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, CliError> {
         }
     }
     let metrics = Arc::new(Metrics::default());
-    let disk = DiskWatch::default();
+    let disk = DiskWatch::for_url(&config.database_url());
     let audit = AuditSink::spawn(
         pool.clone(),
         config.audit_collapse_seconds,

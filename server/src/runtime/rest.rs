@@ -102,7 +102,7 @@ impl From<Refused> for ApiError {
     get,
     path = "/v1/secrets/{name}",
     tag = "runtime",
-    params(("name" = String, Path, pattern = r"^[a-z][a-z0-9_]{0,63}$", description = "The secret's name: 1 to 64 lowercase letters, digits and underscores, starting with a letter.")),
+    params(("name" = String, Path, pattern = r"^[a-z][a-z0-9_]{0,63}$", example = "stripe_api_key", description = "The secret's name: 1 to 64 lowercase letters, digits and underscores, starting with a letter.")),
     security(("agent_token" = [])),
     responses(
         (status = 200, description = "The value: a string for a single value, an object for key/value pairs. A secret past its expiry date is still answered, with a `Warning` header.", body = SecretRead),

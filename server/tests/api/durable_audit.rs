@@ -191,10 +191,15 @@ async fn a_secret_purged_before_its_reads_batch_commits_fails_no_read() {
         app::metrics::Metrics::default().audit_commit(),
         Default::default(),
     );
+    let admin = app.signed_in(crate::helpers::ADMIN).await;
+    app.secrets_tab(&admin, "acme")
+        .create("kept", "v1")
+        .await
+        .ok()
+        .await;
     let workspace_id = app.workspace_id("acme").await;
     let agent_id = app.agent_id("acme", "billing-worker").await;
-    let existing: i64 = sqlx::query_scalar("SELECT MIN(id) FROM secrets WHERE workspace_id = $1")
-        .bind(workspace_id)
+    let existing: i64 = sqlx::query_scalar("SELECT id FROM secrets WHERE name = 'kept'")
         .fetch_one(&app.pool)
         .await
         .unwrap();

@@ -35,6 +35,7 @@ mod secrets_access;
 mod secrets_tab;
 mod sessions;
 mod showcase;
+mod slow_clients;
 mod token_lifetime;
 mod usage;
 mod vault;

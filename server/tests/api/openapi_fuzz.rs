@@ -47,11 +47,11 @@ async fn a_fuzzer_driven_by_the_openapi_document_finds_no_difference() {
     .await;
     let admin = app.signed_in(ADMIN).await;
     app.secrets_tab(&admin, "acme")
-        .create("api_key", "v1")
+        .create("stripe_api_key", "v1")
         .await
         .ok()
         .await;
-    crate::runtime::grant(&app, &admin, "acme", "api_key", &["billing-worker"]).await;
+    crate::runtime::grant(&app, &admin, "acme", "stripe_api_key", &["billing-worker"]).await;
     let token = issue_token(&app, &admin, "acme", "billing-worker").await;
     let report = tempfile::tempdir().unwrap();
     let mut command = Command::new(schemathesis);

@@ -47,7 +47,7 @@ fn custom_metadata(description: &str) -> Option<BTreeMap<String, String>> {
     path = "/v1/secret/data/{name}",
     tag = "vault",
     params(
-        ("name" = String, Path, pattern = r"^[a-z][a-z0-9_]{0,63}$", description = "The secret's name: 1 to 64 lowercase letters, digits and underscores, starting with a letter."),
+        ("name" = String, Path, pattern = r"^[a-z][a-z0-9_]{0,63}$", example = "stripe_api_key", description = "The secret's name: 1 to 64 lowercase letters, digits and underscores, starting with a letter."),
         ("version" = Option<i64>, Query, minimum = 0, description = "A version number; 0 or absent for the current one."),
     ),
     security(("vault_token" = []), ("agent_token" = [])),
@@ -128,11 +128,14 @@ fn metadata_body(m: &SecretMetadata) -> KvMetadata {
     get,
     path = "/v1/secret/metadata/{name}",
     tag = "vault",
-    params(("name" = String, Path, pattern = r"^[a-z][a-z0-9_]{0,63}$", description = "The secret's name: 1 to 64 lowercase letters, digits and underscores, starting with a letter.")),
+    params(
+        ("name" = String, Path, pattern = r"^[a-z][a-z0-9_]{0,63}$", example = "stripe_api_key", description = "The secret's name: 1 to 64 lowercase letters, digits and underscores, starting with a letter."),
+        ("list" = Option<bool>, Query, description = "`true`: list this folder instead (Vault's `LIST` verb is the same request; there are no folders, so 404)."),
+    ),
     security(("vault_token" = []), ("agent_token" = [])),
     responses(
         (status = 200, description = "The metadata.", body = Envelope<KvMetadata>),
-        (status = 400, description = "A malformed name.", body = VaultErrors),
+        (status = 400, description = "A malformed name or `list`.", body = VaultErrors),
         (status = 403, description = "A bad token, a missing grant, or the vault switched off.", body = VaultErrors),
         (status = 404, description = "No such live secret: `{\"errors\": []}`.", body = VaultErrors),
         (status = 405, description = "Any write.", body = VaultErrors),
@@ -149,7 +152,7 @@ pub async fn metadata(
     if is_list(&method, &p) {
         return list(&state, &headers, &path).await;
     }
-    readable(&method, "GET, HEAD, LIST")?;
+    readable(&method, "GET, HEAD")?;
     let name = secret_name(&path)?;
     let agent = authenticate(&state, &headers, name, Via::VaultApi).await?;
     match metadata::of(&state.pool, &agent, name).await {
@@ -166,12 +169,14 @@ pub async fn metadata(
     get,
     path = "/v1/secret/metadata/",
     tag = "vault",
-    params(("list" = bool, Query, description = "`true`: list (Go's ParseBool forms are accepted).")),
+    params(("list" = Option<bool>, Query, description = "`true`: list (Go's ParseBool forms are accepted; Vault's `LIST` verb is the same request). Without it: 404.")),
     security(("vault_token" = []), ("agent_token" = [])),
     responses(
         (status = 200, description = "The names, in order.", body = Envelope<KeyList>),
+        (status = 400, description = "A malformed `list`.", body = VaultErrors),
         (status = 403, description = "A bad token, or the vault switched off.", body = VaultErrors),
-        (status = 404, description = "Nothing to list: `{\"errors\": []}`, as in Vault.", body = VaultErrors),
+        (status = 404, description = "Nothing to list, or no `list`: `{\"errors\": []}`, as in Vault.", body = VaultErrors),
+        (status = 405, description = "Any write.", body = VaultErrors),
     )
 )]
 pub async fn metadata_root(
@@ -184,7 +189,7 @@ pub async fn metadata_root(
     if is_list(&method, &p) {
         return list(&state, &headers, "").await;
     }
-    readable(&method, "GET, HEAD, LIST")?;
+    readable(&method, "GET, HEAD")?;
     authenticate(&state, &headers, "*", Via::VaultApi).await?;
     Err(VaultError::NotFound)
 }

@@ -55,7 +55,8 @@ pub(super) fn is_list(method: &Method, p: &Params) -> bool {
 }
 
 /// Reads only; any other method is refused with the methods `allow`ed at this path (for the
-/// `Allow` header a 405 must carry).
+/// `Allow` header a 405 must carry). Vault's `LIST` is not named there: it is the same request
+/// as `GET ?list=true`, which is how the OpenAPI document (that cannot name it) describes it.
 pub(super) fn readable(method: &Method, allow: &'static str) -> Result<(), VaultError> {
     if method == Method::GET || method == Method::HEAD {
         Ok(())

@@ -153,7 +153,7 @@ fn mount() -> Mount {
     get,
     path = "/v1/sys/internal/ui/mounts/{path}",
     tag = "vault",
-    params(("path" = String, Path, description = "A path inside a mount, like `secret/stripe_api_key`.")),
+    params(("path" = String, Path, example = "secret/stripe_api_key", description = "A path inside a mount, like `secret/stripe_api_key`.")),
     security(("vault_token" = []), ("agent_token" = [])),
     responses(
         (status = 200, description = "The `secret/` mount, KV version 2.", body = Envelope<Mount>),
