@@ -149,7 +149,10 @@ fn free_bytes(dir: &std::path::Path) -> Option<u64> {
     // both of which live on this stack for the call.
     let mut stat: libc::statvfs = unsafe { std::mem::zeroed() };
     let ok = unsafe { libc::statvfs(path.as_ptr(), &mut stat) } == 0;
-    ok.then(|| u64::from(stat.f_bavail).saturating_mul(u64::from(stat.f_frsize)))
+    // The fields' types differ between platforms (u64 here, u32 on some).
+    #[allow(clippy::useless_conversion)]
+    let free = u64::from(stat.f_bavail).saturating_mul(u64::from(stat.f_frsize));
+    ok.then_some(free)
 }
 
 #[cfg(not(unix))]
