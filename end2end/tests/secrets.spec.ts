@@ -160,6 +160,8 @@ test('an admin imports a .env: an invalid line blocks the import until it is fix
   await expect(page.getByLabel('Or paste it here')).toHaveValue(/import_two=b/);
   await page.getByRole('button', { name: 'Preview' }).click();
   await expect(page.getByTestId('import-summary')).toHaveText('1 new, 0 replaced, 0 skipped, 2 invalid');
+  // What will be stored is shown by its size, never the value.
+  await expect(page.getByRole('cell', { name: '1 character', exact: true }).first()).toBeVisible();
   await expect(page.getByRole('cell', { name: 'not a valid name; suggested: import_one' })).toBeVisible();
   await expect(page.getByRole('button', { name: /^Import \d/ })).toHaveCount(0);
   await expectNoSeriousA11yViolations(page);
@@ -174,4 +176,21 @@ test('an admin imports a .env: an invalid line blocks the import until it is fix
   await page.goto('/w/acme/secrets?q=import_');
   await expect(page.getByRole('link', { name: 'import_one' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'import_two' })).toBeVisible();
+});
+
+test('stored markup in a description stays text in its field', async ({ page }) => {
+  const hostile = '</textarea><b>x</b><h1 id="x">..</h1><form action="/api/x-injected"><button>go</button></form>';
+  await openSecrets(page);
+  await addSecret(page);
+  await page.getByLabel('Name').fill('markup_check');
+  await page.getByLabel('Description').fill(hostile);
+  await page.getByLabel('Secret value').fill('v-markup');
+  await page.getByRole('button', { name: 'Create secret' }).click();
+  await expect(page).toHaveURL(/\/secret\/markup_check$/);
+  await hydrated(page);
+  // The text is in the field as typed, and none of it became an element of the page.
+  await expect(page.locator('#edit-description')).toHaveValue(hostile);
+  await expect(page.locator('main b')).toHaveCount(0);
+  await expect(page.locator('h1#x')).toHaveCount(0);
+  await expect(page.locator('form[action="/api/x-injected"]')).toHaveCount(0);
 });

@@ -422,3 +422,24 @@ pub async fn current_value(
     let value = sealing::version_value(pool, keyring, workspace_id, name, version).await?;
     Ok((version, value))
 }
+
+/// A tool the tests run against the server: `$env`, or `tools/venv/bin/<name>` as
+/// `scripts/setup` installs it. Missing, `None` (the test says it is skipped), except in CI,
+/// where a missing tool fails the test.
+pub fn installed_tool(env: &str, name: &str) -> Option<std::path::PathBuf> {
+    if let Ok(path) = std::env::var(env) {
+        return Some(path.into());
+    }
+    let installed =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../tools/venv/bin/{name}"));
+    if installed.exists() {
+        return Some(installed);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "{} is missing: run scripts/setup to install it",
+        installed.display()
+    );
+    eprintln!("skipped: {} is missing (scripts/setup installs it)", installed.display());
+    None
+}

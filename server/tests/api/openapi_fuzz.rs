@@ -5,38 +5,16 @@
 //! header or body the document does not state, a 405 without `Allow`). Seeded, so that a run
 //! is repeatable.
 
-use std::path::PathBuf;
 use std::process::Command;
 
 use server::rate_limit::Rate;
 
-use crate::helpers::{spawn_app_with, ADMIN};
+use crate::helpers::{installed_tool, spawn_app_with, ADMIN};
 use crate::runtime::issue_token;
-
-fn schemathesis() -> Option<PathBuf> {
-    if let Ok(path) = std::env::var("VAULT_TEST_SCHEMATHESIS") {
-        return Some(path.into());
-    }
-    let installed =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tools/venv/bin/schemathesis");
-    if installed.exists() {
-        return Some(installed);
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "{} is missing: run scripts/setup to install schemathesis",
-        installed.display()
-    );
-    eprintln!(
-        "skipped: {} is missing (scripts/setup installs it)",
-        installed.display()
-    );
-    None
-}
 
 #[tokio::test]
 async fn a_fuzzer_driven_by_the_openapi_document_finds_no_difference() {
-    let Some(schemathesis) = schemathesis() else {
+    let Some(schemathesis) = installed_tool("VAULT_TEST_SCHEMATHESIS", "schemathesis") else {
         return;
     };
     // The fuzzer's requests must not meet the rate limit, which it cannot predict.

@@ -3,34 +3,12 @@
 //! against our `lookup-self`, renders a template from a key/value secret, and renders it
 //! again after the value is replaced in the dashboard.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::helpers::ADMIN;
+use crate::helpers::{installed_tool, ADMIN};
 use crate::vault::vault_with_secrets;
-
-/// The `bao` binary: `VAULT_TEST_BAO`, or the one `scripts/setup` installs. Missing, the test
-/// is skipped with a message, except in CI, where it fails.
-fn bao() -> Option<PathBuf> {
-    if let Ok(bao) = std::env::var("VAULT_TEST_BAO") {
-        return Some(bao.into());
-    }
-    let installed = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tools/venv/bin/bao");
-    if installed.exists() {
-        return Some(installed);
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "{} is missing: run scripts/setup to install OpenBao's agent",
-        installed.display()
-    );
-    eprintln!(
-        "skipped: {} is missing (scripts/setup installs it)",
-        installed.display()
-    );
-    None
-}
 
 /// Stops the agent however the test ends.
 struct Agent(Child);
@@ -106,7 +84,9 @@ async fn rendered(dir: &Path, agent: &mut Agent, expected: &str) {
 
 #[tokio::test]
 async fn vault_agent_renders_a_template_and_renders_it_again_after_a_replace() {
-    let Some(bao) = bao() else { return };
+    let Some(bao) = installed_tool("VAULT_TEST_BAO", "bao") else {
+        return;
+    };
     let (app, token) = vault_with_secrets().await;
     let dir = tempfile::tempdir().unwrap();
     let mut agent = start_agent(&bao, dir.path(), &app.url(""), &token);
