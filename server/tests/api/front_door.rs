@@ -124,7 +124,11 @@ async fn parallel_password_changes_in_one_session_are_counted_too() {
     let thief = app.signed_in(MEMBER).await;
     guesses_at_once_end_the_session(&app, &thief, "account/change_password", 10, |guess| {
         let new = "a-brand-new-passphrase".to_string();
-        vec![("current", guess), ("password", new.clone()), ("confirm", new)]
+        vec![
+            ("current", guess),
+            ("password", new.clone()),
+            ("confirm", new),
+        ]
     })
     .await;
 }

@@ -430,8 +430,8 @@ pub fn installed_tool(env: &str, name: &str) -> Option<std::path::PathBuf> {
     if let Ok(path) = std::env::var(env) {
         return Some(path.into());
     }
-    let installed =
-        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../tools/venv/bin/{name}"));
+    let installed = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join(format!("../tools/venv/bin/{name}"));
     if installed.exists() {
         return Some(installed);
     }
@@ -440,6 +440,9 @@ pub fn installed_tool(env: &str, name: &str) -> Option<std::path::PathBuf> {
         "{} is missing: run scripts/setup to install it",
         installed.display()
     );
-    eprintln!("skipped: {} is missing (scripts/setup installs it)", installed.display());
+    eprintln!(
+        "skipped: {} is missing (scripts/setup installs it)",
+        installed.display()
+    );
     None
 }
