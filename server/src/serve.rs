@@ -30,6 +30,11 @@ use crate::{connections, router};
 const AUDIT_FINISH: Duration = Duration::from_secs(30);
 /// Then the pool waits this long for connections still in use by background tasks.
 const POOL_CLOSE: Duration = Duration::from_secs(5);
+/// And SQLite's log is folded into the database file until it is gone, for at most this long:
+/// a connection given back during the close may still be closing on its own thread, and on a
+/// loaded machine that took longer than 5 s once (the fresh-clone CI of the stop after
+/// 3ca67a4). Normally the first try deletes the log.
+const FOLD_WAIT: Duration = Duration::from_secs(30);
 
 /// Opens the pool and applies migrations.
 pub async fn open_database(config: &Config) -> Result<Pool, CliError> {
@@ -212,10 +217,10 @@ pub async fn serve_until(
     {
         tracing::warn!("shutdown: database connections still busy after {POOL_CLOSE:?}");
     } else if db::is_sqlite(&pool) {
-        match checkpoint::fold_after_close(&config.database_url(), POOL_CLOSE).await {
+        match checkpoint::fold_after_close(&config.database_url(), FOLD_WAIT).await {
             Ok(true) => {}
             Ok(false) => tracing::warn!(
-                "shutdown: a database connection was still open after {POOL_CLOSE:?}; the write-ahead log stays"
+                "shutdown: a database connection was still open after {FOLD_WAIT:?}; the write-ahead log stays"
             ),
             Err(e) => tracing::warn!(error = %e, "shutdown: the write-ahead log was not folded into the database"),
         }
