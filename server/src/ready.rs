@@ -1,8 +1,9 @@
 //! Liveness and readiness, for load balancers and orchestrators. `/healthz`: the process
 //! answers (restart it if not). `/readyz`: send it traffic; no while the database does not
 //! answer, while its schema lacks a migration this binary needs, while its disk is full
-//! (checked with one small write while it is, so that the server comes back by itself once
-//! space is freed), or once shutdown has begun. Both answer a word or a short reason, never a detail of the database.
+//! (checked again on each probe, so that the server comes back by itself once space is freed:
+//! see `DiskWatch::probe`), or once shutdown has begun. Both answer a word or a short reason,
+//! never a detail of the database.
 
 use std::time::Duration;
 

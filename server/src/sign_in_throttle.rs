@@ -41,10 +41,9 @@ impl SignInThrottle {
 /// A `429` that the sign-in form shows as it is: the server function's own error type, with
 /// how long to wait.
 fn refused(wait: Wait) -> Response {
-    let minutes = wait.seconds().div_ceil(60);
     let message = format!(
-        "Too many sign-in attempts from your network. Try again in {minutes} minute{}.",
-        if minutes == 1 { "" } else { "s" }
+        "Too many sign-in attempts from your network. {}",
+        wait.try_again()
     );
     wait.response(Json(AppError::Throttled(message)))
 }

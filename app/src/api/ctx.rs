@@ -76,10 +76,9 @@ pub fn charge_account(state: &AppState, email: &str) -> Result<(), AppError> {
             http::HeaderValue::from(wait.seconds()),
         );
     }
-    let minutes = wait.seconds().div_ceil(60);
     Err(AppError::Throttled(format!(
-        "Too many sign-in attempts for this account. Try again in {minutes} minute{}.",
-        if minutes == 1 { "" } else { "s" }
+        "Too many sign-in attempts for this account. {}",
+        wait.try_again()
     )))
 }
 

@@ -89,6 +89,13 @@ impl Wait {
         (self.0.as_secs() + u64::from(self.0.subsec_nanos() > 0)).max(1)
     }
 
+    /// "Try again in N minute(s).", for a person (rounded up to whole minutes).
+    pub fn try_again(self) -> String {
+        let minutes = self.seconds().div_ceil(60);
+        let unit = if minutes == 1 { "minute" } else { "minutes" };
+        format!("Try again in {minutes} {unit}.")
+    }
+
     /// A `429` with `Retry-After` and `body`.
     pub fn response(self, body: impl IntoResponse) -> Response {
         let mut res = (StatusCode::TOO_MANY_REQUESTS, body).into_response();
@@ -160,5 +167,17 @@ mod tests {
         assert_eq!(Wait(Duration::from_millis(1)).seconds(), 1);
         assert_eq!(Wait(Duration::from_millis(1500)).seconds(), 2);
         assert_eq!(Wait(Duration::ZERO).seconds(), 1);
+    }
+
+    #[test]
+    fn a_person_is_told_the_wait_in_whole_minutes() {
+        assert_eq!(
+            Wait(Duration::from_secs(1)).try_again(),
+            "Try again in 1 minute."
+        );
+        assert_eq!(
+            Wait(Duration::from_secs(61)).try_again(),
+            "Try again in 2 minutes."
+        );
     }
 }

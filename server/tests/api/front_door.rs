@@ -155,49 +155,48 @@ async fn re_authentication_draws_on_the_accounts_sign_in_limit() {
     assert!(res.headers().contains_key("retry-after"));
 }
 
-#[tokio::test]
-async fn a_copy_of_the_cookie_from_before_a_password_change_is_signed_out() {
-    let app = spawn_app().await;
-    let res = app.sign_in_response(MEMBER).await;
+/// Signs `who` in, calls `function` with `form` on that session's cookie, and checks that the
+/// call gave the session a new id: the old cookie is signed out, the new one signed in.
+async fn a_call_cycles_the_session(
+    app: &TestApp,
+    who: (&str, &str),
+    function: &str,
+    form: &[(&str, &str)],
+) {
+    let res = app.sign_in_response(who).await;
     let old = cookie_pair(&session_cookie(res.headers()).expect("session cookie"));
-    let change = app
+    let answer = app
         .client()
-        .post(app.url("/api/account/change_password"))
+        .post(app.url(&format!("/api/{function}")))
         .header(COOKIE, &old)
-        .form(&[
-            ("current", MEMBER.1),
-            ("password", "a-brand-new-passphrase"),
-            ("confirm", "a-brand-new-passphrase"),
-        ])
+        .form(form)
         .send()
         .await
         .unwrap();
-    let new = session_cookie(change.headers()).map(|c| cookie_pair(&c));
-    expect_status(change, StatusCode::OK).await;
-    let new = new.expect("the change sets a new session cookie");
+    let new = session_cookie(answer.headers()).map(|c| cookie_pair(&c));
+    expect_status(answer, StatusCode::OK).await;
+    let new = new.unwrap_or_else(|| panic!("{function} sets a new session cookie"));
     assert_ne!(new, old);
     assert_eq!(app.me_with_cookie(&old).await, "null");
-    assert!(app.me_with_cookie(&new).await.contains(MEMBER.0));
+    assert!(app.me_with_cookie(&new).await.contains(who.0));
+}
+
+#[tokio::test]
+async fn a_copy_of_the_cookie_from_before_a_password_change_is_signed_out() {
+    let app = spawn_app().await;
+    let form = [
+        ("current", MEMBER.1),
+        ("password", "a-brand-new-passphrase"),
+        ("confirm", "a-brand-new-passphrase"),
+    ];
+    a_call_cycles_the_session(&app, MEMBER, "account/change_password", &form).await;
 }
 
 #[tokio::test]
 async fn re_authentication_gives_the_session_a_new_id() {
     let app = spawn_app().await;
-    let res = app.sign_in_response(ADMIN).await;
-    let old = cookie_pair(&session_cookie(res.headers()).expect("session cookie"));
-    let reauth = app
-        .client()
-        .post(app.url("/api/account/reauthenticate"))
-        .header(COOKIE, &old)
-        .form(&[("password", ADMIN.1)])
-        .send()
-        .await
-        .unwrap();
-    let new = session_cookie(reauth.headers()).map(|c| cookie_pair(&c));
-    expect_status(reauth, StatusCode::OK).await;
-    let new = new.expect("re-authentication sets a new session cookie");
-    assert_eq!(app.me_with_cookie(&old).await, "null");
-    assert!(app.me_with_cookie(&new).await.contains(ADMIN.0));
+    let form = [("password", ADMIN.1)];
+    a_call_cycles_the_session(&app, ADMIN, "account/reauthenticate", &form).await;
 }
 
 #[tokio::test]

@@ -5,8 +5,9 @@ use crate::model::import::ImportPlan;
 
 /// Bulk import of `text` (a `.env` file or a JSON object). Without `confirm` it only previews
 /// (writes nothing); with it, it imports everything (in short transactions, see
-/// `domain::secrets::import`), refused (nothing written) while any entry is invalid. `replace`: replace the values of secrets that exist;
-/// `accept`: use the suggested names of invalid ones. Checkboxes: present means checked.
+/// `domain::secrets::import`), refused (nothing written) while any entry is invalid.
+/// `replace`: replace the values of secrets that exist; `accept`: use the suggested names of
+/// invalid ones. Checkboxes: present means checked.
 #[server(endpoint = "secrets/import")]
 pub async fn import_secrets(
     ws: String,

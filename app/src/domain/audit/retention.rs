@@ -130,9 +130,9 @@ pub async fn run(pool: &Pool, policy: &Policy, now: i64) -> Result<Pass, DomainE
 
 /// Writes the batch to `dir/audit-<first>-<last>.jsonl.gz` through a temporary file (mode
 /// 0600: the trail names agents and secrets), synced before it is renamed, and the directory
-/// synced after, so that no event is deleted before its archive is on disk under its name. The name
-/// is fixed by the ids: a pass that stopped after writing and before deleting rewrites the
-/// same file.
+/// synced after, so that no event is deleted before its archive is on disk under its name.
+/// The name is fixed by the ids: a pass that stopped after writing and before deleting
+/// rewrites the same file.
 async fn write_archive(
     dir: &Path,
     first: i64,

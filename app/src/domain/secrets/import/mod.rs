@@ -6,10 +6,9 @@
 //! [`CHUNK`] entries: SQLite has one writer, and a runtime read commits its audit event
 //! before it answers, so one long transaction would stall every read meanwhile. (Chunks bound
 //! the wait but do not end it: SQLite's busy handler backs off, so the next chunk can overtake
-//! a waiting audit writer; `bench/import_reads.sh` measures it.) Everything is
-//! checked before the first write; should a write still fail (a name taken meanwhile), the
-//! chunks before it stay imported, the error says how many, and the same import run again
-//! skips them.
+//! a waiting audit writer; `bench/import_reads.sh` measures it.) Everything is checked before
+//! the first write; should a write still fail (a name taken meanwhile), the chunks before it
+//! stay imported, the error says how many, and the same import run again skips them.
 
 pub mod parse;
 

@@ -97,17 +97,19 @@ fn dotenv(text: &str) -> Vec<RawEntry> {
         let raw = raw.trim_start();
         let value = match raw.chars().next() {
             Some(q @ ('"' | '\'')) => {
-                // A quoted value may go on over the following lines, up to its closing quote.
-                let mut quoted = raw[1..].to_string();
+                // A quoted value may go on over the following lines, up to its closing quote;
+                // each line is read once.
+                let mut quoted = Quoted::new(q);
+                let mut piece = &raw[1..];
                 loop {
-                    if let Some(value) = closed(&quoted, q) {
+                    if let Some(value) = quoted.read(piece) {
                         break value;
                     }
                     let Some(next) = lines.get(i) else {
                         break Err(format!("the closing {q} is missing"));
                     };
-                    quoted.push('\n');
-                    quoted.push_str(next);
+                    quoted.value.push('\n');
+                    piece = next;
                     i += 1;
                 }
             }
@@ -136,37 +138,54 @@ fn unquoted(raw: &str) -> String {
     raw[..end].trim_end().to_string()
 }
 
-/// The value of `rest` (what follows the opening quote `q`) if its closing quote is there:
-/// `None` while it is not. Only a comment may follow the closing quote.
-fn closed(rest: &str, q: char) -> Option<Result<String, String>> {
-    let mut value = String::new();
-    let mut chars = rest.char_indices();
-    while let Some((at, c)) = chars.next() {
-        match c {
-            '\\' if q == '"' => match chars.next() {
-                Some((_, 'n')) => value.push('\n'),
-                Some((_, 'r')) => value.push('\r'),
-                Some((_, 't')) => value.push('\t'),
-                Some((_, '"')) => value.push('"'),
-                Some((_, '\\')) => value.push('\\'),
-                Some((_, other)) => {
-                    value.push('\\');
-                    value.push(other);
-                }
-                None => value.push('\\'),
-            },
-            c if c == q => {
-                let after = rest[at + c.len_utf8()..].trim_start();
-                return Some(if after.is_empty() || after.starts_with('#') {
-                    Ok(value)
-                } else {
-                    Err(format!("text after the closing {q}"))
-                });
-            }
-            c => value.push(c),
+/// A value in quotes `q`, read one line at a time.
+struct Quoted {
+    q: char,
+    /// What was read so far, escapes applied.
+    value: String,
+}
+
+impl Quoted {
+    fn new(q: char) -> Self {
+        Self {
+            q,
+            value: String::new(),
         }
     }
-    None
+
+    /// Reads `line` (the first time, what follows the opening quote): the value once its
+    /// closing quote is in it, `None` while it is not. Only a comment may follow the closing
+    /// quote.
+    fn read(&mut self, line: &str) -> Option<Result<String, String>> {
+        let q = self.q;
+        let mut chars = line.char_indices();
+        while let Some((at, c)) = chars.next() {
+            match c {
+                '\\' if q == '"' => match chars.next() {
+                    Some((_, 'n')) => self.value.push('\n'),
+                    Some((_, 'r')) => self.value.push('\r'),
+                    Some((_, 't')) => self.value.push('\t'),
+                    Some((_, '"')) => self.value.push('"'),
+                    Some((_, '\\')) => self.value.push('\\'),
+                    Some((_, other)) => {
+                        self.value.push('\\');
+                        self.value.push(other);
+                    }
+                    None => self.value.push('\\'),
+                },
+                c if c == q => {
+                    let after = line[at + c.len_utf8()..].trim_start();
+                    return Some(if after.is_empty() || after.starts_with('#') {
+                        Ok(std::mem::take(&mut self.value))
+                    } else {
+                        Err(format!("text after the closing {q}"))
+                    });
+                }
+                c => self.value.push(c),
+            }
+        }
+        None
+    }
 }
 
 /// A valid secret name close to `raw`, if there is one: lowercase, `-`, `.` and spaces as
