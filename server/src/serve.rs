@@ -30,10 +30,10 @@ use crate::{connections, router};
 const AUDIT_FINISH: Duration = Duration::from_secs(30);
 /// Then the pool waits this long for connections still in use by background tasks.
 const POOL_CLOSE: Duration = Duration::from_secs(5);
-/// And SQLite's log is folded into the database file until it is gone, for at most this long:
-/// a connection given back during the close may still be closing on its own thread, and on a
-/// loaded machine that took longer than 5 s once (the fresh-clone CI of the stop after
-/// 3ca67a4). Normally the first try deletes the log.
+/// And SQLite's log is folded into the database file and emptied, trying for at most this
+/// long while a reader still holds part of it. Normally the first try deletes the log; a
+/// connection given back during the close may still be closing on its own thread, and then
+/// the log stays as an empty file (waiting for its deletion made the fresh-clone CI flaky).
 const FOLD_WAIT: Duration = Duration::from_secs(30);
 
 /// Opens the pool and applies migrations.
@@ -220,7 +220,7 @@ pub async fn serve_until(
         match checkpoint::fold_after_close(&config.database_url(), FOLD_WAIT).await {
             Ok(true) => {}
             Ok(false) => tracing::warn!(
-                "shutdown: a database connection was still open after {FOLD_WAIT:?}; the write-ahead log stays"
+                "shutdown: a reader still held the write-ahead log after {FOLD_WAIT:?}; it is not empty"
             ),
             Err(e) => tracing::warn!(error = %e, "shutdown: the write-ahead log was not folded into the database"),
         }

@@ -176,12 +176,41 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Pool, sqlx::Erro
                 Ok(())
             })
         })
+        .after_release(move |conn, _meta| {
+            Box::pin(async move {
+                if backend == Backend::Sqlite {
+                    return sqlite_reusable(conn).await;
+                }
+                Ok(true)
+            })
+        })
         .connect_with(options)
         .await?;
     if backend == Backend::Sqlite {
         pool.execute("PRAGMA journal_mode = WAL;").await?;
     }
     Ok(pool)
+}
+
+/// Whether a SQLite connection given back to the pool may serve again: not if it still counts
+/// itself inside a transaction once its pending rollback has run. SQLite rolls a transaction
+/// back by itself when a write fails for lack of space (`SQLITE_FULL`) or on some I/O errors;
+/// sqlx's rollback then fails ("no transaction is active") and sqlx keeps counting the
+/// transaction, so every later `BEGIN IMMEDIATE` on that connection would fail
+/// (`InvalidSavePointStatement`) long after the disk has space again. Such a connection is
+/// closed instead, and the pool opens a fresh one.
+async fn sqlite_reusable(conn: &mut sqlx::AnyConnection) -> Result<bool, sqlx::Error> {
+    use sqlx::Connection;
+    // The connection's thread runs commands in order: once this answers, the rollback that
+    // dropping a transaction queued has run, or failed.
+    conn.ping().await?;
+    if conn.is_in_transaction() {
+        tracing::warn!(
+            "a database connection lost its transaction (disk full or I/O error); closing it"
+        );
+        return Ok(false);
+    }
+    Ok(true)
 }
 
 /// Applies the embedded migrations of the pool's backend.
@@ -243,14 +272,48 @@ fn classify(known: &[i64], applied: &[(i64, bool)]) -> Schema {
     }
 }
 
-/// Starts a transaction that will write. On SQLite it takes the write lock up front
-/// (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes fails at once
-/// with "database is locked" when another writer (the audit writer, say) got in between.
-pub async fn begin_write(pool: &Pool) -> Result<sqlx::Transaction<'static, Db>, sqlx::Error> {
-    if is_sqlite(pool) {
-        pool.begin_with(BEGIN_IMMEDIATE).await
-    } else {
-        pool.begin().await
+/// Starts a transaction that will write. On SQLite it takes the connection, then this
+/// process's turn to write ([`super::write_turn`]), then the write lock up front
+/// (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes fails at once with
+/// "database is locked" when another writer (the audit writer, say) got in between.
+pub async fn begin_write(pool: &Pool) -> Result<WriteTx, sqlx::Error> {
+    if !is_sqlite(pool) {
+        return Ok(WriteTx {
+            tx: pool.begin().await?,
+            _turn: None,
+        });
+    }
+    let conn = pool.acquire().await?;
+    let turn = super::write_turn::take(pool).await?;
+    // What `Pool::begin_with` does, on the connection taken before the turn.
+    let tx = sqlx::Transaction::begin(conn, Some(BEGIN_IMMEDIATE.into())).await?;
+    Ok(WriteTx { tx, _turn: turn })
+}
+
+/// A write transaction from [`begin_write`], holding (on SQLite) the process's turn to write
+/// until it commits or is dropped. It is used as the connection it writes on.
+pub struct WriteTx {
+    // Dropped first: the rollback is queued before the next writer's turn begins.
+    tx: sqlx::Transaction<'static, Db>,
+    _turn: Option<super::write_turn::Turn>,
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
     }
 }
 
@@ -339,6 +402,46 @@ mod tests {
         assert_eq!(dir("sqlite://data/vault.db"), Some("data".into()));
         assert_eq!(dir("sqlite:vault.db"), Some(".".into()));
         assert_eq!(dir("postgres://localhost/vault"), None);
+    }
+
+    /// A SQLite connection whose transaction SQLite ended by itself (as on `SQLITE_FULL`;
+    /// here a raw `ROLLBACK` inside the transaction does the same) is not reused.
+    #[tokio::test]
+    async fn a_connection_whose_transaction_sqlite_rolled_back_is_not_reused() {
+        let dir = std::env::temp_dir().join(format!("vault-lost-tx-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.join("t.db").display());
+        let pool = super::connect(&url, 1).await.unwrap();
+        sqlx::query("CREATE TABLE t (v TEXT)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        {
+            let mut tx = super::begin_write(&pool).await.unwrap();
+            sqlx::query("INSERT INTO t VALUES ('lost')")
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            // SQLite ends the transaction; sqlx still counts it.
+            sqlx::query("ROLLBACK").execute(&mut *tx).await.unwrap();
+        }
+        // The pool's one connection comes back (or is replaced): a write works again.
+        let mut tx = super::begin_write(&pool)
+            .await
+            .expect("a write transaction begins");
+        sqlx::query("INSERT INTO t VALUES ('kept')")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let rows: Vec<String> = sqlx::query_scalar("SELECT v FROM t")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        assert_eq!(rows, ["kept"]);
+        pool.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

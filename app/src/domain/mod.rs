@@ -15,7 +15,7 @@
 //!    `keys`, `identity` and `audit`).
 //!
 //! `demo` seeds the demo accounts and workspaces, `showcase` the demo's secrets, from all of
-//! them. `backup` copies a SQLite database whole (`vault backup`, `vault restore`).
+//! them. `write_turn` queues this process's SQLite writers. `backup` copies a SQLite database whole (`vault backup`, `vault restore`).
 
 pub mod admin;
 pub mod audit;
@@ -33,6 +33,7 @@ pub mod secrets;
 pub mod showcase;
 pub mod validate;
 pub mod webhooks;
+pub mod write_turn;
 
 pub use error::DomainError;
 

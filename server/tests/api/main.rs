@@ -43,3 +43,4 @@ mod vault_agent;
 mod vault_client;
 mod webhooks;
 mod workspace_admin;
+mod write_turn;

@@ -10,13 +10,13 @@
 use sqlx::AnyConnection;
 
 use crate::domain::audit::events;
-use crate::domain::db::{self, Db, Pool};
+use crate::domain::db::{self, Pool};
 use crate::domain::identity::access::{actor_label, Actor};
 use crate::domain::identity::access::{Admin, SecretsAdmin};
 use crate::domain::DomainError;
 
 pub struct Change {
-    tx: sqlx::Transaction<'static, Db>,
+    tx: db::WriteTx,
     workspace_id: i64,
     actor: String,
 }

@@ -27,6 +27,7 @@ use tokio::sync::{mpsc, oneshot, watch, Notify};
 use super::read_event::ReadEvent;
 use super::usage::{self, Due, Usage};
 use crate::domain::db::{begin_write_on, is_sqlite, Db, DiskWatch, Pool};
+use crate::domain::write_turn;
 
 const QUEUE: usize = 16_384;
 /// Events committed together at most; a batch is whatever arrived meanwhile, up to this.
@@ -158,7 +159,6 @@ async fn writer(
 ) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     let mut closing = false;
-    let sqlite = is_sqlite(&pool);
     // The writer keeps one connection of its own between batches: no pool checkout (and, on
     // SQLite, no hand-off to the connection's thread to test it) per batch. It is given back
     // after a failed batch, so that the retry starts on a fresh connection.
@@ -184,9 +184,9 @@ async fn writer(
         for attempt in 1..=ATTEMPTS {
             let started = Instant::now();
             let written = match conn.as_mut() {
-                Some(c) => write(c, sqlite, &batch, &collapse, &usage).await,
+                Some(c) => write(c, &pool, &batch, &collapse, &usage).await,
                 None => match pool.acquire().await {
-                    Ok(c) => write(conn.insert(c), sqlite, &batch, &collapse, &usage).await,
+                    Ok(c) => write(conn.insert(c), &pool, &batch, &collapse, &usage).await,
                     Err(e) => Err(e),
                 },
             };
@@ -225,15 +225,19 @@ async fn writer(
 
 type Opened = (Vec<((i64, &'static str), (i64, i64, i64))>, Due);
 
-/// Writes one batch in one transaction. Returns the collapsing windows it opened or
-/// extended, to be remembered only once the transaction has committed.
+/// Writes one batch in one transaction, in this process's turn to write (see
+/// [`write_turn`]: a bulk import's chunks cannot overtake a waiting batch). Returns the
+/// collapsing windows it opened or extended, to be remembered only once the transaction has
+/// committed.
 async fn write(
     conn: &mut AnyConnection,
-    sqlite: bool,
+    pool: &Pool,
     batch: &[Pending],
     collapse: &Collapse,
     usage: &Usage,
 ) -> Result<Opened, sqlx::Error> {
+    let sqlite = is_sqlite(pool);
+    let _turn = write_turn::take(pool).await?;
     let (reads, refusals): (Vec<&ReadEvent>, Vec<&ReadEvent>) = batch
         .iter()
         .map(|p| &p.event)
