@@ -3,7 +3,7 @@
 import. An agent token (billing-worker, granted stripe_api_key by the demo showcase) reads its
 secret sequentially on one keep-alive connection: first alone (the baseline), then in a thread
 of its own while the demo admin imports `--entries` new secrets in one request (the import is
-written in transactions of 50 entries, so reads can commit their audit events between them).
+written in transactions of 10 entries, so reads can commit their audit events between them).
 Standard library only.
 
 Usage: bench/import_reads.py --url http://127.0.0.1:PORT [--entries 1000] [--reads 2000]

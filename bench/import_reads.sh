@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Import-vs-reads benchmark: a release server on a fresh SQLite vault with the demo showcase;
 # an agent token reads one granted secret in a loop while the demo admin runs one maximal bulk
-# import (1000 entries, written in transactions of 50). Prints the import's duration and the
+# import (1000 entries, written in transactions of 10). Prints the import's duration and the
 # runtime reads' p50/p99/max before (baseline) and during the import.
 #
 # Usage: bench/import_reads.sh [entries] [reads]   (needs a release build: cargo leptos build --release)

@@ -29,7 +29,7 @@ pub const MAX_IMPORT_BYTES: usize = 200 * 1024;
 /// The default of `import_max_entries`.
 pub const DEFAULT_MAX_ENTRIES: usize = 1000;
 /// Entries written per transaction.
-pub const CHUNK: usize = 50;
+pub const CHUNK: usize = 10;
 
 /// An entry that can be written: its row and its value.
 struct Ready {
