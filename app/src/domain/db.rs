@@ -284,10 +284,20 @@ pub async fn begin_write(pool: &Pool) -> Result<WriteTx, sqlx::Error> {
         });
     }
     let conn = pool.acquire().await?;
-    let turn = super::write_turn::take(pool).await?;
+    let turn = write_turn(pool).await?;
     // What `Pool::begin_with` does, on the connection taken before the turn.
     let tx = sqlx::Transaction::begin(conn, Some(BEGIN_IMMEDIATE.into())).await?;
     Ok(WriteTx { tx, _turn: turn })
+}
+
+/// On SQLite, waits for this process's next turn to write to the pool's database (see
+/// [`super::write_turn`]); `None` on PostgreSQL. Take the connection first.
+pub async fn write_turn(pool: &Pool) -> Result<Option<super::write_turn::Turn>, sqlx::Error> {
+    if !is_sqlite(pool) {
+        return Ok(None);
+    }
+    let url = pool.connect_options().database_url.to_string();
+    super::write_turn::take(&url).await.map(Some)
 }
 
 /// A write transaction from [`begin_write`], holding (on SQLite) the process's turn to write

@@ -10,6 +10,8 @@
 //! most the one transaction ahead of it. Other processes (the CLI) still meet SQLite's busy
 //! handler.
 //!
+//! PostgreSQL's writers lock rows, not the database, and take no turns.
+//!
 //! A caller takes its connection before its turn, never the other way round: whoever holds a
 //! turn already has the connection it writes on, so a turn is never held while waiting for
 //! the pool.
@@ -20,8 +22,6 @@ use std::sync::{Arc, LazyLock, Mutex, Weak};
 use std::time::Duration;
 
 use tokio::sync::OwnedMutexGuard;
-
-use super::db::{is_sqlite, Pool};
 
 /// A turn is waited for at most as long as SQLite's busy handler waits (`busy_timeout`).
 pub const WAIT: Duration = Duration::from_secs(5);
@@ -44,21 +44,19 @@ pub struct Turn {
     _queue: Arc<Queue>,
 }
 
-/// Waits for the pool's next turn to write: `None` on PostgreSQL, whose writers lock rows,
-/// not the database. Fails after [`WAIT`], as SQLite's own wait would.
-pub async fn take(pool: &Pool) -> Result<Option<Turn>, sqlx::Error> {
-    if !is_sqlite(pool) {
-        return Ok(None);
-    }
-    let queue = queue(pool.connect_options().database_url.as_str());
+/// Waits for the next turn to write to the SQLite database at `url` (a pool's database URL;
+/// [`super::db::begin_write`] and the audit writer ask). Fails after [`WAIT`], as SQLite's own
+/// wait would.
+pub async fn take(url: &str) -> Result<Turn, sqlx::Error> {
+    let queue = queue(url);
     queue.waiting.fetch_add(1, Ordering::AcqRel);
     let held = tokio::time::timeout(WAIT, queue.turn.clone().lock_owned()).await;
     queue.waiting.fetch_sub(1, Ordering::AcqRel);
     match held {
-        Ok(held) => Ok(Some(Turn {
+        Ok(held) => Ok(Turn {
             _held: held,
             _queue: queue,
-        })),
+        }),
         Err(_) => Err(sqlx::Error::Io(std::io::Error::new(
             std::io::ErrorKind::TimedOut,
             format!("no turn to write within {WAIT:?}: the database is busy"),
@@ -66,14 +64,13 @@ pub async fn take(pool: &Pool) -> Result<Option<Turn>, sqlx::Error> {
     }
 }
 
-/// How many of this process's writers wait for their turn on the pool's SQLite file.
-pub fn waiting(pool: &Pool) -> usize {
-    let url = pool.connect_options().database_url.to_string();
+/// How many of this process's writers wait for their turn on the SQLite database at `url`.
+pub fn waiting(url: &str) -> usize {
     let queues = QUEUES
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     queues
-        .get(&url)
+        .get(url)
         .and_then(Weak::upgrade)
         .map_or(0, |q| q.waiting.load(Ordering::Acquire))
 }

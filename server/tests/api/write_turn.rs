@@ -16,7 +16,8 @@ use crate::helpers::spawn_app;
 /// Waits until `n` writers wait for their turn (state, not time: the bound only stops a hang).
 async fn until_waiting(pool: &db::Pool, n: usize) {
     tokio::time::timeout(Duration::from_secs(60), async {
-        while write_turn::waiting(pool) < n {
+        let url = pool.connect_options().database_url.to_string();
+        while write_turn::waiting(&url) < n {
             tokio::time::sleep(Duration::from_millis(2)).await;
         }
     })

@@ -26,8 +26,7 @@ use tokio::sync::{mpsc, oneshot, watch, Notify};
 
 use super::read_event::ReadEvent;
 use super::usage::{self, Due, Usage};
-use crate::domain::db::{begin_write_on, is_sqlite, Db, DiskWatch, Pool};
-use crate::domain::write_turn;
+use crate::domain::db::{begin_write_on, is_sqlite, write_turn, Db, DiskWatch, Pool};
 
 const QUEUE: usize = 16_384;
 /// Events committed together at most; a batch is whatever arrived meanwhile, up to this.
@@ -225,8 +224,8 @@ async fn writer(
 
 type Opened = (Vec<((i64, &'static str), (i64, i64, i64))>, Due);
 
-/// Writes one batch in one transaction, in this process's turn to write (see
-/// [`write_turn`]: a bulk import's chunks cannot overtake a waiting batch). Returns the
+/// Writes one batch in one transaction, in this process's turn to write (a bulk import's
+/// chunks cannot overtake a waiting batch: see [`crate::domain::write_turn`]). Returns the
 /// collapsing windows it opened or extended, to be remembered only once the transaction has
 /// committed.
 async fn write(
@@ -237,7 +236,7 @@ async fn write(
     usage: &Usage,
 ) -> Result<Opened, sqlx::Error> {
     let sqlite = is_sqlite(pool);
-    let _turn = write_turn::take(pool).await?;
+    let _turn = write_turn(pool).await?;
     let (reads, refusals): (Vec<&ReadEvent>, Vec<&ReadEvent>) = batch
         .iter()
         .map(|p| &p.event)
