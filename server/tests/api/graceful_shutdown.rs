@@ -58,26 +58,8 @@ async fn a_server_stopped_with_sigterm_under_load_audits_every_answered_read_and
 
 #[tokio::test]
 async fn once_the_audit_queue_is_finished_a_read_is_refused_rather_than_answered_unaudited() {
-    use app::domain::audit::read_event::{ReadEvent, Via};
-    use app::domain::audit::writer::AuditSink;
-
     let app = crate::helpers::spawn_app().await;
-    let timing = app::metrics::Metrics::default().audit_commit();
-    let sink = AuditSink::spawn(app.pool.clone(), 60, 60, timing, Default::default());
-    let event = ReadEvent {
-        workspace_id: app.workspace_id("acme").await,
-        agent_id: app.agent_id("acme", "billing-worker").await,
-        agent_name: "billing-worker".into(),
-        token_id: -1,
-        token_prefix: "svt_test".into(),
-        secret_name: "queued_before_close".into(),
-        secret_id: None,
-        outcome: "missing_access",
-        version: None,
-        via: Via::RuntimeApi,
-        expired: false,
-        at: app::domain::now(),
-    };
+    let (sink, event) = app.audit_sink_and_refusal("queued_before_close").await;
     sink.record(event.clone()).await.expect("stored while open");
     sink.finish(Duration::from_secs(30))
         .await

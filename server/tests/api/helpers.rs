@@ -311,6 +311,36 @@ impl TestApp {
             .unwrap()
     }
 
+    /// An audit writer of the test's own on its pool, and a refused read of `secret_name` by
+    /// Acme's `billing-worker` for it to record (a missing grant; no token row needed).
+    pub async fn audit_sink_and_refusal(
+        &self,
+        secret_name: &str,
+    ) -> (
+        app::domain::audit::writer::AuditSink,
+        app::domain::audit::read_event::ReadEvent,
+    ) {
+        use app::domain::audit::read_event::{ReadEvent, Via};
+        use app::domain::audit::writer::AuditSink;
+        let timing = app::metrics::Metrics::default().audit_commit();
+        let sink = AuditSink::spawn(self.pool.clone(), 60, 60, timing, Default::default());
+        let event = ReadEvent {
+            workspace_id: self.workspace_id("acme").await,
+            agent_id: self.agent_id("acme", "billing-worker").await,
+            agent_name: "billing-worker".into(),
+            token_id: -1,
+            token_prefix: "svt_test".into(),
+            secret_name: secret_name.into(),
+            secret_id: None,
+            outcome: "missing_access",
+            version: None,
+            via: Via::RuntimeApi,
+            expired: false,
+            at: app::domain::now(),
+        };
+        (sink, event)
+    }
+
     pub async fn agent_id(&self, ws: &str, name: &str) -> i64 {
         sqlx::query_scalar("SELECT a.id FROM agents a JOIN workspaces w ON w.id = a.workspace_id WHERE w.slug = $1 AND a.name = $2")
             .bind(ws)

@@ -6,8 +6,6 @@
 
 use std::time::Duration;
 
-use app::domain::audit::read_event::{ReadEvent, Via};
-use app::domain::audit::writer::AuditSink;
 use app::domain::db;
 use app::domain::write_turn;
 
@@ -31,22 +29,7 @@ async fn a_read_waiting_for_its_audit_commit_goes_before_a_writer_that_asked_lat
         return; // PostgreSQL writers lock rows, not the database: no turns to take.
     }
     let app = spawn_app().await;
-    let timing = app::metrics::Metrics::default().audit_commit();
-    let sink = AuditSink::spawn(app.pool.clone(), 60, 60, timing, Default::default());
-    let event = ReadEvent {
-        workspace_id: app.workspace_id("acme").await,
-        agent_id: app.agent_id("acme", "billing-worker").await,
-        agent_name: "billing-worker".into(),
-        token_id: -1,
-        token_prefix: "svt_test".into(),
-        secret_name: "read_during_import".into(),
-        secret_id: None,
-        outcome: "missing_access",
-        version: None,
-        via: Via::RuntimeApi,
-        expired: false,
-        at: app::domain::now(),
-    };
+    let (sink, event) = app.audit_sink_and_refusal("read_during_import").await;
 
     // One chunk is being written.
     let chunk = db::begin_write(&app.pool).await.unwrap();
