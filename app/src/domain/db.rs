@@ -201,6 +201,11 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Pool, sqlx::Erro
 /// closed instead, and the pool opens a fresh one.
 async fn sqlite_reusable(conn: &mut sqlx::AnyConnection) -> Result<bool, sqlx::Error> {
     use sqlx::Connection;
+    // Not counted as in a transaction: none is open, and none is waiting for its rollback.
+    // This is every release but a dropped transaction's, and it costs no round trip.
+    if !conn.is_in_transaction() {
+        return Ok(true);
+    }
     // The connection's thread runs commands in order: once this answers, the rollback that
     // dropping a transaction queued has run, or failed.
     conn.ping().await?;

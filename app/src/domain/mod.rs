@@ -15,7 +15,8 @@
 //!    `keys`, `identity` and `audit`).
 //!
 //! `demo` seeds the demo accounts and workspaces, `showcase` the demo's secrets, from all of
-//! them. `write_turn` queues this process's SQLite writers. `backup` copies a SQLite database whole (`vault backup`, `vault restore`).
+//! them. `write_turn` queues this process's SQLite writers. `backup` copies a SQLite database
+//! whole (`vault backup`, `vault restore`).
 
 pub mod admin;
 pub mod audit;
