@@ -1,25 +1,20 @@
-//! The Secrets Vault server: configuration, CLI, router and start-up.
+//! The Secrets Vault server: the `vault` binary's library. Its rooms, each importing only
+//! from the rooms before it:
+//! - `config`: the settings (defaults, TOML file, `VAULT_*` environment) and the public URL;
+//! - `http`: what every request passes (hosts, client address, cross-site defence, security
+//!   headers, session cookie, sign-in throttle, form errors, connection limits) and the plain
+//!   routes (assets, health and readiness, metrics, the audit export);
+//! - `runtime`: the APIs agents call with their own credential (`/v1`);
+//! - `startup`: the router put together, the server state, serving, shutdown and the
+//!   background tasks;
+//! - `cli`: the `vault` commands.
+//!
+//! The domain (store, crypto, rights) is the `app` crate's `domain`, shared with the pages'
+//! server functions. Public here is only what `main.rs` and the integration tests use.
 #![recursion_limit = "512"]
 
-pub mod assets;
-pub mod changes;
 pub mod cli;
-pub mod client_addr;
 pub mod config;
-pub mod connections;
-pub mod error;
-pub mod export;
-pub mod form_errors;
-pub mod guards;
-pub mod hosts;
-pub mod metrics;
-pub mod rate_limit;
-pub mod ready;
-pub mod router;
-pub mod runtime;
-pub mod security;
-pub mod serve;
-pub mod session_cookie;
-pub mod shutdown;
-pub mod sign_in_throttle;
-pub mod webhooks;
+mod http;
+mod runtime;
+pub mod startup;

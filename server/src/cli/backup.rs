@@ -9,8 +9,8 @@ use app::domain::backup;
 use app::domain::db::{self, Backend};
 
 use crate::config::Config;
-use crate::error::CliError;
-use crate::serve;
+use crate::startup::error::CliError;
+use crate::startup::serve;
 
 pub(super) async fn backup(config: &Config, file: &Path) -> Result<(), CliError> {
     let url = sqlite_url(config, "pg_dump")?;

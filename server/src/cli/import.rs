@@ -8,8 +8,8 @@ use app::domain::secrets::import;
 use app::model::import::{ImportOptions, ImportPlan};
 
 use crate::config::Config;
-use crate::error::CliError;
-use crate::serve;
+use crate::startup::error::CliError;
+use crate::startup::serve;
 
 /// What the import command was asked to do.
 pub(super) struct Request<'a> {

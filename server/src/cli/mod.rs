@@ -18,8 +18,8 @@ pub use args::*;
 use operator::{operator, rotate_master_key, user, workspace};
 
 use crate::config::{Config, Mode};
-use crate::error::CliError;
-use crate::serve;
+use crate::startup::error::CliError;
+use crate::startup::serve;
 
 pub async fn run(cli: Cli) -> Result<(), CliError> {
     let config = Config::load(cli.config.as_deref())?;
@@ -34,9 +34,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             if demo {
                 seed_demo(&config).await?;
             }
-            let listener = TcpListener::bind(config.bind)
+            let listener = TcpListener::bind(config.http.bind)
                 .await
-                .map_err(|e| CliError::Io(format!("cannot listen on {}: {e}", config.bind)))?;
+                .map_err(|e| CliError::Io(format!("cannot listen on {}: {e}", config.http.bind)))?;
             serve::serve(config, listener).await
         }
         Command::Migrate => {
@@ -91,11 +91,11 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
 /// Development listens on loopback only, unless the operator says otherwise: the demo
 /// passwords are public, and a development server is not hardened for a network.
 fn check_bind(config: &Config, allow_remote: bool) -> Result<(), CliError> {
-    if config.mode == Mode::Development && !config.bind.ip().is_loopback() && !allow_remote {
+    if config.mode == Mode::Development && !config.http.bind.ip().is_loopback() && !allow_remote {
         return Err(CliError::Usage(format!(
             "development mode listens on loopback only, not {}: bind 127.0.0.1, \
              or pass `vault serve --allow-remote` (and set public_url to the name clients use)",
-            config.bind
+            config.http.bind
         )));
     }
     Ok(())
@@ -130,7 +130,7 @@ async fn seed_demo(config: &Config) -> Result<(), CliError> {
             "already present"
         }
     );
-    println!("  Open http://{} and sign in as:", config.bind);
+    println!("  Open http://{} and sign in as:", config.http.bind);
     for login in demo::LOGINS {
         println!(
             "    {:<18} password: {:<22} ({})",

@@ -17,8 +17,8 @@ use app::model::Role;
 
 use super::args::{Flag, OnOff, OperatorCommand, UserCommand, WorkspaceCommand};
 use crate::config::Config;
-use crate::error::CliError;
-use crate::serve;
+use crate::startup::error::CliError;
+use crate::startup::serve;
 
 pub(super) async fn workspace(config: &Config, cmd: WorkspaceCommand) -> Result<(), CliError> {
     let pool = serve::open_database(config).await?;

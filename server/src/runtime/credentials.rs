@@ -1,7 +1,37 @@
 //! How an agent presents its token: `Authorization: Bearer <token>`, or `X-Vault-Token`
 //! as Vault clients send it. Vault accepts both, the header first; so do both our APIs.
+//!
+//! A handler gets the token only as a [`Credential`], an axum extractor, and the audited read
+//! and the agent lookup (`refusal`) take nothing else: a handler that reads or names an agent
+//! cannot skip authentication, and cannot read the token from somewhere else.
 
+use std::convert::Infallible;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
+
+/// What the agent presented: its token, well-formed or not, or nothing (refused as
+/// `no_token` by whoever needs the agent, after the request's own checks, such as the
+/// name rule, have answered).
+#[derive(Debug)]
+pub struct Credential(Option<String>);
+
+impl Credential {
+    /// The token as sent, for the lookup (and for the one answer that echoes it to its
+    /// owner, Vault's `lookup-self`).
+    pub fn token(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Credential {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(agent_token(&parts.headers).map(str::to_string)))
+    }
+}
 
 /// The agent token a request carries, well-formed or not.
 pub fn agent_token(headers: &HeaderMap) -> Option<&str> {

@@ -8,19 +8,22 @@
 //! behind one throttle (`throttle`) and a small body limit. `/v1/openapi.json` describes
 //! both, generated from the handlers and their body types (`openapi`, `wire`, `vault::wire`).
 
-pub mod credentials;
-pub mod openapi;
-pub mod refusal;
-pub mod rest;
+mod credentials;
+mod names;
+mod openapi;
+mod refusal;
+mod refused;
+mod rest;
 pub mod throttle;
-pub mod vault;
-pub mod wire;
+mod vault;
+mod wire;
 
 use axum::http::{header, HeaderValue, Method};
 use axum::Router;
 use tower_http::limit::RequestBodyLimitLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
 
-use app::domain::secrets::value;
 use app::state::AppState;
 
 use throttle::RuntimeThrottle;
@@ -28,17 +31,31 @@ use throttle::RuntimeThrottle;
 /// Agents send no bodies; anything bigger than this is refused with 413 before a handler.
 const MAX_BODY_BYTES: usize = 16 * 1024;
 
-/// Every `/v1` route, behind the throttle and a small body limit.
+/// Every `/v1` route, each API behind the throttle (worded in its protocol), all behind a
+/// small body limit; and the document of them all at `/v1/openapi.json`.
 pub fn routes(throttle: RuntimeThrottle) -> Router<AppState> {
-    Router::new()
-        .merge(rest::routes())
-        .merge(vault::routes())
-        .layer(axum::middleware::from_fn(close_after_writes))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+    let (router, document) = documented(throttle.clone());
+    let document = OpenApiRouter::new()
+        .route(
+            "/v1/openapi.json",
+            openapi::route(openapi::document(document)),
+        )
         .layer(axum::middleware::from_fn_with_state(
             throttle,
-            throttle::throttle,
-        ))
+            throttle::throttle::<rest::ApiError>,
+        ));
+    router
+        .merge(document.split_for_parts().0)
+        .layer(axum::middleware::from_fn(close_after_writes))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+}
+
+/// Both APIs' routes and the document their registrations made.
+fn documented(throttle: RuntimeThrottle) -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .merge(rest::routes(throttle.clone()))
+        .merge(vault::routes(throttle))
+        .split_for_parts()
 }
 
 /// Agents only read: a request of any other method is refused without its body being read,
@@ -57,26 +74,39 @@ async fn close_after_writes(
     res
 }
 
-/// The name rule of the dashboard, checked before any query: a name that breaks it names no
-/// secret, and it must not reach the database or the audit log.
-pub(crate) fn check_name(name: &str) -> Result<(), ()> {
-    match value::check_name(name) {
-        Ok(clean) if clean == name => Ok(()),
-        _ => Err(()),
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::domain::limits::Rate;
+
+    #[test]
+    fn the_document_has_every_registered_endpoint_with_its_bodies() {
+        let (_, doc) = documented(RuntimeThrottle::new(Rate::per_second(1), 1));
+        let doc: serde_json::Value = serde_json::from_str(&openapi::document(doc)).unwrap();
+        let paths = doc["paths"].as_object().unwrap();
+        assert_eq!(paths.len(), 9, "{:?}", paths.keys());
+        for (path, item) in paths {
+            assert!(item["get"].is_object(), "{path} has no GET");
+            assert!(
+                !path.contains('*'),
+                "{path}: a catch-all is a plain parameter in OpenAPI"
+            );
+        }
+        assert!(paths.contains_key("/v1/secret/data/{name}"));
+        let schemas = &doc["components"]["schemas"];
+        for schema in [
+            "SecretRead",
+            "ErrorBody",
+            "KvRead",
+            "KvMetadata",
+            "TokenLookup",
+            "VaultErrors",
+        ] {
+            assert!(schemas[schema].is_object(), "{schema} is missing");
+        }
+        assert_eq!(
+            schemas["SecretRead"]["required"],
+            serde_json::json!(["name", "version", "value"])
+        );
     }
-}
-
-/// What an expired secret's read says, in the answer's `Warning` header (and in a Vault
-/// answer's `warnings`): the value is still served, so that production does not break at
-/// midnight, but the caller is told.
-pub(crate) fn expired_warning(name: &str, expired_at: i64) -> String {
-    let day = time::OffsetDateTime::from_unix_timestamp(expired_at)
-        .map(|t| t.date().to_string())
-        .unwrap_or_default();
-    format!("secret {name} expired on {day}; replace it")
-}
-
-/// `Warning: 299 - "..."` (RFC 7234's miscellaneous persistent warning).
-pub(crate) fn warning_header(text: &str) -> Option<axum::http::HeaderValue> {
-    axum::http::HeaderValue::from_str(&format!("299 - \"{text}\"")).ok()
 }

@@ -2,34 +2,13 @@
 //! and refusals, which are audited for known tokens (they are part of the trail) before each
 //! API words them in its own protocol.
 
-use axum::http::HeaderMap;
-
 use app::domain::admin::token_identity::{self as tokens, AgentIdentity};
 use app::domain::audit::read_event::{event, Via};
 use app::domain::runtime::read::{self as runtime, Read, ReadError};
 use app::state::AppState;
 
-use super::credentials::agent_token;
-
-/// Why a runtime request was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Refused {
-    NoToken,
-    UnknownToken,
-    TokenRevoked,
-    TokenExpired,
-    FeatureDisabled,
-    NotFound,
-    VersionNotFound,
-    MissingAccess,
-    AuditUnavailable,
-    Internal,
-}
-
-pub fn internal(e: impl std::fmt::Display) -> Refused {
-    tracing::error!(error = %e, "runtime API error");
-    Refused::Internal
-}
+use super::credentials::Credential;
+use super::refused::{self, internal, Refused};
 
 /// Audits a refusal of `agent` asking for `asked` (a secret name, or `*`), at `version` when
 /// one was asked for.
@@ -68,11 +47,11 @@ pub async fn refuse(
 /// an unknown one is refused without a trail (it names no workspace).
 pub async fn authenticate(
     state: &AppState,
-    headers: &HeaderMap,
+    credential: &Credential,
     asked: &str,
     via: Via,
 ) -> Result<AgentIdentity, Refused> {
-    let token = agent_token(headers).ok_or(Refused::NoToken)?;
+    let token = credential.token().ok_or(Refused::NoToken)?;
     let Some(agent) = tokens::authenticate(&state.pool, token)
         .await
         .map_err(internal)?
@@ -89,56 +68,30 @@ pub async fn authenticate(
     Ok(agent)
 }
 
-impl Refused {
-    /// The outcome label of the runtime read metric.
-    pub fn label(self) -> &'static str {
-        match self {
-            Refused::NoToken => "no_token",
-            Refused::UnknownToken => "unknown_token",
-            Refused::TokenRevoked => "token_revoked",
-            Refused::TokenExpired => "token_expired",
-            Refused::FeatureDisabled => "feature_disabled",
-            Refused::NotFound => "secret_not_found",
-            Refused::VersionNotFound => "version_not_found",
-            Refused::MissingAccess => "missing_access",
-            Refused::AuditUnavailable => "audit_unavailable",
-            Refused::Internal => "error",
-        }
-    }
-}
-
-/// The API label of the runtime read metric.
-pub fn api_label(via: Via) -> &'static str {
-    match via {
-        Via::RuntimeApi => "native",
-        Via::VaultApi => "vault",
-    }
-}
-
 /// A runtime read of `name` (its current version, or `version`) by the request's token, for
 /// both APIs: one query, then the read's audit event, committed before the value is answered.
 /// A refusal of a known token is audited too. Counted in the metrics by outcome.
 pub async fn read(
     state: &AppState,
-    headers: &HeaderMap,
+    credential: &Credential,
     name: &str,
     version: Option<i64>,
     via: Via,
 ) -> Result<Read, Refused> {
-    let result = audited_read(state, headers, name, version, via).await;
+    let result = audited_read(state, credential, name, version, via).await;
     let outcome = result.as_ref().err().map_or("ok", |r| r.label());
-    state.metrics.runtime_read(api_label(via), outcome);
+    state.metrics.runtime_read(refused::api_label(via), outcome);
     result
 }
 
 async fn audited_read(
     state: &AppState,
-    headers: &HeaderMap,
+    credential: &Credential,
     name: &str,
     version: Option<i64>,
     via: Via,
 ) -> Result<Read, Refused> {
-    let token = agent_token(headers).ok_or(Refused::NoToken)?;
+    let token = credential.token().ok_or(Refused::NoToken)?;
     let context = runtime::ReadContext {
         pool: &state.pool,
         keyring: &state.keyring,

@@ -2,20 +2,24 @@
 //! `{"error": code, "message": ...}` with documented codes.
 
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use app::domain::audit::read_event::Via;
 use app::domain::runtime::read::{self as runtime};
 use app::state::AppState;
 
-use super::refusal::{self, authenticate, refuse, Refused};
-use super::throttle::UnknownToken;
+use app::domain::limits::Wait;
+
+use super::credentials::Credential;
+use super::names::{check_name, expired_warning, warning_header};
+use super::refusal::{self, authenticate, refuse};
+use super::refused::{Refused, UnknownToken};
+use super::throttle::{self, RuntimeThrottle, Words};
 use super::wire::{ErrorBody, SecretNames, SecretRead};
-use super::{check_name, expired_warning, warning_header};
-use crate::rate_limit::Wait;
 
 /// The runtime API's errors, each with a documented code.
 #[derive(Debug, thiserror::Error)]
@@ -81,6 +85,12 @@ impl IntoResponse for ApiError {
     }
 }
 
+impl Words for ApiError {
+    fn rate_limited(wait: Wait) -> Response {
+        ApiError::RateLimited(wait).into_response()
+    }
+}
+
 impl From<Refused> for ApiError {
     fn from(refused: Refused) -> Self {
         match refused {
@@ -117,10 +127,10 @@ impl From<Refused> for ApiError {
 pub(crate) async fn read_secret(
     State(state): State<AppState>,
     Path(name): Path<String>,
-    headers: HeaderMap,
+    credential: Credential,
 ) -> Result<Response, ApiError> {
     check_name(&name).map_err(|_| ApiError::InvalidName)?;
-    let read = refusal::read(&state, &headers, &name, None, Via::RuntimeApi).await?;
+    let read = refusal::read(&state, &credential, &name, None, Via::RuntimeApi).await?;
     let warning = read
         .expired_at
         .and_then(|at| warning_header(&expired_warning(&name, at)));
@@ -151,9 +161,9 @@ pub(crate) async fn read_secret(
 )]
 pub(crate) async fn list_secrets(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    credential: Credential,
 ) -> Result<Json<SecretNames>, ApiError> {
-    let agent = authenticate(&state, &headers, "*", Via::RuntimeApi).await?;
+    let agent = authenticate(&state, &credential, "*", Via::RuntimeApi).await?;
     match runtime::readable_names(&state.pool, &agent).await {
         Ok(names) => Ok(Json(SecretNames { secrets: names })),
         Err(e) => Err(refuse(&state, &agent, "*", None, e, Via::RuntimeApi)
@@ -162,9 +172,13 @@ pub(crate) async fn list_secrets(
     }
 }
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/v1/secrets", get(list_secrets))
-        .route("/v1/secrets/{name}", get(read_secret))
-        .route("/v1/openapi.json", get(super::openapi::serve))
+/// Our own API's endpoints, each registered with its document, behind the throttle.
+pub fn routes(throttle: RuntimeThrottle) -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_secrets))
+        .routes(routes!(read_secret))
+        .layer(axum::middleware::from_fn_with_state(
+            throttle,
+            throttle::throttle::<ApiError>,
+        ))
 }

@@ -25,15 +25,17 @@ use axum::response::{IntoResponse, Response};
 
 use app::domain::admin::token_identity as tokens;
 
-use super::credentials::agent_token;
-use super::rest::ApiError;
-use super::vault::{self, reply::VaultError};
-use crate::client_addr::ClientAddr;
-use crate::rate_limit::{Rate, Throttle, Wait};
+use app::domain::limits::{Rate, Throttle, Wait};
 
-/// Set on a response by the runtime handlers when the bearer token matched no token at all.
-#[derive(Debug, Clone, Copy)]
-pub struct UnknownToken;
+use super::credentials::agent_token;
+use super::refused::UnknownToken;
+use crate::http::client_addr::ClientAddr;
+
+/// How an API words a `429`: each runtime API layers [`throttle`] with its own error type, so
+/// that a client is refused in the protocol it speaks.
+pub trait Words {
+    fn rate_limited(wait: Wait) -> Response;
+}
 
 #[derive(Clone)]
 pub struct RuntimeThrottle {
@@ -98,16 +100,8 @@ fn well_formed_token(req: &Request) -> Option<&str> {
     agent_token(req.headers()).filter(|t| tokens::looks_like_token(t))
 }
 
-/// 429 in the words of the API that was called.
-fn rate_limited(wait: Wait, vault: bool) -> Response {
-    if vault {
-        VaultError::RateLimited(wait).into_response()
-    } else {
-        ApiError::RateLimited(wait).into_response()
-    }
-}
-
-pub async fn throttle(
+/// The throttle in front of one API, which words its refusals (`W`).
+pub async fn throttle<W: Words>(
     State(throttle): State<RuntimeThrottle>,
     req: Request,
     next: Next,
@@ -116,23 +110,22 @@ pub async fn throttle(
         tracing::error!("runtime request without a resolved client address");
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let vault = vault::is_vault_path(req.uri().path());
     let net = network(client);
     let spent = throttle.refused_until(net);
     let keyed_by_token = match well_formed_token(&req) {
         Some(token) => {
             if let Err(wait) = throttle.per_token.check(&tokens::hash(token)) {
                 tracing::warn!(client = %client, "runtime API: token over its limit");
-                return rate_limited(wait, vault);
+                return W::rate_limited(wait);
             }
             true
         }
         None => {
             if let Some(wait) = spent {
-                return rate_limited(wait, vault);
+                return W::rate_limited(wait);
             }
             if let Err(wait) = throttle.per_address.check(&net) {
-                return rate_limited(wait, vault);
+                return W::rate_limited(wait);
             }
             false
         }
@@ -140,10 +133,10 @@ pub async fn throttle(
     let res = next.run(req).await;
     if keyed_by_token && res.extensions().get::<UnknownToken>().is_some() {
         if let Some(wait) = spent {
-            return rate_limited(wait, vault);
+            return W::rate_limited(wait);
         }
         if let Err(wait) = throttle.charge_unknown(net) {
-            return rate_limited(wait, vault);
+            return W::rate_limited(wait);
         }
     }
     res

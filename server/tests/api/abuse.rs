@@ -8,17 +8,17 @@ use reqwest::{Client, Response, StatusCode};
 use serde_json::Value;
 
 use app::domain::identity::access::Admin;
+use app::domain::limits::Rate;
 use app::domain::{admin::tokens, identity::workspaces};
 use secrecy::ExposeSecret;
 use server::config::Config;
-use server::rate_limit::Rate;
 
 use crate::helpers::{expect_status, spawn_app, spawn_app_with, TestApp, ADMIN, MEMBER};
 
 /// A runtime limit of 3 calls, then one per hour.
 fn three_runtime_calls(c: &mut Config) {
-    c.runtime_rate = Rate::per_hour(1);
-    c.runtime_burst = 3;
+    c.runtime.runtime_rate = Rate::per_hour(1);
+    c.runtime.runtime_burst = 3;
 }
 
 async fn token_for(app: &TestApp, agent: &str) -> String {
@@ -155,9 +155,9 @@ async fn sign_in_via_proxy(app: &TestApp, client: &str, who: (&str, &str)) -> St
 #[tokio::test]
 async fn guesses_at_one_account_from_many_addresses_are_throttled_per_account() {
     let app = spawn_app_with(|c| {
-        c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
-        c.sign_in_account_rate = Rate::per_hour(1);
-        c.sign_in_account_burst = 3;
+        c.http.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+        c.sign_in.sign_in_account_rate = Rate::per_hour(1);
+        c.sign_in.sign_in_account_burst = 3;
     })
     .await;
     for i in 1..=3 {
@@ -178,8 +178,8 @@ async fn guesses_at_one_account_from_many_addresses_are_throttled_per_account() 
 #[tokio::test]
 async fn a_forwarded_for_header_from_an_untrusted_peer_is_ignored() {
     let app = spawn_app_with(|c| {
-        c.sign_in_rate = Rate::per_hour(1);
-        c.sign_in_burst = 3;
+        c.sign_in.sign_in_rate = Rate::per_hour(1);
+        c.sign_in.sign_in_burst = 3;
     })
     .await;
     for i in 1..=3 {

@@ -19,7 +19,7 @@ async fn hashed_assets_are_served_precompressed_and_cached_as_immutable() {
     std::fs::write(pkg.join(format!("{WASM}.gz")), b"gzip wasm").unwrap();
     std::fs::write(pkg.join("vault.css"), b"body {}").unwrap();
     let root = site.path().to_path_buf();
-    let app = spawn_app_with(move |c| c.site_root = root).await;
+    let app = spawn_app_with(move |c| c.http.site_root = root).await;
     // No automatic decompression: the test sees the bytes on the wire.
     let client = Client::builder().no_gzip().no_brotli().build().unwrap();
     let get = |path: String, encodings: &'static str| {

@@ -1,6 +1,6 @@
 use reqwest::StatusCode;
 
-use server::rate_limit::Rate;
+use app::domain::limits::Rate;
 
 use crate::helpers::{expect_status, session_cookie, spawn_app, spawn_app_with, ADMIN, MEMBER};
 
@@ -151,9 +151,9 @@ async fn password_guessing_is_throttled_per_client() {
     // A burst of 10, then one attempt per hour: nothing refills during the test, however
     // slow the machine. The per-account limit is out of the way (see abuse.rs for that one).
     let app = spawn_app_with(|c| {
-        c.sign_in_rate = Rate::per_hour(1);
-        c.sign_in_burst = 10;
-        c.sign_in_account_burst = 1000;
+        c.sign_in.sign_in_rate = Rate::per_hour(1);
+        c.sign_in.sign_in_burst = 10;
+        c.sign_in.sign_in_account_burst = 1000;
     })
     .await;
     let client = app.client();

@@ -255,12 +255,12 @@ async fn rotate_master_key_rewraps_every_data_key_under_the_new_key() {
     use app::domain::secrets::store;
 
     let dir = tempfile::tempdir().unwrap();
-    let config = server::config::Config {
-        data_dir: dir.path().to_path_buf(),
-        ..Default::default()
-    };
+    let mut config = server::config::Config::default();
+    config.storage.data_dir = dir.path().to_path_buf();
     let (old_ring, _) = config.keyring().unwrap();
-    let pool = server::serve::open_database(&config).await.unwrap();
+    let pool = server::startup::serve::open_database(&config)
+        .await
+        .unwrap();
     demo::seed(&pool).await.unwrap();
     let gate = crate::helpers::demo_admin_gate(&pool, "acme").await;
     let value = crate::helpers::single_value("rotate-me");

@@ -142,7 +142,7 @@ pub async fn every_answer_audited(url: &str, answered: u64) {
 #[tokio::test]
 async fn repeated_refusals_of_one_token_share_one_audit_row_with_a_count() {
     // A window of an hour: the five refusals fall in it however slow this machine is.
-    let app = spawn_app_with(|c| c.audit_collapse_seconds = 3600).await;
+    let app = spawn_app_with(|c| c.audit.audit_collapse_seconds = 3600).await;
     let admin = app.signed_in(crate::helpers::ADMIN).await;
     let body = crate::helpers::expect_status(
         app.call(

@@ -2,10 +2,10 @@
 //! parallel password guesses in one session, a copy of a cookie kept across a password change,
 //! stored markup in a form field, and redirects to another host.
 
+use app::domain::limits::Rate;
 use futures::future::join_all;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, COOKIE, LOCATION};
 use reqwest::{Client, StatusCode};
-use server::rate_limit::Rate;
 
 use crate::helpers::{
     expect_status, session_cookie, spawn_app, spawn_app_with, TestApp, ADMIN, MEMBER,
@@ -30,13 +30,13 @@ async fn raw_sign_in(app: &TestApp, body: &str) -> StatusCode {
 #[tokio::test]
 async fn the_account_limit_counts_every_spelling_of_the_sign_in_form() {
     let app = spawn_app_with(|c| {
-        c.sign_in_account_rate = Rate::per_hour(1);
-        c.sign_in_account_burst = 3;
+        c.sign_in.sign_in_account_rate = Rate::per_hour(1);
+        c.sign_in.sign_in_account_burst = 3;
         // Every request comes from one address: its own allowance (10 at once, one more
         // every 2 s) is not under test here, and must not depend on how fast passwords are
         // checked.
-        c.sign_in_rate = Rate::per_hour(1);
-        c.sign_in_burst = 100;
+        c.sign_in.sign_in_rate = Rate::per_hour(1);
+        c.sign_in.sign_in_burst = 100;
     })
     .await;
     let email = "member%40acme.test";
@@ -141,8 +141,8 @@ async fn parallel_password_changes_in_one_session_are_counted_too() {
 #[tokio::test]
 async fn re_authentication_draws_on_the_accounts_sign_in_limit() {
     let app = spawn_app_with(|c| {
-        c.sign_in_account_rate = Rate::per_hour(1);
-        c.sign_in_account_burst = 3;
+        c.sign_in.sign_in_account_rate = Rate::per_hour(1);
+        c.sign_in.sign_in_account_burst = 3;
     })
     .await;
     // The sign-in is the first attempt; two re-authentications use up the rest.

@@ -80,7 +80,7 @@ async fn a_full_disk_refuses_changes_clearly_and_writes_resume_once_space_is_bac
         return;
     };
     let data = mount_point.path().join("data");
-    let app = spawn_app_with(|c| c.data_dir = data.clone()).await;
+    let app = spawn_app_with(|c| c.storage.data_dir = data.clone()).await;
     let admin = app.signed_in(ADMIN).await;
     let (status, body) = create(&app, &admin, "before_full").await;
     assert!(status.is_success(), "{status}: {body}");

@@ -13,8 +13,8 @@ use app::domain::runtime::read_cache::ReadCache;
 use app::domain::secrets::{sealing, value::SecretValue};
 use app::domain::DomainError;
 use server::config::Config;
-use server::serve;
-use server::shutdown::Shutdown;
+use server::startup::serve;
+use server::startup::shutdown::Shutdown;
 
 pub const ADMIN: (&str, &str) = (demo::ADMIN.email, demo::ADMIN.password);
 pub const MEMBER: (&str, &str) = (demo::MEMBER.email, demo::MEMBER.password);
@@ -105,15 +105,13 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let pg = PgDatabase::create().await;
-    let mut config = Config {
-        data_dir: dir.path().to_path_buf(),
-        bind: "127.0.0.1:0".parse().unwrap(),
-        database_url: pg.as_ref().map(PgDatabase::url),
-        // Tests write events at chosen times, some long past: the server's own retention
-        // pass must not take them away meanwhile (tests of retention run it themselves).
-        audit_retention_days: 0,
-        ..Config::default()
-    };
+    let mut config = Config::default();
+    config.storage.data_dir = dir.path().to_path_buf();
+    config.http.bind = "127.0.0.1:0".parse().unwrap();
+    config.storage.database_url = pg.as_ref().map(PgDatabase::url);
+    // Tests write events at chosen times, some long past: the server's own retention
+    // pass must not take them away meanwhile (tests of retention run it themselves).
+    config.audit.audit_retention_days = 0;
     adjust(&mut config);
     let (keyring, _) = config.keyring().expect("master key");
     let pool = serve::open_database(&config).await.expect("database");

@@ -80,7 +80,8 @@ async fn origin_is_compared_with_our_origins_not_with_the_host_header() {
 
 #[tokio::test]
 async fn a_public_url_is_the_name_the_server_answers_to() {
-    let app = spawn_app_with(|c| c.public_url = Some("https://vault.example.com".into())).await;
+    let app =
+        spawn_app_with(|c| c.http.public_url = Some("https://vault.example.com".into())).await;
     let page = app.get_as_host("/login", "vault.example.com").await;
     assert_eq!(page.status(), StatusCode::OK);
     let sign_in = app

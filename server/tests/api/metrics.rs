@@ -5,7 +5,7 @@
 use reqwest::header::CONTENT_TYPE;
 use reqwest::{Client, StatusCode};
 
-use server::rate_limit::Rate;
+use app::domain::limits::Rate;
 
 use crate::helpers::{expect_status, spawn_app_with, TestApp, ADMIN};
 use crate::instance::{url_after, Instance};
@@ -34,8 +34,8 @@ fn sample(text: &str, series: &str) -> f64 {
 async fn runtime_reads_sign_ins_and_latency_are_counted_without_names() {
     // Six runtime calls per token, then one per hour: the seventh is throttled.
     let app = spawn_app_with(|c| {
-        c.runtime_rate = Rate::per_hour(1);
-        c.runtime_burst = 6;
+        c.runtime.runtime_rate = Rate::per_hour(1);
+        c.runtime.runtime_burst = 6;
     })
     .await;
     let admin = app.signed_in(ADMIN).await;

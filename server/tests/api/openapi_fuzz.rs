@@ -7,7 +7,7 @@
 
 use std::process::Command;
 
-use server::rate_limit::Rate;
+use app::domain::limits::Rate;
 
 use crate::helpers::{installed_tool, spawn_app_with, ADMIN};
 use crate::runtime::issue_token;
@@ -19,8 +19,8 @@ async fn a_fuzzer_driven_by_the_openapi_document_finds_no_difference() {
     };
     // The fuzzer's requests must not meet the rate limit, which it cannot predict.
     let app = spawn_app_with(|c| {
-        c.runtime_rate = Rate::per_second(10_000);
-        c.runtime_burst = 1_000_000;
+        c.runtime.runtime_rate = Rate::per_second(10_000);
+        c.runtime.runtime_burst = 1_000_000;
     })
     .await;
     let admin = app.signed_in(ADMIN).await;

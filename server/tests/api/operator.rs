@@ -329,7 +329,7 @@ async fn only_operators_reach_the_console_and_only_the_cli_makes_them() {
 
 #[tokio::test]
 async fn a_flag_switch_asks_for_the_password_again_after_reauth_minutes() {
-    let app = crate::helpers::spawn_app_with(|c| c.reauth_minutes = 10).await;
+    let app = crate::helpers::spawn_app_with(|c| c.sign_in.reauth_minutes = 10).await;
     let operator = app.signed_in(OPERATOR).await;
     let admin = app.signed_in(ADMIN).await;
     // Signed in 11 minutes ago: a stolen session cannot switch a workspace's agents off.

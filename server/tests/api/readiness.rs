@@ -65,7 +65,7 @@ async fn a_server_without_its_database_is_alive_but_not_ready() {
 #[tokio::test]
 async fn a_draining_server_is_not_ready_but_still_answers_during_drain_seconds() {
     // A drain of an hour: the whole test runs inside it, however slow the machine.
-    let app = spawn_app_with(|c| c.drain_seconds = 3600).await;
+    let app = spawn_app_with(|c| c.http.drain_seconds = 3600).await;
     assert_eq!(probe(&app, "/readyz", StatusCode::OK).await, "ready");
     app.shutdown.begin();
     let body = probe(&app, "/readyz", StatusCode::SERVICE_UNAVAILABLE).await;

@@ -80,7 +80,7 @@ async fn runtime_events(app: &TestApp, n: i64) -> Vec<(String, String, String)> 
 #[tokio::test]
 async fn a_granted_agent_reads_values_and_every_refusal_has_its_own_error() {
     // Every refusal in its own row (no collapsing of repeats), to see each outcome.
-    let app = spawn_app_with(|c| c.audit_collapse_seconds = 0).await;
+    let app = spawn_app_with(|c| c.audit.audit_collapse_seconds = 0).await;
     let admin = app.signed_in(ADMIN).await;
     expect_status(
         app.create_secret(&admin, "acme", "stripe_api_key", "sk_live_rt", &[])

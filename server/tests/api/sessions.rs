@@ -74,7 +74,7 @@ async fn sign_in_status(app: &TestApp, email: &str, password: &str) -> StatusCod
 
 #[tokio::test]
 async fn activity_slides_the_idle_limit() {
-    let app = spawn_app_with(|c| c.session_idle_minutes = 1).await;
+    let app = spawn_app_with(|c| c.sign_in.session_idle_minutes = 1).await;
     let client = app.signed_in(ADMIN).await;
     // 40 s of a 60 s idle limit gone: the next request renews the session...
     age(&app, ADMIN.0, 40, &["seen_at"], true).await;
@@ -86,7 +86,7 @@ async fn activity_slides_the_idle_limit() {
 
 #[tokio::test]
 async fn a_session_left_alone_past_the_idle_limit_is_signed_out() {
-    let app = spawn_app_with(|c| c.session_idle_minutes = 1).await;
+    let app = spawn_app_with(|c| c.sign_in.session_idle_minutes = 1).await;
     let client = app.signed_in(ADMIN).await;
     age(&app, ADMIN.0, 80, &["seen_at"], true).await;
     assert_eq!(who(&app, &client).await, None);
@@ -94,7 +94,7 @@ async fn a_session_left_alone_past_the_idle_limit_is_signed_out() {
 
 #[tokio::test]
 async fn idleness_is_checked_on_the_server_not_only_by_the_row_expiry() {
-    let app = spawn_app_with(|c| c.session_idle_minutes = 1).await;
+    let app = spawn_app_with(|c| c.sign_in.session_idle_minutes = 1).await;
     let client = app.signed_in(ADMIN).await;
     // The row's expiry is untouched; only the session's own last-seen time is old.
     age(&app, ADMIN.0, 80, &["seen_at"], false).await;
@@ -108,7 +108,7 @@ async fn idleness_is_checked_on_the_server_not_only_by_the_row_expiry() {
 
 #[tokio::test]
 async fn the_absolute_limit_ends_a_session_kept_alive() {
-    let app = spawn_app_with(|c| c.session_absolute_hours = 1).await;
+    let app = spawn_app_with(|c| c.sign_in.session_absolute_hours = 1).await;
     let client = app.signed_in(ADMIN).await;
     // Signed in 58 minutes ago and active all along.
     age(&app, ADMIN.0, 58 * 60, &["auth_at"], false).await;
@@ -397,7 +397,7 @@ async fn dangerous_actions(app: &TestApp, admin: &Client, member_id: &str) -> Ve
 
 #[tokio::test]
 async fn dangerous_actions_ask_for_the_password_again_after_reauth_minutes() {
-    let app = spawn_app_with(|c| c.reauth_minutes = 10).await;
+    let app = spawn_app_with(|c| c.sign_in.reauth_minutes = 10).await;
     let admin = app.signed_in(ADMIN).await;
     let member_id = user_id(&app, MEMBER.0).await.to_string();
     let secret = [("ws", "acme"), ("name", "old_key")];

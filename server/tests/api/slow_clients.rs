@@ -27,7 +27,7 @@ async fn closed_by_server(stream: &mut TcpStream) -> bool {
 
 #[tokio::test]
 async fn a_thousand_half_sent_requests_neither_block_others_nor_stay_open() {
-    let app = spawn_app_with(|c| c.http_header_timeout_seconds = 2).await;
+    let app = spawn_app_with(|c| c.http.http_header_timeout_seconds = 2).await;
     let mut slow = Vec::new();
     for _ in 0..1000 {
         let mut stream = TcpStream::connect(app.addr).await.unwrap();
@@ -48,7 +48,7 @@ async fn a_thousand_half_sent_requests_neither_block_others_nor_stay_open() {
 
 #[tokio::test]
 async fn a_kept_alive_connection_left_idle_is_closed() {
-    let app = spawn_app_with(|c| c.http_header_timeout_seconds = 2).await;
+    let app = spawn_app_with(|c| c.http.http_header_timeout_seconds = 2).await;
     let mut stream = TcpStream::connect(app.addr).await.unwrap();
     let request = format!(
         "GET /healthz HTTP/1.1\r\nHost: {}\r\nConnection: keep-alive\r\n\r\n",

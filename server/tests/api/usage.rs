@@ -56,7 +56,7 @@ fn reader<'a>(detail: &'a Value, agent: &str) -> &'a Value {
 #[tokio::test]
 async fn last_reads_are_kept_per_secret_and_agent_and_a_quiet_month_flags_them_unused() {
     // Every use is written (by default at most once a minute per pair).
-    let app = spawn_app_with(|c| c.usage_seconds = 0).await;
+    let app = spawn_app_with(|c| c.audit.usage_seconds = 0).await;
     let admin = app.signed_in(ADMIN).await;
     let tab = app.secrets_tab(&admin, "acme");
     tab.create("read_key", "r").await.ok().await;
@@ -125,7 +125,7 @@ async fn last_reads_are_kept_per_secret_and_agent_and_a_quiet_month_flags_them_u
 
 #[tokio::test]
 async fn a_token_unused_for_a_month_is_flagged_on_the_agent_page() {
-    let app = spawn_app_with(|c| c.usage_seconds = 0).await;
+    let app = spawn_app_with(|c| c.audit.usage_seconds = 0).await;
     let admin = app.signed_in(ADMIN).await;
     issue_token(&app, &admin, "acme", "billing-worker").await;
     let tokens = |app: &TestApp| {

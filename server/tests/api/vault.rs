@@ -5,7 +5,7 @@ use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
 use reqwest::{Client, Method, Response, StatusCode};
 use serde_json::{json, Value};
 
-use server::rate_limit::Rate;
+use app::domain::limits::Rate;
 
 use crate::helpers::{spawn_app, spawn_app_with, TestApp, ADMIN};
 use crate::runtime::{grant, issue_token, revoke_newest_token};
@@ -383,8 +383,8 @@ async fn vault_clients_find_health_their_token_and_a_kv_version_2_mount() {
 #[tokio::test]
 async fn the_runtime_throttle_answers_vault_clients_in_vaults_shape() {
     let app = spawn_app_with(|c| {
-        c.runtime_rate = Rate::per_hour(1);
-        c.runtime_burst = 1;
+        c.runtime.runtime_rate = Rate::per_hour(1);
+        c.runtime.runtime_burst = 1;
     })
     .await;
     let admin = app.signed_in(ADMIN).await;

@@ -22,10 +22,10 @@ use crate::receiver::Receiver;
 /// wait for what they expect instead of for the clock.
 async fn app_reaching_loopback() -> TestApp {
     spawn_app_with(|c| {
-        c.reauth_minutes = 10;
-        c.webhook_allow_private = true;
-        c.webhook_poll_ms = 20;
-        c.webhook_retry_base_ms = 10;
+        c.sign_in.reauth_minutes = 10;
+        c.webhooks.webhook_allow_private = true;
+        c.webhooks.webhook_poll_ms = 20;
+        c.webhooks.webhook_retry_base_ms = 10;
     })
     .await
 }
@@ -234,8 +234,8 @@ async fn queued_events_are_delivered_by_the_next_server_after_a_kill() {
 async fn addresses_inside_the_network_are_refused_unless_allowed() {
     // Deliveries retried at once, so that the refusals below are recorded quickly.
     let app = spawn_app_with(|c| {
-        c.webhook_poll_ms = 20;
-        c.webhook_retry_base_ms = 10;
+        c.webhooks.webhook_poll_ms = 20;
+        c.webhooks.webhook_retry_base_ms = 10;
     })
     .await;
     let receiver = Receiver::start(200).await;

@@ -3,7 +3,7 @@
 //! `GET metadata/?list=true`). Our names have no folders: listing any folder is "not found".
 
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, Method};
+use axum::http::Method;
 use axum::response::Response;
 use secrecy::ExposeSecret;
 use std::collections::BTreeMap;
@@ -19,8 +19,9 @@ use super::request::{is_list, params, readable, secret_name};
 use super::wire::{
     Envelope, KeyList, KvMetadata, KvRead, VaultErrors, VersionMetadata, VersionState,
 };
+use crate::runtime::credentials::Credential;
+use crate::runtime::names::{expired_warning, warning_header};
 use crate::runtime::refusal::{self, authenticate, refuse};
-use crate::runtime::{expired_warning, warning_header};
 
 /// `data.data`: a key/value secret as its object, a single value as `{"value": ...}`.
 fn kv_data(value: &SecretValue) -> BTreeMap<String, String> {
@@ -44,7 +45,7 @@ fn custom_metadata(description: &str) -> Option<BTreeMap<String, String>> {
 /// Reads a secret's current value, or an earlier version; audited with the version read.
 #[utoipa::path(
     get,
-    path = "/v1/secret/data/{name}",
+    path = "/v1/secret/data/{*name}",
     tag = "vault",
     params(
         ("name" = String, Path, pattern = r"^[a-z][a-z0-9_]{0,63}$", example = "stripe_api_key", description = "The secret's name: 1 to 64 lowercase letters, digits and underscores, starting with a letter."),
@@ -65,12 +66,12 @@ pub async fn data(
     method: Method,
     Path(path): Path<String>,
     RawQuery(query): RawQuery,
-    headers: HeaderMap,
+    credential: Credential,
 ) -> Result<Response, VaultError> {
     readable(&method, "GET, HEAD")?;
     let p = params(query.as_deref())?;
     let name = secret_name(&path)?;
-    let read = refusal::read(&state, &headers, name, p.version, Via::VaultApi).await?;
+    let read = refusal::read(&state, &credential, name, p.version, Via::VaultApi).await?;
     let body = KvRead {
         data: kv_data(&read.value),
         metadata: VersionMetadata {
@@ -126,7 +127,7 @@ fn metadata_body(m: &SecretMetadata) -> KvMetadata {
 /// (there are no folders: 404).
 #[utoipa::path(
     get,
-    path = "/v1/secret/metadata/{name}",
+    path = "/v1/secret/metadata/{*name}",
     tag = "vault",
     params(
         ("name" = String, Path, pattern = r"^[a-z][a-z0-9_]{0,63}$", example = "stripe_api_key", description = "The secret's name: 1 to 64 lowercase letters, digits and underscores, starting with a letter."),
@@ -146,15 +147,15 @@ pub async fn metadata(
     method: Method,
     Path(path): Path<String>,
     RawQuery(query): RawQuery,
-    headers: HeaderMap,
+    credential: Credential,
 ) -> Result<Response, VaultError> {
     let p = params(query.as_deref())?;
     if is_list(&method, &p) {
-        return list(&state, &headers, &path).await;
+        return list(&state, &credential, &path).await;
     }
     readable(&method, "GET, HEAD")?;
     let name = secret_name(&path)?;
-    let agent = authenticate(&state, &headers, name, Via::VaultApi).await?;
+    let agent = authenticate(&state, &credential, name, Via::VaultApi).await?;
     match metadata::of(&state.pool, &agent, name).await {
         Ok(m) => Ok(ok(&envelope(metadata_body(&m), "kv"))),
         Err(e) => Err(refuse(&state, &agent, name, None, e, Via::VaultApi)
@@ -183,20 +184,24 @@ pub async fn metadata_root(
     State(state): State<AppState>,
     method: Method,
     RawQuery(query): RawQuery,
-    headers: HeaderMap,
+    credential: Credential,
 ) -> Result<Response, VaultError> {
     let p = params(query.as_deref())?;
     if is_list(&method, &p) {
-        return list(&state, &headers, "").await;
+        return list(&state, &credential, "").await;
     }
     readable(&method, "GET, HEAD")?;
-    authenticate(&state, &headers, "*", Via::VaultApi).await?;
+    authenticate(&state, &credential, "*", Via::VaultApi).await?;
     Err(VaultError::NotFound)
 }
 
 /// The names this agent may read. Empty, or any folder, is 404 `{"errors": []}`, as in Vault.
-async fn list(state: &AppState, headers: &HeaderMap, folder: &str) -> Result<Response, VaultError> {
-    let agent = authenticate(state, headers, "*", Via::VaultApi).await?;
+async fn list(
+    state: &AppState,
+    credential: &Credential,
+    folder: &str,
+) -> Result<Response, VaultError> {
+    let agent = authenticate(state, credential, "*", Via::VaultApi).await?;
     let names = match read::readable_names(&state.pool, &agent).await {
         Ok(names) => names,
         Err(e) => {

@@ -11,9 +11,9 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use super::wire::{Envelope, VaultErrors};
-use crate::rate_limit::Wait;
-use crate::runtime::refusal::Refused;
-use crate::runtime::throttle::UnknownToken;
+use crate::runtime::refused::{Refused, UnknownToken};
+use crate::runtime::throttle::Words;
+use app::domain::limits::Wait;
 
 /// Vault's answer to a bad token: a missing, unknown, malformed or revoked one.
 const INVALID_TOKEN: &str = "2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n";
@@ -155,6 +155,12 @@ impl IntoResponse for VaultError {
             _ => {}
         }
         res
+    }
+}
+
+impl Words for VaultError {
+    fn rate_limited(wait: Wait) -> Response {
+        VaultError::RateLimited(wait).into_response()
     }
 }
 

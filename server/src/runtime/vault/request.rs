@@ -4,7 +4,7 @@
 use axum::http::Method;
 
 use super::reply::VaultError;
-use crate::runtime::check_name;
+use crate::runtime::names::check_name;
 
 /// The query parameters Vault's KV reads take.
 #[derive(Debug, Default, PartialEq)]

@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
 use axum::response::Response;
 
 use app::domain::admin::token_identity::{self as tokens, AgentIdentity};
@@ -18,8 +17,12 @@ use super::reply::{envelope, ok, rfc3339, VaultError};
 use super::wire::{
     Envelope, Health, Mount, MountConfig, MountOptions, Mounts, TokenLookup, VaultErrors,
 };
-use super::MOUNT;
-use crate::runtime::refusal::{authenticate, internal, refuse};
+use crate::runtime::credentials::Credential;
+use crate::runtime::refusal::{authenticate, refuse};
+use crate::runtime::refused::internal;
+
+/// Our one mount, where Vault mounts its default KV engine (the routes say `secret/`).
+const MOUNT: &str = "secret";
 
 /// A token of a workspace whose secrets vault is switched off reads nothing, not even its own
 /// description: the refusal is audited like a read's.
@@ -40,8 +43,8 @@ async fn enabled(state: &AppState, agent: &AgentIdentity) -> Result<(), VaultErr
 }
 
 /// The agent behind the request, if its workspace's vault is on.
-async fn agent(state: &AppState, headers: &HeaderMap) -> Result<AgentIdentity, VaultError> {
-    let agent = authenticate(state, headers, "*", Via::VaultApi).await?;
+async fn agent(state: &AppState, credential: &Credential) -> Result<AgentIdentity, VaultError> {
+    let agent = authenticate(state, credential, "*", Via::VaultApi).await?;
     enabled(state, &agent).await?;
     Ok(agent)
 }
@@ -62,10 +65,11 @@ async fn agent(state: &AppState, headers: &HeaderMap) -> Result<AgentIdentity, V
 )]
 pub async fn lookup_self(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    credential: Credential,
 ) -> Result<Response, VaultError> {
-    let agent = agent(&state, &headers).await?;
-    let token = crate::runtime::credentials::agent_token(&headers)
+    let agent = agent(&state, &credential).await?;
+    let token = credential
+        .token()
         .ok_or(VaultError::InvalidToken { unknown: true })?
         .to_string();
     let facts = tokens::facts(&state.pool, agent.token_id)
@@ -151,7 +155,7 @@ fn mount() -> Mount {
 /// first, to learn the KV version.
 #[utoipa::path(
     get,
-    path = "/v1/sys/internal/ui/mounts/{path}",
+    path = "/v1/sys/internal/ui/mounts/{*path}",
     tag = "vault",
     params(("path" = String, Path, example = "secret/stripe_api_key", description = "A path inside a mount, like `secret/stripe_api_key`.")),
     security(("vault_token" = []), ("agent_token" = [])),
@@ -163,9 +167,9 @@ fn mount() -> Mount {
 pub async fn ui_mount(
     State(state): State<AppState>,
     Path(path): Path<String>,
-    headers: HeaderMap,
+    credential: Credential,
 ) -> Result<Response, VaultError> {
-    agent(&state, &headers).await?;
+    agent(&state, &credential).await?;
     let path = path.trim_matches('/');
     if path.split('/').next() != Some(MOUNT) {
         return Err(VaultError::NoMount(format!("{path}/")));
@@ -187,9 +191,9 @@ pub async fn ui_mount(
 )]
 pub async fn mounts(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    credential: Credential,
 ) -> Result<Response, VaultError> {
-    agent(&state, &headers).await?;
+    agent(&state, &credential).await?;
     let mounts = BTreeMap::from([(format!("{MOUNT}/"), mount())]);
     Ok(ok(&Mounts {
         envelope: envelope(mounts, "system"),

@@ -11,8 +11,10 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::hosts::AllowedHosts;
-use crate::session_cookie::HSTS;
+use crate::http::hosts::AllowedHosts;
+
+/// `Strict-Transport-Security` whenever cookies are `Secure`: two years, subdomains too.
+pub const HSTS: &str = "max-age=63072000; includeSubDomains";
 
 fn is_safe(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
@@ -55,7 +57,7 @@ pub async fn security_headers(
     let static_asset = req
         .uri()
         .path()
-        .strip_prefix(crate::assets::PREFIX)
+        .strip_prefix(crate::http::assets::PREFIX)
         .is_some_and(|rest| rest.starts_with('/'));
     let mut res = next.run(req).await;
     let h = res.headers_mut();

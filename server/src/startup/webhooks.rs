@@ -18,7 +18,8 @@ use app::domain::webhooks::{signing, target};
 use app::state::AppState;
 use tokio::task::JoinHandle;
 
-use crate::shutdown::Shutdown;
+use crate::config::Webhooks;
+use crate::startup::shutdown::Shutdown;
 
 /// Deliveries one pass claims at most.
 const BATCH: i64 = 16;
@@ -29,6 +30,25 @@ pub struct Settings {
     pub poll: Duration,
     pub timeout: Duration,
     pub policy: Policy,
+}
+
+impl Settings {
+    /// How webhook deliveries are sent and retried.
+    pub fn from_config(config: &Webhooks) -> Self {
+        Self {
+            allow_private: config.webhook_allow_private,
+            poll: Duration::from_millis(config.webhook_poll_ms.max(1)),
+            timeout: Duration::from_millis(config.webhook_timeout_ms.max(1)),
+            policy: Policy {
+                // A delivery not finished within the timeout and a margin is retried.
+                lease_ms: i64::try_from(config.webhook_timeout_ms)
+                    .unwrap_or(i64::MAX / 2)
+                    .saturating_add(30_000),
+                retry_base_ms: config.webhook_retry_base_ms.max(1),
+                max_attempts: config.webhook_max_attempts.max(1),
+            },
+        }
+    }
 }
 
 /// Resolves host names to the addresses a webhook may reach, and refuses names that have none.

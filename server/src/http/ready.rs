@@ -14,7 +14,7 @@ use axum::Router;
 
 use app::domain::db::{self, DiskWatch, Pool, Schema};
 
-use crate::shutdown::Shutdown;
+use crate::startup::shutdown::Shutdown;
 
 /// A probe waits this long for the database before calling it unavailable.
 const DATABASE_WAIT: Duration = Duration::from_secs(2);

@@ -18,8 +18,6 @@ use app::state::SessionPolicy;
 
 pub const SESSION_COOKIE: &str = "vault_session";
 pub const SECURE_SESSION_COOKIE: &str = "__Host-vault_session";
-/// `Strict-Transport-Security` whenever cookies are `Secure`: two years, subdomains too.
-pub const HSTS: &str = "max-age=63072000; includeSubDomains";
 
 pub fn cookie_name(secure: bool) -> &'static str {
     if secure {
@@ -58,6 +56,7 @@ mod tests {
     use tower_sessions::Session;
 
     use super::*;
+    use crate::http::security::HSTS;
 
     /// A router with only the session layer and the security headers, and a handler that
     /// signs in.
@@ -77,7 +76,7 @@ mod tests {
             .layer(layer(pool, &policy, secure))
             .layer(axum::middleware::from_fn_with_state(
                 secure,
-                crate::security::security_headers,
+                crate::http::security::security_headers,
             ));
         let req = axum::http::Request::builder()
             .uri("/")

@@ -16,8 +16,8 @@ use axum::Json;
 
 use app::error::AppError;
 
-use crate::client_addr::ClientAddr;
-use crate::rate_limit::{Rate, Throttle, Wait};
+use crate::http::client_addr::ClientAddr;
+use app::domain::limits::{Rate, Throttle, Wait};
 
 const SIGN_IN_PATH: &str = "/api/auth/login";
 

@@ -20,10 +20,11 @@ use app::metrics::Metrics;
 use app::state::{AppState, SessionPolicy, Shared};
 
 use crate::config::{Config, KeySource, Mode};
-use crate::error::CliError;
-use crate::guards::Guards;
-use crate::shutdown::Shutdown;
-use crate::{connections, router};
+use crate::http::connections;
+use crate::startup::error::CliError;
+use crate::startup::guards::Guards;
+use crate::startup::shutdown::Shutdown;
+use crate::startup::{router, webhooks};
 
 /// At shutdown, the audit writer gets this long to commit its queue (a failing batch is tried
 /// four times, each try waiting at most the pool's five seconds for a connection).
@@ -38,16 +39,16 @@ const FOLD_WAIT: Duration = Duration::from_secs(30);
 
 /// Opens the pool and applies migrations.
 pub async fn open_database(config: &Config) -> Result<Pool, CliError> {
-    if config.database_url.is_none() {
-        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+    if config.storage.database_url.is_none() {
+        std::fs::create_dir_all(&config.storage.data_dir).map_err(|e| {
             CliError::Io(format!(
                 "cannot create the data directory {}: {e}",
-                config.data_dir.display()
+                config.storage.data_dir.display()
             ))
         })?;
     }
     let url = config.database_url();
-    let pool = db::connect(&url, config.max_connections).await?;
+    let pool = db::connect(&url, config.storage.max_connections).await?;
     db::migrate(&pool, &url).await?;
     Ok(pool)
 }
@@ -79,17 +80,17 @@ pub async fn build_state(config: &Config) -> Result<AppState, CliError> {
     let disk = DiskWatch::for_url(&config.database_url());
     let audit = AuditSink::spawn(
         pool.clone(),
-        config.audit_collapse_seconds,
-        config.usage_seconds,
+        config.audit.audit_collapse_seconds,
+        config.audit.usage_seconds,
         metrics.audit_commit(),
         disk.clone(),
     );
     let leptos_options = LeptosOptions::builder()
         .output_name("vault")
-        .site_root(config.site_root.display().to_string())
+        .site_root(config.http.site_root.display().to_string())
         .site_pkg_dir("pkg")
-        .hash_files(crate::assets::names_are_hashed())
-        .site_addr(config.bind)
+        .hash_files(crate::http::assets::names_are_hashed())
+        .site_addr(config.http.bind)
         .env(if config.mode == Mode::Production {
             Env::PROD
         } else {
@@ -101,24 +102,27 @@ pub async fn build_state(config: &Config) -> Result<AppState, CliError> {
         pool,
         keyring: Arc::new(keyring),
         data_keys: Arc::new(DataKeyCache::default()),
-        reads: Arc::new(ReadCache::with_budget(config.read_cache_bytes)),
+        reads: Arc::new(ReadCache::with_budget(config.runtime.read_cache_bytes)),
         audit,
         disk,
         sessions: SessionPolicy::from_config(
-            config.session_idle_minutes,
-            config.session_absolute_hours,
-            config.reauth_minutes,
+            config.sign_in.session_idle_minutes,
+            config.sign_in.session_absolute_hours,
+            config.sign_in.reauth_minutes,
         ),
-        attempts: AccountAttempts::new(config.sign_in_account_rate, config.sign_in_account_burst),
+        attempts: AccountAttempts::new(
+            config.sign_in.sign_in_account_rate,
+            config.sign_in.sign_in_account_burst,
+        ),
         metrics,
-        webhook_allow_private: config.webhook_allow_private,
+        webhook_allow_private: config.webhooks.webhook_allow_private,
         import_max_entries: config.import_max_entries.max(1),
     }))
 }
 
 /// Binds and serves until the process is stopped. Used by `vault serve`.
 pub async fn serve(config: Config, listener: TcpListener) -> Result<(), CliError> {
-    if let Some(n) = config.max_concurrent_password_checks {
+    if let Some(n) = config.sign_in.max_concurrent_password_checks {
         passwords::limit_concurrency(n);
     }
     let state = build_state(&config).await?;
@@ -154,23 +158,26 @@ pub async fn serve_until(
     spawn_cleanup(state.pool.clone(), config.audit_retention()?);
     let checkpoints = checkpoint::spawn(
         state.pool.clone(),
-        Duration::from_millis(config.sqlite_checkpoint_ms.max(1)),
+        Duration::from_millis(config.storage.sqlite_checkpoint_ms.max(1)),
     );
     state.reads.spawn_poller(
         state.pool.clone(),
-        Duration::from_millis(config.change_poll_ms.max(1)),
+        Duration::from_millis(config.runtime.change_poll_ms.max(1)),
     );
     guards.spawn_forget_idle(state.attempts.clone());
-    let webhooks =
-        crate::webhooks::spawn(state.clone(), config.webhook_settings(), shutdown.clone())
-            .map_err(|e| CliError::Io(format!("cannot start webhook delivery: {e}")))?;
-    if let Some(bind) = config.metrics_bind {
+    let webhooks = webhooks::spawn(
+        state.clone(),
+        webhooks::Settings::from_config(&config.webhooks),
+        shutdown.clone(),
+    )
+    .map_err(|e| CliError::Io(format!("cannot start webhook delivery: {e}")))?;
+    if let Some(bind) = config.http.metrics_bind {
         let listener = TcpListener::bind(bind)
             .await
             .map_err(|e| CliError::Io(format!("cannot listen on {bind} for metrics: {e}")))?;
         spawn_metrics(listener, state.clone())?;
     }
-    let metrics_here = config.metrics_bind.is_none();
+    let metrics_here = config.http.metrics_bind.is_none();
     let (audit, pool) = (state.audit.clone(), state.pool.clone());
     let app = router::build(
         state,
@@ -180,7 +187,7 @@ pub async fn serve_until(
         metrics_here,
     );
     tracing::info!("Secrets Vault listening on http://{addr}");
-    let drain = Duration::from_secs(config.drain_seconds);
+    let drain = Duration::from_secs(config.http.drain_seconds);
     let stop_accepting = async move {
         shutdown.begun().await;
         tracing::info!(
@@ -191,8 +198,8 @@ pub async fn serve_until(
         tracing::info!("listener closed; finishing the requests in flight");
     };
     let limits = connections::Limits {
-        header_timeout: Duration::from_secs(config.http_header_timeout_seconds.max(1)),
-        max_open: config.max_open_connections.max(1),
+        header_timeout: Duration::from_secs(config.http.http_header_timeout_seconds.max(1)),
+        max_open: config.http.max_open_connections.max(1),
     };
     connections::serve(listener, app, limits, stop_accepting).await;
     // Every request is answered. Still queued: events of reads whose clients went away.
@@ -234,7 +241,7 @@ pub fn spawn_metrics(listener: TcpListener, state: AppState) -> Result<(), CliEr
     let addr = listener
         .local_addr()
         .map_err(|e| CliError::Io(e.to_string()))?;
-    let app = crate::metrics::routes().with_state(state);
+    let app = crate::http::metrics::routes().with_state(state);
     tracing::info!("metrics served at http://{addr}/metrics");
     tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, app).await {

@@ -11,9 +11,9 @@ use app::state::AppState;
 
 use tower_http::limit::RequestBodyLimitLayer;
 
-use crate::guards::{Guards, MAX_BODY_BYTES};
-use crate::shutdown::Shutdown;
-use crate::{client_addr, hosts, ready, security, session_cookie, sign_in_throttle};
+use crate::http::{client_addr, hosts, ready, security, session_cookie, sign_in_throttle};
+use crate::startup::guards::{Guards, MAX_BODY_BYTES};
+use crate::startup::shutdown::Shutdown;
 
 /// The app's routes, generated once per process. Generating them sets a process-wide flag
 /// in Leptos that parks every resource first polled meanwhile, forever (leptos issue #4773):
@@ -38,7 +38,7 @@ pub fn build(
     let sessions = session_cookie::layer(state.pool.clone(), &state.sessions, secure_cookies);
 
     let metrics = if metrics_here {
-        crate::metrics::routes()
+        crate::http::metrics::routes()
     } else {
         Router::new()
     };
@@ -47,7 +47,7 @@ pub fn build(
     let dashboard = Router::new()
         .route(
             "/export/{ws}/audit",
-            axum::routing::get(crate::export::audit),
+            axum::routing::get(crate::http::export::audit),
         )
         .leptos_routes_with_context(&state, routes, || (), {
             let options = state.leptos_options.clone();
@@ -56,11 +56,11 @@ pub fn build(
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(sessions)
         .layer(middleware::from_fn(
-            crate::form_errors::drop_foreign_form_errors,
+            crate::http::form_errors::drop_foreign_form_errors,
         ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
-            crate::changes::apply_at_once,
+            crate::http::changes::apply_at_once,
         ))
         .layer(middleware::from_fn_with_state(
             guards.hosts.clone(),
@@ -83,7 +83,7 @@ pub fn build(
         ))
         .merge(metrics)
         .merge(crate::runtime::routes(guards.runtime))
-        .merge(crate::assets::routes(site_root))
+        .merge(crate::http::assets::routes(site_root))
         .merge(dashboard)
         .layer(middleware::from_fn_with_state(
             guards.proxies,
@@ -99,7 +99,7 @@ pub fn build(
         ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
-            crate::metrics::observe,
+            crate::http::metrics::observe,
         ))
         .with_state(state)
 }

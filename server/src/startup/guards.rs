@@ -7,11 +7,11 @@ use std::time::Duration;
 
 use app::domain::identity::attempts::AccountAttempts;
 
-use crate::client_addr::TrustedProxies;
 use crate::config::{Config, ConfigError};
-use crate::hosts::AllowedHosts;
+use crate::http::client_addr::TrustedProxies;
+use crate::http::hosts::AllowedHosts;
+use crate::http::sign_in_throttle::SignInThrottle;
 use crate::runtime::throttle::RuntimeThrottle;
-use crate::sign_in_throttle::SignInThrottle;
 
 /// Request bodies for pages and server functions: a secret value is at most 64 KiB, and its
 /// form encoding can triple that.
@@ -29,9 +29,12 @@ impl Guards {
     pub fn new(config: &Config, bound: SocketAddr) -> Result<Self, ConfigError> {
         Ok(Self {
             hosts: AllowedHosts::new(config, bound)?,
-            proxies: TrustedProxies::new(config.trusted_proxies.clone()),
-            sign_in: SignInThrottle::new(config.sign_in_rate, config.sign_in_burst),
-            runtime: RuntimeThrottle::new(config.runtime_rate, config.runtime_burst),
+            proxies: TrustedProxies::new(config.http.trusted_proxies.clone()),
+            sign_in: SignInThrottle::new(config.sign_in.sign_in_rate, config.sign_in.sign_in_burst),
+            runtime: RuntimeThrottle::new(
+                config.runtime.runtime_rate,
+                config.runtime.runtime_burst,
+            ),
         })
     }
 
