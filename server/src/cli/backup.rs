@@ -10,7 +10,7 @@ use app::domain::db::{self, Backend};
 
 use crate::config::Config;
 use crate::startup::error::CliError;
-use crate::startup::serve;
+use crate::startup;
 
 pub(super) async fn backup(config: &Config, file: &Path) -> Result<(), CliError> {
     let url = sqlite_url(config, "pg_dump")?;
@@ -43,7 +43,7 @@ pub(super) async fn restore(config: &Config, file: &Path, force: bool) -> Result
     }
     backup::restore(file, &database, force).await?;
     // A backup from an earlier version is upgraded here, as a server would at start.
-    let pool = serve::open_database(config).await?;
+    let pool = startup::open_database(config).await?;
     let detail = format!("restored from {}", file.display());
     events::record_operator(&pool, None, "vault.restore", &detail).await?;
     pool.close().await;

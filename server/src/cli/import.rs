@@ -9,7 +9,7 @@ use app::model::import::{ImportOptions, ImportPlan};
 
 use crate::config::Config;
 use crate::startup::error::CliError;
-use crate::startup::serve;
+use crate::startup;
 
 /// What the import command was asked to do.
 pub(super) struct Request<'a> {
@@ -48,7 +48,7 @@ fn table(plan: &ImportPlan) -> String {
 pub(super) async fn run(config: &Config, req: Request<'_>) -> Result<(), CliError> {
     let text = std::fs::read_to_string(req.file)
         .map_err(|e| CliError::Io(format!("cannot read {}: {e}", req.file.display())))?;
-    let pool = serve::open_database(config).await?;
+    let pool = startup::open_database(config).await?;
     let ws = workspaces::get_by_slug(&pool, req.workspace).await?;
     let mut options = req.options;
     for agent in req.grant {

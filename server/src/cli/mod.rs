@@ -19,7 +19,7 @@ use operator::{operator, rotate_master_key, user, workspace};
 
 use crate::config::{Config, Mode};
 use crate::startup::error::CliError;
-use crate::startup::serve;
+use crate::startup;
 
 pub async fn run(cli: Cli) -> Result<(), CliError> {
     let config = Config::load(cli.config.as_deref())?;
@@ -37,10 +37,10 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             let listener = TcpListener::bind(config.http.bind)
                 .await
                 .map_err(|e| CliError::Io(format!("cannot listen on {}: {e}", config.http.bind)))?;
-            serve::serve(config, listener).await
+            startup::serve(config, listener).await
         }
         Command::Migrate => {
-            serve::open_database(&config).await?;
+            startup::open_database(&config).await?;
             println!("migrations applied");
             Ok(())
         }
@@ -50,7 +50,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Operator(cmd) => operator(&config, cmd).await,
         Command::RotateMasterKey => {
             let (keyring, _) = config.keyring()?;
-            let pool = serve::open_database(&config).await?;
+            let pool = startup::open_database(&config).await?;
             rotate_master_key(&pool, &keyring).await
         }
         Command::Backup { file } => backup::backup(&config, &file).await,
@@ -78,7 +78,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             import::run(&config, request).await
         }
         Command::Agent(AgentCommand::Create { workspace, name }) => {
-            let pool = serve::open_database(&config).await?;
+            let pool = startup::open_database(&config).await?;
             let ws = workspaces::get_by_slug(&pool, &workspace).await?;
             // Audited as agent.create by the operator, like a change from the dashboard.
             let agent = agents::create(&pool, &Admin::operator(ws), &name).await?;
@@ -107,7 +107,7 @@ async fn seed_demo(config: &Config) -> Result<(), CliError> {
             "demo data is for development only; refusing in production mode".into(),
         ));
     }
-    let pool = serve::open_database(config).await?;
+    let pool = startup::open_database(config).await?;
     let postgres = Backend::from_url(&config.database_url())? == Backend::Postgres;
     if postgres && demo::holds_other_data(&pool).await? {
         return Err(CliError::Usage(

@@ -18,10 +18,10 @@ use app::model::Role;
 use super::args::{Flag, OnOff, OperatorCommand, UserCommand, WorkspaceCommand};
 use crate::config::Config;
 use crate::startup::error::CliError;
-use crate::startup::serve;
+use crate::startup;
 
 pub(super) async fn workspace(config: &Config, cmd: WorkspaceCommand) -> Result<(), CliError> {
-    let pool = serve::open_database(config).await?;
+    let pool = startup::open_database(config).await?;
     match cmd {
         WorkspaceCommand::Create { slug, name } => {
             let name = name.unwrap_or_else(|| slug.clone());
@@ -61,7 +61,7 @@ pub(super) async fn user(config: &Config, cmd: UserCommand) -> Result<(), CliErr
     match cmd {
         UserCommand::Create { email, name } => {
             let password = read_password()?;
-            let pool = serve::open_database(config).await?;
+            let pool = startup::open_database(config).await?;
             let name =
                 name.unwrap_or_else(|| email.split('@').next().unwrap_or(&email).to_string());
             let user = users::create(&pool, &email, &name, password).await?;
@@ -83,7 +83,7 @@ pub(super) async fn user(config: &Config, cmd: UserCommand) -> Result<(), CliErr
 }
 
 pub(super) async fn operator(config: &Config, cmd: OperatorCommand) -> Result<(), CliError> {
-    let pool = serve::open_database(config).await?;
+    let pool = startup::open_database(config).await?;
     let by = Operator::cli();
     match cmd {
         OperatorCommand::Grant { email } => {
@@ -117,7 +117,7 @@ async fn membership(
     role: Role,
     add: bool,
 ) -> Result<(), CliError> {
-    let pool = serve::open_database(config).await?;
+    let pool = startup::open_database(config).await?;
     let ws = workspaces::get_by_slug(&pool, workspace).await?;
     let user = users::find_by_email(&pool, email)
         .await?

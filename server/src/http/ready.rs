@@ -14,22 +14,26 @@ use axum::Router;
 
 use app::domain::db::{self, DiskWatch, Pool, Schema};
 
-use crate::startup::shutdown::Shutdown;
 
 /// A probe waits this long for the database before calling it unavailable.
 const DATABASE_WAIT: Duration = Duration::from_secs(2);
 
-#[derive(Clone)]
-struct Readiness {
-    pool: Pool,
-    disk: DiskWatch,
-    shutdown: Shutdown,
+/// Whether the server is draining (its shutdown has begun): told by whoever stops it.
+pub trait Draining: Clone + Send + Sync + 'static {
+    fn is_draining(&self) -> bool;
 }
 
-pub fn routes<S: Clone + Send + Sync + 'static>(
+#[derive(Clone)]
+struct Readiness<D> {
     pool: Pool,
     disk: DiskWatch,
-    shutdown: Shutdown,
+    shutdown: D,
+}
+
+pub fn routes<S: Clone + Send + Sync + 'static, D: Draining>(
+    pool: Pool,
+    disk: DiskWatch,
+    shutdown: D,
 ) -> Router<S> {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
@@ -41,7 +45,7 @@ pub fn routes<S: Clone + Send + Sync + 'static>(
         })
 }
 
-async fn readyz(State(ready): State<Readiness>) -> (StatusCode, &'static str) {
+async fn readyz<D: Draining>(State(ready): State<Readiness<D>>) -> (StatusCode, &'static str) {
     const NOT_READY: StatusCode = StatusCode::SERVICE_UNAVAILABLE;
     if ready.shutdown.is_draining() {
         return (NOT_READY, "draining");

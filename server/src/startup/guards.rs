@@ -40,7 +40,7 @@ impl Guards {
 
     /// Every minute, drop throttle keys whose allowance is full again (bounded memory), the
     /// per-account password attempts of the state among them.
-    pub fn spawn_forget_idle(&self, accounts: AccountAttempts) {
+    pub fn spawn_forget_idle(&self, accounts: AccountAttempts) -> tokio::task::JoinHandle<()> {
         let (sign_in, runtime) = (self.sign_in.clone(), self.runtime.clone());
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(60));
@@ -50,6 +50,6 @@ impl Guards {
                 accounts.forget_idle();
                 runtime.forget_idle();
             }
-        });
+        })
     }
 }

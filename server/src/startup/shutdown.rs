@@ -7,6 +7,8 @@ use std::sync::Arc;
 
 use tokio::sync::watch;
 
+use crate::http::ready::Draining;
+
 /// Whether the shutdown has begun; cloned into the readiness check and the server loop.
 #[derive(Clone)]
 pub struct Shutdown(Arc<watch::Sender<bool>>);
@@ -34,15 +36,18 @@ impl Shutdown {
         self.0.send_replace(true);
     }
 
-    pub fn is_draining(&self) -> bool {
-        *self.0.borrow()
-    }
 
     /// Returns once the shutdown has begun.
     pub async fn begun(&self) {
         let mut draining = self.0.subscribe();
         // The sender lives in `self`, so this waits until `begin`.
         let _ = draining.wait_for(|draining| *draining).await;
+    }
+}
+
+impl Draining for Shutdown {
+    fn is_draining(&self) -> bool {
+        *self.0.borrow()
     }
 }
 

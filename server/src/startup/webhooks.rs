@@ -19,6 +19,7 @@ use app::state::AppState;
 use tokio::task::JoinHandle;
 
 use crate::config::Webhooks;
+use crate::http::ready::Draining;
 use crate::startup::shutdown::Shutdown;
 
 /// Deliveries one pass claims at most.

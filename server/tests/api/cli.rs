@@ -258,7 +258,7 @@ async fn rotate_master_key_rewraps_every_data_key_under_the_new_key() {
     let mut config = server::config::Config::default();
     config.storage.data_dir = dir.path().to_path_buf();
     let (old_ring, _) = config.keyring().unwrap();
-    let pool = server::startup::serve::open_database(&config)
+    let pool = server::startup::open_database(&config)
         .await
         .unwrap();
     demo::seed(&pool).await.unwrap();

@@ -13,8 +13,8 @@ use app::domain::runtime::read_cache::ReadCache;
 use app::domain::secrets::{sealing, value::SecretValue};
 use app::domain::DomainError;
 use server::config::Config;
-use server::startup::serve;
-use server::startup::shutdown::Shutdown;
+use server::startup;
+use server::startup::Shutdown;
 
 pub const ADMIN: (&str, &str) = (demo::ADMIN.email, demo::ADMIN.password);
 pub const MEMBER: (&str, &str) = (demo::MEMBER.email, demo::MEMBER.password);
@@ -114,14 +114,14 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     config.audit.audit_retention_days = 0;
     adjust(&mut config);
     let (keyring, _) = config.keyring().expect("master key");
-    let pool = serve::open_database(&config).await.expect("database");
+    let pool = startup::open_database(&config).await.expect("database");
     demo::seed(&pool).await.expect("demo data");
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().unwrap();
-    let state = serve::build_state(&config).await.expect("server state");
+    let state = startup::build_state(&config).await.expect("server state");
     let (reads, server_pool) = (state.reads.clone(), state.pool.clone());
     let shutdown = Shutdown::default();
-    tokio::spawn(serve::serve_until(
+    tokio::spawn(startup::serve_until(
         config,
         listener,
         state,

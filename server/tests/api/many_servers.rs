@@ -22,7 +22,7 @@ async fn pages_render_while_other_servers_start_in_the_same_process() {
         move || {
             let mut built = 0u32;
             while !done.load(Ordering::Relaxed) {
-                assert!(!server::startup::router::routes().is_empty());
+                assert!(!server::startup::routes().is_empty());
                 built += 1;
                 std::thread::yield_now();
             }
