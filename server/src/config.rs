@@ -95,7 +95,7 @@ pub struct Config {
     /// other instances or the CLI (a granted read remembered before is refused after this).
     pub change_poll_ms: u64,
     /// SQLite only: how often the server copies the write-ahead log into the database file,
-    /// from a task of its own rather than inside a commit (see `app::domain::checkpoint`).
+    /// from a task of its own rather than inside a commit (see `app::domain::db::maintenance`).
     pub sqlite_checkpoint_ms: u64,
     /// Where `/metrics` is served: unset, on the main address; set, only on this one (say
     /// `127.0.0.1:9464`, so that it need not be public), and the main address answers 404.

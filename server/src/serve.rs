@@ -8,7 +8,6 @@ use tokio::net::TcpListener;
 
 use app::domain::audit::retention;
 use app::domain::audit::writer::AuditSink;
-use app::domain::checkpoint;
 use app::domain::db::{self, DiskWatch, Pool};
 use app::domain::identity::attempts::AccountAttempts;
 use app::domain::identity::session_store::DbSessionStore;
@@ -152,7 +151,7 @@ pub async fn serve_until(
         refuse_public_demo_passwords(&state.pool).await?;
     }
     spawn_cleanup(state.pool.clone(), config.audit_retention()?);
-    let checkpoints = checkpoint::spawn(
+    let checkpoints = db::maintenance(
         state.pool.clone(),
         Duration::from_millis(config.sqlite_checkpoint_ms.max(1)),
     );
@@ -216,8 +215,8 @@ pub async fn serve_until(
         .is_err()
     {
         tracing::warn!("shutdown: database connections still busy after {POOL_CLOSE:?}");
-    } else if db::is_sqlite(&pool) {
-        match checkpoint::fold_after_close(&config.database_url(), FOLD_WAIT).await {
+    } else {
+        match db::after_close(&pool, &config.database_url(), FOLD_WAIT).await {
             Ok(true) => {}
             Ok(false) => tracing::warn!(
                 "shutdown: a reader still held the write-ahead log after {FOLD_WAIT:?}; it is not empty"
