@@ -15,13 +15,12 @@
 //!    `keys`, `identity` and `audit`).
 //!
 //! `demo` seeds the demo accounts and workspaces, `showcase` the demo's secrets, from all of
-//! them. `write_turn` queues this process's SQLite writers. `backup` copies a SQLite database
-//! whole (`vault backup`, `vault restore`).
+//! them. `db` holds the pool and every difference between SQLite and PostgreSQL (SQLite's
+//! checkpoints, writers' turns and whole-file backups in `db::sqlite`); it imports nothing
+//! else of the domain but `DomainError`.
 
 pub mod admin;
 pub mod audit;
-pub mod backup;
-pub mod checkpoint;
 pub mod db;
 pub mod demo;
 pub mod error;
@@ -34,7 +33,6 @@ pub mod secrets;
 pub mod showcase;
 pub mod validate;
 pub mod webhooks;
-pub mod write_turn;
 
 pub use error::DomainError;
 

@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use app::domain::audit::events;
-use app::domain::backup;
-use app::domain::db::{self, Backend};
+use app::domain::db;
+use app::domain::db::sqlite::backup;
 
 use crate::config::Config;
 use crate::startup::error::CliError;
@@ -58,11 +58,11 @@ pub(super) async fn restore(config: &Config, file: &Path, force: bool) -> Result
 /// The configured database URL if it is SQLite; PostgreSQL is pointed to `tool`.
 fn sqlite_url(config: &Config, tool: &str) -> Result<String, CliError> {
     let url = config.database_url();
-    match Backend::from_url(&url)? {
-        Backend::Sqlite => Ok(url),
-        Backend::Postgres => Err(CliError::Usage(format!(
+    if db::is_postgres_url(&url)? {
+        return Err(CliError::Usage(format!(
             "vault backup and vault restore copy SQLite databases; for PostgreSQL use {tool} \
              (and keep the master key file apart): see \"Backups and restore\" in README.md"
-        ))),
+        )));
     }
+    Ok(url)
 }

@@ -9,7 +9,7 @@ mod operator;
 use tokio::net::TcpListener;
 
 use app::domain::admin::agents;
-use app::domain::db::Backend;
+use app::domain::db;
 use app::domain::identity::access::Admin;
 use app::domain::identity::workspaces;
 use app::domain::{demo, showcase};
@@ -108,7 +108,7 @@ async fn seed_demo(config: &Config) -> Result<(), CliError> {
         ));
     }
     let pool = startup::open_database(config).await?;
-    let postgres = Backend::from_url(&config.database_url())? == Backend::Postgres;
+    let postgres = db::is_postgres_url(&config.database_url())?;
     if postgres && demo::holds_other_data(&pool).await? {
         return Err(CliError::Usage(
             "this PostgreSQL database holds users or workspaces besides the demo ones; \

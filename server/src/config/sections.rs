@@ -23,7 +23,7 @@ pub struct Storage {
     /// Earlier master keys, still accepted for unwrapping data keys during a rotation.
     pub previous_master_key_files: Vec<PathBuf>,
     /// SQLite only: how often the server copies the write-ahead log into the database file,
-    /// from a task of its own rather than inside a commit (see `app::domain::checkpoint`).
+    /// from a task of its own rather than inside a commit (see `app::domain::db::maintenance`).
     pub sqlite_checkpoint_ms: u64,
 }
 

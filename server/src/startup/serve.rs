@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use tokio::net::TcpListener;
 
-use app::domain::checkpoint;
 use app::domain::db::{self, Pool};
 use app::domain::{demo, identity::passwords};
 use app::state::AppState;
@@ -102,8 +101,8 @@ pub async fn serve_until(
         .is_err()
     {
         tracing::warn!("shutdown: database connections still busy after {POOL_CLOSE:?}");
-    } else if db::is_sqlite(&pool) {
-        match checkpoint::fold_after_close(&config.database_url(), FOLD_WAIT).await {
+    } else {
+        match db::after_close(&pool, &config.database_url(), FOLD_WAIT).await {
             Ok(true) => {}
             Ok(false) => tracing::warn!(
                 "shutdown: a reader still held the write-ahead log after {FOLD_WAIT:?}; it is not empty"

@@ -9,8 +9,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 use app::domain::audit::retention;
-use app::domain::checkpoint;
-use app::domain::db::Pool;
+use app::domain::db::{self, Pool};
 use app::domain::identity::session_store::DbSessionStore;
 use app::domain::secrets::trash;
 use app::state::AppState;
@@ -40,7 +39,7 @@ impl Tasks {
         shutdown: &Shutdown,
     ) -> Result<Self, CliError> {
         let mut abort = vec![spawn_cleanup(state.pool.clone(), config.audit_retention()?)];
-        abort.extend(checkpoint::spawn(
+        abort.extend(db::maintenance(
             state.pool.clone(),
             Duration::from_millis(config.storage.sqlite_checkpoint_ms.max(1)),
         ));

@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use app::domain::db;
-use app::domain::write_turn;
+use app::domain::db::sqlite::write_turn;
 
 use crate::helpers::spawn_app;
 

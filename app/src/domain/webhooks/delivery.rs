@@ -64,11 +64,7 @@ pub async fn claim(
     policy: &Policy,
     limit: i64,
 ) -> Result<Vec<Due>, DomainError> {
-    let skip_locked = if db::is_sqlite(pool) {
-        ""
-    } else {
-        " FOR UPDATE SKIP LOCKED"
-    };
+    let skip_locked = db::skip_locked(pool);
     let claimed: Vec<(i64, i64, String, String, i64)> = sqlx::query_as(&format!(
         "UPDATE webhook_deliveries SET attempts = attempts + 1, locked_until = $1, updated_at = $2 \
          WHERE id IN (SELECT id FROM webhook_deliveries \

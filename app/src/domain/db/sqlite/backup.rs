@@ -15,7 +15,8 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteLockingMode};
 use sqlx::{ConnectOptions, Connection};
 
-use crate::domain::db::{self, Backend, Pool, Schema};
+use super::super::schema::schema_of;
+use crate::domain::db::{Backend, Pool, Schema};
 use crate::domain::DomainError;
 
 /// The database file a `sqlite:` URL names.
@@ -105,7 +106,7 @@ async fn check_backup(conn: &mut SqliteConnection, source: &Path) -> Result<(), 
     if applied.is_empty() {
         return Err(not_a_vault(source, "no migration was ever applied to it"));
     }
-    match db::schema_of(Backend::Sqlite, &applied) {
+    match schema_of(Backend::Sqlite, &applied) {
         Schema::Current | Schema::Pending => Ok(()),
         Schema::Failed => Err(not_a_vault(source, "a migration had failed in it")),
         Schema::Newer => Err(refused(format!(

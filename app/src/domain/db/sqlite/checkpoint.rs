@@ -6,16 +6,13 @@
 //! A server instead checkpoints from a task of its own every `sqlite_checkpoint_ms`, in
 //! SQLite's `PASSIVE` mode: it copies what it can without waiting for, or blocking, readers
 //! and the writer. A commit still checkpoints once the log reaches
-//! [`AUTOCHECKPOINT_PAGES`], a bound on the log's size for when the background task falls
-//! behind; by then the task has copied almost all of it, so that checkpoint is short.
+//! [`AUTOCHECKPOINT_PAGES`](super::settings::AUTOCHECKPOINT_PAGES), a bound on the log's size
+//! for when the background task falls behind; by then the task has copied almost all of it,
+//! so that checkpoint is short.
 
 use std::time::Duration;
 
-use super::db::{is_sqlite, Pool};
-
-/// Log pages after which a commit checkpoints by itself (SQLite's default is 1,000): about
-/// 40 MB with 4 KiB pages.
-pub const AUTOCHECKPOINT_PAGES: u32 = 10_000;
+use crate::domain::db::Pool;
 
 /// What one checkpoint did, as SQLite reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,13 +69,10 @@ pub async fn fold_after_close(url: &str, wait: Duration) -> Result<bool, sqlx::E
 /// How long [`fold_after_close`] waits for another connection to finish closing.
 const FOLD_RETRY: Duration = Duration::from_millis(20);
 
-/// On SQLite, checkpoints every `every` until the returned task is aborted (a server does
-/// so at shutdown, before it closes the pool). `None` on PostgreSQL.
-pub fn spawn(pool: Pool, every: Duration) -> Option<tokio::task::JoinHandle<()>> {
-    if !is_sqlite(&pool) {
-        return None;
-    }
-    Some(tokio::spawn(async move {
+/// Checkpoints the SQLite `pool` every `every` until the returned task is aborted (a server
+/// does so at shutdown, before it closes the pool); see [`crate::domain::db::maintenance()`].
+pub fn spawn(pool: Pool, every: Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -90,13 +84,14 @@ pub fn spawn(pool: Pool, every: Duration) -> Option<tokio::task::JoinHandle<()>>
                 tracing::warn!(error = %e, "SQLite checkpoint failed; a commit will checkpoint instead");
             }
         }
-    }))
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::db;
+    use crate::domain::db::connect;
+    use crate::domain::db::sqlite::settings::AUTOCHECKPOINT_PAGES;
 
     /// An empty directory for one test's database `t.db`, and that database's URL.
     fn scratch(name: &str) -> (std::path::PathBuf, String) {
@@ -110,7 +105,7 @@ mod tests {
     #[tokio::test]
     async fn commits_leave_the_log_to_the_checkpoint_task_which_copies_all_of_it() {
         let (dir, url) = scratch("ckpt");
-        let pool = db::connect(&url, 2).await.unwrap();
+        let pool = connect(&url, 2).await.unwrap();
         let limit: i64 = sqlx::query_scalar("PRAGMA wal_autocheckpoint")
             .fetch_one(&pool)
             .await
@@ -140,7 +135,7 @@ mod tests {
         // The copy is in the database file: a new connection reads every row from it.
         pool.close().await;
         let url = format!("sqlite://{}", dir.join("t.db").display());
-        let again = db::connect(&url, 1).await.unwrap();
+        let again = connect(&url, 1).await.unwrap();
         let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
             .fetch_one(&again)
             .await
@@ -154,7 +149,7 @@ mod tests {
     async fn the_fold_leaves_every_commit_in_the_database_file_even_beside_another_connection() {
         use sqlx::Connection;
         let (dir, url) = scratch("fold");
-        let pool = db::connect(&url, 2).await.unwrap();
+        let pool = connect(&url, 2).await.unwrap();
         sqlx::query("CREATE TABLE t (v TEXT NOT NULL)")
             .execute(&pool)
             .await

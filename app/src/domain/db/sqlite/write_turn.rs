@@ -45,8 +45,8 @@ pub struct Turn {
 }
 
 /// Waits for the next turn to write to the SQLite database at `url` (a pool's database URL;
-/// [`super::db::begin_write`] and the audit writer ask). Fails after [`WAIT`], as SQLite's own
-/// wait would.
+/// [`crate::domain::db::begin_write`] and the audit writer ask). Fails after [`WAIT`], as
+/// SQLite's own wait would.
 pub async fn take(url: &str) -> Result<Turn, sqlx::Error> {
     let queue = queue(url);
     queue.waiting.fetch_add(1, Ordering::AcqRel);
