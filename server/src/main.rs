@@ -18,8 +18,13 @@ async fn main() -> std::process::ExitCode {
             tracing::warn!("VAULT_LOG_FORMAT={other} is not json or text: logging text");
         }
     }
+    // The shell's rights are this process's to claim once, before anything else can.
+    let Some(shell) = app::domain::identity::shell::Shell::claim() else {
+        eprintln!("error: the operator's shell was claimed before main");
+        return std::process::ExitCode::FAILURE;
+    };
     let cli = server::cli::Cli::parse();
-    match server::cli::run(cli).await {
+    match server::cli::run(cli, shell).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");

@@ -50,7 +50,7 @@ async fn cluster_with(env: &[(&str, &str)]) -> Cluster {
     MasterKey::read_or_create_file(&key).unwrap();
     let pool = app::domain::db::connect(&db.url(), 2).await.unwrap();
     app::domain::db::migrate(&pool, &db.url()).await.unwrap();
-    app::domain::demo::seed(&pool).await.unwrap();
+    app::domain::demo::seed(&pool, shell()).await.unwrap();
     pool.close().await;
     let a = Instance::start_with(&db.url(), dir.path(), &key, env);
     let b = Instance::start_with(&db.url(), dir.path(), &key, env);
@@ -485,4 +485,14 @@ async fn revocations_under_load_reach_the_other_instance_within_the_window() {
         "{} reads on B; the latest read still answered after its revocation was sent {worst:?} after it",
         log.len()
     );
+}
+
+/// This test process's operator shell (the `vault` command's rights), claimed once.
+fn shell() -> &'static app::domain::identity::shell::Shell {
+    static SHELL: std::sync::OnceLock<app::domain::identity::shell::Shell> =
+        std::sync::OnceLock::new();
+    SHELL.get_or_init(|| {
+        app::domain::identity::shell::Shell::claim()
+            .expect("the test process claims its shell once")
+    })
 }

@@ -38,7 +38,7 @@ async fn the_server_answers_errors_while_postgres_is_down_and_recovers_by_itself
     MasterKey::read_or_create_file(&key).unwrap();
     let pool = app::domain::db::connect(&db.url(), 1).await.unwrap();
     app::domain::db::migrate(&pool, &db.url()).await.unwrap();
-    app::domain::demo::seed(&pool).await.unwrap();
+    app::domain::demo::seed(&pool, shell()).await.unwrap();
     pool.close().await;
     let server = Instance::start(&db.url(), dir.path(), &key);
     let admin = Client::builder()
@@ -138,4 +138,14 @@ async fn the_server_answers_errors_while_postgres_is_down_and_recovers_by_itself
         "recovered {:?} after PostgreSQL came back",
         started.elapsed()
     );
+}
+
+/// This test process's operator shell (the `vault` command's rights), claimed once.
+fn shell() -> &'static app::domain::identity::shell::Shell {
+    static SHELL: std::sync::OnceLock<app::domain::identity::shell::Shell> =
+        std::sync::OnceLock::new();
+    SHELL.get_or_init(|| {
+        app::domain::identity::shell::Shell::claim()
+            .expect("the test process claims its shell once")
+    })
 }

@@ -8,7 +8,7 @@ use secrecy::SecretString;
 
 use super::admin::{agents, memberships};
 use super::db::Pool;
-use super::identity::access::{Admin, Operator};
+use super::identity::shell::Shell;
 use super::identity::{users, workspaces};
 use super::platform::{flag, operators};
 use super::DomainError;
@@ -74,8 +74,8 @@ pub async fn holds_other_data(pool: &Pool) -> Result<bool, DomainError> {
 }
 
 /// Seeds the demo data unless it is already there. Returns whether anything was created.
-pub async fn seed(pool: &Pool) -> Result<bool, DomainError> {
-    let operator = seed_operator(pool).await?;
+pub async fn seed(pool: &Pool, shell: &Shell) -> Result<bool, DomainError> {
+    let operator = seed_operator(pool, shell).await?;
     if workspaces::find_by_slug(pool, WORKSPACES[0])
         .await?
         .is_some()
@@ -83,7 +83,7 @@ pub async fn seed(pool: &Pool) -> Result<bool, DomainError> {
         return Ok(operator);
     }
     let acme = workspaces::create(pool, WORKSPACES[0], "Acme Inc").await?;
-    let acme = flag::set(pool, &Operator::cli(), &acme.slug, true, "demo data").await?;
+    let acme = flag::set(pool, &shell.operator(), &acme.slug, true, "demo data").await?;
     let globex = workspaces::create(pool, WORKSPACES[1], "Globex Corp").await?;
 
     let admin = users::create(
@@ -104,15 +104,15 @@ pub async fn seed(pool: &Pool) -> Result<bool, DomainError> {
     memberships::add(pool, acme.id, member.id, Role::Member).await?;
     memberships::add(pool, globex.id, admin.id, Role::Admin).await?;
 
-    let acme_op = Admin::operator(acme);
+    let acme_op = shell.admin(acme);
     agents::create(pool, &acme_op, "billing-worker").await?;
     agents::create(pool, &acme_op, "support-bot").await?;
-    agents::create(pool, &Admin::operator(globex), "etl-runner").await?;
+    agents::create(pool, &shell.admin(globex), "etl-runner").await?;
     Ok(true)
 }
 
 /// The demo operator (added to demo data seeded before operators existed, too).
-async fn seed_operator(pool: &Pool) -> Result<bool, DomainError> {
+async fn seed_operator(pool: &Pool, shell: &Shell) -> Result<bool, DomainError> {
     if users::find_by_email(pool, OPERATOR.email).await?.is_some() {
         return Ok(false);
     }
@@ -123,6 +123,6 @@ async fn seed_operator(pool: &Pool) -> Result<bool, DomainError> {
         SecretString::from(OPERATOR.password),
     )
     .await?;
-    operators::grant(pool, &Operator::cli(), OPERATOR.email).await?;
+    operators::grant(pool, &shell.operator(), OPERATOR.email).await?;
     Ok(true)
 }

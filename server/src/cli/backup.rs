@@ -9,8 +9,8 @@ use app::domain::db;
 use app::domain::db::sqlite::backup;
 
 use crate::config::Config;
-use crate::startup::error::CliError;
 use crate::startup;
+use crate::startup::error::CliError;
 
 pub(super) async fn backup(config: &Config, file: &Path) -> Result<(), CliError> {
     let url = sqlite_url(config, "pg_dump")?;

@@ -3,13 +3,14 @@
 use std::path::Path;
 
 use app::domain::admin::agents;
-use app::domain::identity::{access, workspaces};
+use app::domain::identity::shell::Shell;
+use app::domain::identity::workspaces;
 use app::domain::secrets::import;
 use app::model::import::{ImportOptions, ImportPlan};
 
 use crate::config::Config;
-use crate::startup::error::CliError;
 use crate::startup;
+use crate::startup::error::CliError;
 
 /// What the import command was asked to do.
 pub(super) struct Request<'a> {
@@ -45,7 +46,7 @@ fn table(plan: &ImportPlan) -> String {
     out
 }
 
-pub(super) async fn run(config: &Config, req: Request<'_>) -> Result<(), CliError> {
+pub(super) async fn run(config: &Config, req: Request<'_>, shell: &Shell) -> Result<(), CliError> {
     let text = std::fs::read_to_string(req.file)
         .map_err(|e| CliError::Io(format!("cannot read {}: {e}", req.file.display())))?;
     let pool = startup::open_database(config).await?;
@@ -56,7 +57,7 @@ pub(super) async fn run(config: &Config, req: Request<'_>) -> Result<(), CliErro
             .agents
             .push(agents::id_of(&pool, ws.id, agent).await?);
     }
-    let gate = access::operator_secrets(ws)?;
+    let gate = shell.secrets_admin(ws)?;
     let plan = import::preview(&pool, &gate, &text, &options, config.import_max_entries).await?;
     print!("{}", table(&plan));
     if plan.invalid > 0 {

@@ -10,7 +10,7 @@ use tokio::net::TcpListener;
 
 use app::domain::admin::agents;
 use app::domain::db;
-use app::domain::identity::access::Admin;
+use app::domain::identity::shell::Shell;
 use app::domain::identity::workspaces;
 use app::domain::{demo, showcase};
 
@@ -18,10 +18,12 @@ pub use args::*;
 use operator::{operator, rotate_master_key, user, workspace};
 
 use crate::config::{Config, Mode};
-use crate::startup::error::CliError;
 use crate::startup;
+use crate::startup::error::CliError;
 
-pub async fn run(cli: Cli) -> Result<(), CliError> {
+/// Runs `cli` with the process's `shell` (claimed by `main` before anything else), which
+/// `serve` does not pass on to the server.
+pub async fn run(cli: Cli, shell: Shell) -> Result<(), CliError> {
     let config = Config::load(cli.config.as_deref())?;
     match cli.command {
         Command::Serve {
@@ -32,8 +34,9 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             config.check_cookies(insecure_cookies)?;
             check_bind(&config, allow_remote)?;
             if demo {
-                seed_demo(&config).await?;
+                seed_demo(&config, &shell).await?;
             }
+            // The shell is not passed on: the server answers requests without its rights.
             let listener = TcpListener::bind(config.http.bind)
                 .await
                 .map_err(|e| CliError::Io(format!("cannot listen on {}: {e}", config.http.bind)))?;
@@ -44,10 +47,10 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             println!("migrations applied");
             Ok(())
         }
-        Command::Demo => seed_demo(&config).await,
-        Command::Workspace(cmd) => workspace(&config, cmd).await,
-        Command::User(cmd) => user(&config, cmd).await,
-        Command::Operator(cmd) => operator(&config, cmd).await,
+        Command::Demo => seed_demo(&config, &shell).await,
+        Command::Workspace(cmd) => workspace(&config, cmd, &shell).await,
+        Command::User(cmd) => user(&config, cmd, &shell).await,
+        Command::Operator(cmd) => operator(&config, cmd, &shell).await,
         Command::RotateMasterKey => {
             let (keyring, _) = config.keyring()?;
             let pool = startup::open_database(&config).await?;
@@ -75,13 +78,13 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
                 options,
                 grant: &grant,
             };
-            import::run(&config, request).await
+            import::run(&config, request, &shell).await
         }
         Command::Agent(AgentCommand::Create { workspace, name }) => {
             let pool = startup::open_database(&config).await?;
             let ws = workspaces::get_by_slug(&pool, &workspace).await?;
             // Audited as agent.create by the operator, like a change from the dashboard.
-            let agent = agents::create(&pool, &Admin::operator(ws), &name).await?;
+            let agent = agents::create(&pool, &shell.admin(ws), &name).await?;
             println!("created agent {} in {workspace}", agent.name);
             Ok(())
         }
@@ -101,7 +104,7 @@ fn check_bind(config: &Config, allow_remote: bool) -> Result<(), CliError> {
     Ok(())
 }
 
-async fn seed_demo(config: &Config) -> Result<(), CliError> {
+async fn seed_demo(config: &Config, shell: &Shell) -> Result<(), CliError> {
     if config.mode == Mode::Production {
         return Err(CliError::Usage(
             "demo data is for development only; refusing in production mode".into(),
@@ -116,7 +119,7 @@ async fn seed_demo(config: &Config) -> Result<(), CliError> {
                 .into(),
         ));
     }
-    let created = demo::seed(&pool).await?;
+    let created = demo::seed(&pool, shell).await?;
     if config.demo_showcase {
         let (keyring, _) = config.keyring()?;
         showcase::seed(&pool, &keyring).await?;

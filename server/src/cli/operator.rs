@@ -7,7 +7,7 @@ use secrecy::SecretString;
 use app::domain::admin::memberships;
 use app::domain::audit::events;
 use app::domain::db::Pool;
-use app::domain::identity::access::{Admin, Operator};
+use app::domain::identity::shell::Shell;
 use app::domain::identity::users;
 use app::domain::identity::workspaces;
 use app::domain::keys::crypto::Keyring;
@@ -17,10 +17,14 @@ use app::model::Role;
 
 use super::args::{Flag, OnOff, OperatorCommand, UserCommand, WorkspaceCommand};
 use crate::config::Config;
-use crate::startup::error::CliError;
 use crate::startup;
+use crate::startup::error::CliError;
 
-pub(super) async fn workspace(config: &Config, cmd: WorkspaceCommand) -> Result<(), CliError> {
+pub(super) async fn workspace(
+    config: &Config,
+    cmd: WorkspaceCommand,
+    shell: &Shell,
+) -> Result<(), CliError> {
     let pool = startup::open_database(config).await?;
     match cmd {
         WorkspaceCommand::Create { slug, name } => {
@@ -36,7 +40,7 @@ pub(super) async fn workspace(config: &Config, cmd: WorkspaceCommand) -> Result<
             reason,
         } => {
             let on = matches!(state, OnOff::On);
-            let ws = flag::set(&pool, &Operator::cli(), &workspace, on, &reason).await?;
+            let ws = flag::set(&pool, &shell.operator(), &workspace, on, &reason).await?;
             println!(
                 "secrets vault is now {} for {}",
                 if ws.secrets_enabled() { "on" } else { "off" },
@@ -57,7 +61,7 @@ pub(super) async fn workspace(config: &Config, cmd: WorkspaceCommand) -> Result<
     Ok(())
 }
 
-pub(super) async fn user(config: &Config, cmd: UserCommand) -> Result<(), CliError> {
+pub(super) async fn user(config: &Config, cmd: UserCommand, shell: &Shell) -> Result<(), CliError> {
     match cmd {
         UserCommand::Create { email, name } => {
             let password = read_password()?;
@@ -72,19 +76,23 @@ pub(super) async fn user(config: &Config, cmd: UserCommand) -> Result<(), CliErr
             email,
             workspace,
             role,
-        } => membership(config, &email, &workspace, role.into(), true).await?,
+        } => membership(config, &email, &workspace, role.into(), true, shell).await?,
         UserCommand::SetRole {
             email,
             workspace,
             role,
-        } => membership(config, &email, &workspace, role.into(), false).await?,
+        } => membership(config, &email, &workspace, role.into(), false, shell).await?,
     }
     Ok(())
 }
 
-pub(super) async fn operator(config: &Config, cmd: OperatorCommand) -> Result<(), CliError> {
+pub(super) async fn operator(
+    config: &Config,
+    cmd: OperatorCommand,
+    shell: &Shell,
+) -> Result<(), CliError> {
     let pool = startup::open_database(config).await?;
-    let by = Operator::cli();
+    let by = shell.operator();
     match cmd {
         OperatorCommand::Grant { email } => {
             if operators::grant(&pool, &by, &email).await? {
@@ -116,6 +124,7 @@ async fn membership(
     workspace: &str,
     role: Role,
     add: bool,
+    shell: &Shell,
 ) -> Result<(), CliError> {
     let pool = startup::open_database(config).await?;
     let ws = workspaces::get_by_slug(&pool, workspace).await?;
@@ -129,7 +138,7 @@ async fn membership(
         println!("added {} to {} as {}", user.email, ws.slug, role.as_str());
     } else {
         let slug = ws.slug.clone();
-        memberships::set_role(&pool, &Admin::operator(ws), user.id, role).await?;
+        memberships::set_role(&pool, &shell.admin(ws), user.id, role).await?;
         println!("{} is now {} of {slug}", user.email, role.as_str());
     }
     Ok(())

@@ -14,7 +14,6 @@ use axum::Router;
 
 use app::domain::db::{self, DiskWatch, Pool, Schema};
 
-
 /// A probe waits this long for the database before calling it unavailable.
 const DATABASE_WAIT: Duration = Duration::from_secs(2);
 

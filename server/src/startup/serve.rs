@@ -126,4 +126,3 @@ async fn refuse_public_demo_passwords(pool: &Pool) -> Result<(), CliError> {
         exposed.join(", ")
     )))
 }
-

@@ -36,7 +36,6 @@ impl Shutdown {
         self.0.send_replace(true);
     }
 
-
     /// Returns once the shutdown has begun.
     pub async fn begun(&self) {
         let mut draining = self.0.subscribe();

@@ -7,7 +7,6 @@ use reqwest::header::RETRY_AFTER;
 use reqwest::{Client, Response, StatusCode};
 use serde_json::Value;
 
-use app::domain::identity::access::Admin;
 use app::domain::limits::Rate;
 use app::domain::{admin::tokens, identity::workspaces};
 use secrecy::ExposeSecret;
@@ -23,9 +22,14 @@ fn three_runtime_calls(c: &mut Config) {
 
 async fn token_for(app: &TestApp, agent: &str) -> String {
     let ws = workspaces::get_by_slug(&app.pool, "acme").await.unwrap();
-    let issued = tokens::issue(&app.pool, &Admin::operator(ws), agent, Some(90))
-        .await
-        .unwrap();
+    let issued = tokens::issue(
+        &app.pool,
+        &crate::helpers::shell().admin(ws),
+        agent,
+        Some(90),
+    )
+    .await
+    .unwrap();
     issued.token.expose_secret().to_string()
 }
 

@@ -258,10 +258,8 @@ async fn rotate_master_key_rewraps_every_data_key_under_the_new_key() {
     let mut config = server::config::Config::default();
     config.storage.data_dir = dir.path().to_path_buf();
     let (old_ring, _) = config.keyring().unwrap();
-    let pool = server::startup::open_database(&config)
-        .await
-        .unwrap();
-    demo::seed(&pool).await.unwrap();
+    let pool = server::startup::open_database(&config).await.unwrap();
+    demo::seed(&pool, crate::helpers::shell()).await.unwrap();
     let gate = crate::helpers::demo_admin_gate(&pool, "acme").await;
     let value = crate::helpers::single_value("rotate-me");
     store::create(&pool, &old_ring, &gate, "api_token", "", &value, &[])

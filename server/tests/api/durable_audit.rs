@@ -27,7 +27,7 @@ pub(crate) async fn prepared(dir: &std::path::Path, pg: &Option<PgDatabase>) -> 
     let keyring = app::domain::keys::crypto::Keyring::new(master, vec![]);
     let pool = app::domain::db::connect(&url, 2).await.unwrap();
     app::domain::db::migrate(&pool, &url).await.unwrap();
-    demo::seed(&pool).await.unwrap();
+    demo::seed(&pool, crate::helpers::shell()).await.unwrap();
     let gate = demo_admin_gate(&pool, "acme").await;
     let agent: i64 = sqlx::query_scalar("SELECT id FROM agents WHERE name = 'billing-worker'")
         .fetch_one(&pool)

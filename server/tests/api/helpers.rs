@@ -8,6 +8,7 @@ use tokio::net::TcpListener;
 
 use app::domain::db::Pool;
 use app::domain::demo;
+use app::domain::identity::shell::Shell;
 use app::domain::keys::crypto::Keyring;
 use app::domain::runtime::read_cache::ReadCache;
 use app::domain::secrets::{sealing, value::SecretValue};
@@ -94,6 +95,12 @@ pub struct TestApp {
     pg: Option<PgDatabase>,
 }
 
+/// The test process's operator shell (the `vault` command's rights), claimed once.
+pub fn shell() -> &'static Shell {
+    static SHELL: std::sync::OnceLock<Shell> = std::sync::OnceLock::new();
+    SHELL.get_or_init(|| Shell::claim().expect("the test process claims its shell once"))
+}
+
 /// Starts the real server on port 0 with a fresh database seeded with the demo data.
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
@@ -115,7 +122,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     adjust(&mut config);
     let (keyring, _) = config.keyring().expect("master key");
     let pool = startup::open_database(&config).await.expect("database");
-    demo::seed(&pool).await.expect("demo data");
+    demo::seed(&pool, shell()).await.expect("demo data");
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().unwrap();
     let state = startup::build_state(&config).await.expect("server state");
@@ -374,7 +381,7 @@ impl TestApp {
 /// for tests that call domain functions directly.
 /// Switches a workspace's secrets vault flag as the CLI operator does.
 pub async fn switch_flag(pool: &Pool, ws: &str, on: bool) {
-    let operator = app::domain::identity::access::Operator::cli();
+    let operator = shell().operator();
     app::domain::platform::flag::set(pool, &operator, ws, on, "test")
         .await
         .unwrap();

@@ -5,7 +5,6 @@
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
 
-use app::domain::identity::access::Admin;
 use app::domain::identity::workspaces;
 use app::domain::keys::crypto::Keyring;
 use app::domain::keys::master_key::MasterKey;
@@ -162,14 +161,14 @@ async fn queued_events_are_delivered_by_the_next_server_after_a_kill() {
     let keyring = Keyring::new(master, vec![]);
     let pool = app::domain::db::connect(&url, 2).await.unwrap();
     app::domain::db::migrate(&pool, &url).await.unwrap();
-    demo::seed(&pool).await.unwrap();
+    demo::seed(&pool, crate::helpers::shell()).await.unwrap();
     let receiver = Receiver::start(503).await;
     let acme = workspaces::get_by_slug(&pool, "acme").await.unwrap();
     let events = ["secret.create".to_string()];
     let hook = registry::create(
         &pool,
         &keyring,
-        &Admin::operator(acme),
+        &crate::helpers::shell().admin(acme),
         &receiver.url,
         &events,
         true,
@@ -272,7 +271,7 @@ async fn addresses_inside_the_network_are_refused_unless_allowed() {
         receiver.url.clone(),
         format!("http://localhost:{port}/hook"),
     ] {
-        let operator = Admin::operator(acme.clone());
+        let operator = crate::helpers::shell().admin(acme.clone());
         registry::create(&app.pool, &app.keyring, &operator, &url, &events, true)
             .await
             .unwrap();

@@ -69,9 +69,8 @@ pub struct Admin {
 }
 
 impl Admin {
-    /// The operator acting through the CLI on the server's own database. Only the CLI
-    /// calls this; the dashboard goes through [`require_admin`].
-    pub fn operator(workspace: Workspace) -> Self {
+    /// The operator acting through the shell: only [`super::shell::Shell`] makes one.
+    pub(super) fn shell(workspace: Workspace) -> Self {
         Self {
             workspace,
             actor: Actor::Operator,
@@ -92,6 +91,10 @@ pub struct SecretsAdmin {
 }
 
 impl SecretsAdmin {
+    /// Only [`super::shell::Shell`] makes one without a signed-in admin.
+    pub(super) fn shell(admin: Admin) -> Self {
+        Self { admin }
+    }
     pub fn admin(&self) -> &Admin {
         &self.admin
     }
@@ -109,9 +112,8 @@ pub struct Operator {
 }
 
 impl Operator {
-    /// The operator acting through the server's CLI (whoever can run it can read the
-    /// database and the master key already). Only the CLI calls this.
-    pub fn cli() -> Self {
+    /// The operator acting through the shell: only [`super::shell::Shell`] makes one.
+    pub(super) fn shell() -> Self {
         Self {
             actor: Actor::Operator,
         }
@@ -202,16 +204,6 @@ pub async fn require_secrets_admin(
         return Err(DomainError::FeatureDisabled);
     }
     Ok(SecretsAdmin { admin })
-}
-
-/// The operator (the server's CLI) acting on a workspace's secrets: the flag must be on.
-pub fn operator_secrets(workspace: Workspace) -> Result<SecretsAdmin, DomainError> {
-    if !workspace.secrets_enabled() {
-        return Err(DomainError::FeatureDisabled);
-    }
-    Ok(SecretsAdmin {
-        admin: Admin::operator(workspace),
-    })
 }
 
 /// The role of a user in a workspace, if they belong to it.

@@ -1,6 +1,7 @@
 //! Who is asking: users and their passwords, workspaces, dashboard sessions (the store and
 //! the idle/absolute limits) and the rights types of `access` (`SignedIn`, `Member`,
-//! `Admin`, `SecretsAdmin`, and the `Actor` the audit trail names).
+//! `Admin`, `SecretsAdmin`, and the `Actor` the audit trail names), and the operator's
+//! shell (`shell`), the one way to those rights without signing in.
 //!
 //! Imports the domain root and `keys`. It records no audit events itself: changes that must
 //! be audited live in `admin` or `secrets`, which sit above `audit`.
@@ -10,5 +11,6 @@ pub mod attempts;
 pub mod passwords;
 pub mod session_policy;
 pub mod session_store;
+pub mod shell;
 pub mod users;
 pub mod workspaces;
