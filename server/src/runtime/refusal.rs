@@ -78,46 +78,39 @@ pub async fn read(
     version: Option<i64>,
     via: Via,
 ) -> Result<Read, Refused> {
-    let result = audited_read(state, credential, name, version, via).await;
+    let result: Result<Read, Refused> = async {
+        let token = credential.token().ok_or(Refused::NoToken)?;
+        let context = runtime::ReadContext {
+            pool: &state.pool,
+            keyring: &state.keyring,
+            data_keys: &state.data_keys,
+            reads: &state.reads,
+        };
+        let found = runtime::read_with_token(&context, token, name, version)
+            .await
+            .map_err(internal)?;
+        let Some((agent, outcome)) = found else {
+            tracing::info!("runtime request with an unknown agent token");
+            return Err(Refused::UnknownToken);
+        };
+        let read = match outcome {
+            Ok(read) => read,
+            Err(e) => return Err(refuse(state, &agent, name, version, e, via).await),
+        };
+        let audited = event(agent.reader(), name, "ok")
+            .of_secret(read.secret_id)
+            .version(Some(read.version))
+            .expired(read.expired_at.is_some())
+            .via(via);
+        state
+            .audit
+            .record(audited)
+            .await
+            .map_err(|_| Refused::AuditUnavailable)?;
+        Ok(read)
+    }
+    .await;
     let outcome = result.as_ref().err().map_or("ok", |r| r.label());
     state.metrics.runtime_read(refused::api_label(via), outcome);
     result
-}
-
-async fn audited_read(
-    state: &AppState,
-    credential: &Credential,
-    name: &str,
-    version: Option<i64>,
-    via: Via,
-) -> Result<Read, Refused> {
-    let token = credential.token().ok_or(Refused::NoToken)?;
-    let context = runtime::ReadContext {
-        pool: &state.pool,
-        keyring: &state.keyring,
-        data_keys: &state.data_keys,
-        reads: &state.reads,
-    };
-    let found = runtime::read_with_token(&context, token, name, version)
-        .await
-        .map_err(internal)?;
-    let Some((agent, outcome)) = found else {
-        tracing::info!("runtime request with an unknown agent token");
-        return Err(Refused::UnknownToken);
-    };
-    let read = match outcome {
-        Ok(read) => read,
-        Err(e) => return Err(refuse(state, &agent, name, version, e, via).await),
-    };
-    let audited = event(agent.reader(), name, "ok")
-        .of_secret(read.secret_id)
-        .version(Some(read.version))
-        .expired(read.expired_at.is_some())
-        .via(via);
-    state
-        .audit
-        .record(audited)
-        .await
-        .map_err(|_| Refused::AuditUnavailable)?;
-    Ok(read)
 }

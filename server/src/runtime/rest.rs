@@ -19,7 +19,7 @@ use super::names::{check_name, expired_warning, warning_header};
 use super::refusal::{self, authenticate, refuse};
 use super::refused::{Refused, UnknownToken};
 use super::throttle::{self, RuntimeThrottle, Words};
-use super::wire::{ErrorBody, SecretNames, SecretRead};
+use super::wire::{ErrorBody, SecretNameParam, SecretNames, SecretRead};
 
 /// The runtime API's errors, each with a documented code.
 #[derive(Debug, thiserror::Error)]
@@ -112,7 +112,7 @@ impl From<Refused> for ApiError {
     get,
     path = "/v1/secrets/{name}",
     tag = "runtime",
-    params(("name" = String, Path, pattern = r"^[a-z][a-z0-9_]{0,63}$", example = "stripe_api_key", description = "The secret's name: 1 to 64 lowercase letters, digits and underscores, starting with a letter.")),
+    params(SecretNameParam),
     security(("agent_token" = [])),
     responses(
         (status = 200, description = "The value: a string for a single value, an object for key/value pairs. A secret past its expiry date is still answered, with a `Warning` header.", body = SecretRead),

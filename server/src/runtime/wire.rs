@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use secrecy::zeroize::Zeroize;
 use secrecy::ExposeSecret;
 use serde::Serialize;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use app::domain::secrets::value::SecretValue;
 
@@ -68,4 +68,16 @@ pub struct ErrorBody {
     pub error: String,
     /// For people; do not parse it.
     pub message: String,
+}
+
+/// The secret a request names in its path, as both APIs' documents describe it (the
+/// handlers take the path as a string: a path that breaks the rule gets each API's own 400).
+#[derive(IntoParams)]
+#[allow(dead_code)] // read by the OpenAPI document only
+#[into_params(parameter_in = Path)]
+pub struct SecretNameParam {
+    /// The secret's name: 1 to 64 lowercase letters, digits and underscores, starting with a
+    /// letter.
+    #[param(pattern = r"^[a-z][a-z0-9_]{0,63}$", example = "stripe_api_key")]
+    pub name: String,
 }

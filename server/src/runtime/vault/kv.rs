@@ -22,6 +22,7 @@ use super::wire::{
 use crate::runtime::credentials::Credential;
 use crate::runtime::names::{expired_warning, warning_header};
 use crate::runtime::refusal::{self, authenticate, refuse};
+use crate::runtime::wire::SecretNameParam;
 
 /// `data.data`: a key/value secret as its object, a single value as `{"value": ...}`.
 fn kv_data(value: &SecretValue) -> BTreeMap<String, String> {
@@ -48,7 +49,7 @@ fn custom_metadata(description: &str) -> Option<BTreeMap<String, String>> {
     path = "/v1/secret/data/{*name}",
     tag = "vault",
     params(
-        ("name" = String, Path, pattern = r"^[a-z][a-z0-9_]{0,63}$", example = "stripe_api_key", description = "The secret's name: 1 to 64 lowercase letters, digits and underscores, starting with a letter."),
+        SecretNameParam,
         ("version" = Option<i64>, Query, minimum = 0, description = "A version number; 0 or absent for the current one."),
     ),
     security(("vault_token" = []), ("agent_token" = [])),
@@ -130,7 +131,7 @@ fn metadata_body(m: &SecretMetadata) -> KvMetadata {
     path = "/v1/secret/metadata/{*name}",
     tag = "vault",
     params(
-        ("name" = String, Path, pattern = r"^[a-z][a-z0-9_]{0,63}$", example = "stripe_api_key", description = "The secret's name: 1 to 64 lowercase letters, digits and underscores, starting with a letter."),
+        SecretNameParam,
         ("list" = Option<bool>, Query, description = "`true`: list this folder instead (Vault's `LIST` verb is the same request; there are no folders, so 404)."),
     ),
     security(("vault_token" = []), ("agent_token" = [])),
