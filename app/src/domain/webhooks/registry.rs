@@ -48,7 +48,7 @@ pub async fn create(
     allow_private: bool,
 ) -> Result<CreatedWebhook, DomainError> {
     let (url, events) =
-        validate::all2(target::check_url(url, allow_private), check_events(events))?;
+        validate::all((target::check_url(url, allow_private), check_events(events)))?;
     let mut change = Change::begin(pool, admin).await?;
     let ws = change.workspace_id();
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webhooks WHERE workspace_id = $1")
