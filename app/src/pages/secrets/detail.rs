@@ -39,36 +39,41 @@ pub fn SecretDetailPage() -> impl IntoView {
 
 #[component]
 fn Detail(d: SecretDetail, ws: String) -> impl IntoView {
-    let keys = if d.key_names.is_empty() {
+    let SecretDetail {
+        meta,
+        agents,
+        versions,
+        ..
+    } = d;
+    let keys = if meta.key_names.is_empty() {
         String::new()
     } else {
-        format!(" — keys: {}", d.key_names.join(", "))
+        format!(" — keys: {}", meta.key_names.join(", "))
     };
-    let granted: Vec<String> = d
-        .agents
+    let granted: Vec<String> = agents
         .iter()
         .filter(|a| a.granted)
         .map(|a| a.name.clone())
         .collect();
-    let snippet = read_snippet(&d.name);
-    let vault = vault_snippet(&d.name, &d.key_names);
-    let current = d.version;
+    let snippet = read_snippet(&meta.name);
+    let vault = vault_snippet(&meta.name, &meta.key_names);
+    let current = meta.version;
     view! {
         <section class="page">
             <header class="page-head">
-                <p class="crumbs"><a href=format!("/w/{ws}/secrets")>"Secrets"</a> " / " {d.name.clone()}</p>
-                <h1 class="mono">{d.name.clone()}</h1>
+                <p class="crumbs"><a href=format!("/w/{ws}/secrets")>"Secrets"</a> " / " {meta.name.clone()}</p>
+                <h1 class="mono">{meta.name.clone()}</h1>
                 <p class="lede">
-                    {d.kind.label()} {keys} " · version " <span data-testid="current-version">{d.version}</span>
-                    " · changed " {format_utc(d.updated_at)} " by " {d.updated_by.clone()}
+                    {meta.kind.label()} {keys} " · version " <span data-testid="current-version">{meta.version}</span>
+                    " · changed " {format_utc(meta.updated_at)} " by " {meta.updated_by.clone()}
                 </p>
             </header>
             <div class="grid-2">
-                <DescriptionForm ws=ws.clone() name=d.name.clone() description=d.description.clone()/>
-                <ReplaceValueForm ws=ws.clone() name=d.name.clone() version=d.version/>
-                <AccessForm ws=ws.clone() name=d.name.clone() agents=d.agents.clone()/>
-                <RotationForm ws=ws.clone() name=d.name.clone() rotation=d.rotation.clone()/>
-                <Readers agents=d.agents.clone()/>
+                <DescriptionForm ws=ws.clone() name=meta.name.clone() description=meta.description.clone()/>
+                <ReplaceValueForm ws=ws.clone() name=meta.name.clone() version=meta.version/>
+                <AccessForm ws=ws.clone() name=meta.name.clone() agents=agents.clone()/>
+                <RotationForm ws=ws.clone() name=meta.name.clone() rotation=meta.rotation.clone()/>
+                <Readers agents=agents.clone()/>
                 <section class="card" aria-labelledby="snippet-title">
                     <h2 id="snippet-title">"Read it from a function"</h2>
                     <p class="help">"With the agent's token in VAULT_AGENT_TOKEN and the vault's address in VAULT_URL:"</p>
@@ -88,7 +93,7 @@ fn Detail(d: SecretDetail, ws: String) -> impl IntoView {
                 <table class="table" aria-label="Versions">
                     <Columns names=&["Version", "Type", "Created", "By", "Note"] actions=true/>
                     <tbody>
-                        {d.versions
+                        {versions
                             .into_iter()
                             .map(|v| view! {
                                 <tr>
@@ -99,7 +104,7 @@ fn Detail(d: SecretDetail, ws: String) -> impl IntoView {
                                     <td>{v.note}</td>
                                     <td>
                                         {(v.version != current).then(|| view! {
-                                            <RollbackButton ws=ws.clone() name=d.name.clone() target=v.version current/>
+                                            <RollbackButton ws=ws.clone() name=meta.name.clone() target=v.version current/>
                                         })}
                                     </td>
                                 </tr>
@@ -108,7 +113,7 @@ fn Detail(d: SecretDetail, ws: String) -> impl IntoView {
                     </tbody>
                 </table>
             </section>
-            <DeleteForm ws=ws.clone() name=d.name.clone() granted/>
+            <DeleteForm ws=ws.clone() name=meta.name.clone() granted/>
         </section>
     }
 }
