@@ -7,8 +7,8 @@ use super::detail_forms::{
 use super::rotation::{Readers, RotationForm};
 use super::use_secret_name;
 use crate::api::secrets::read::load_secret;
-use crate::components::error_panel::ErrorPanel;
 use crate::components::flash::FlashNote;
+use crate::components::loaded::Loaded;
 use crate::components::params::use_workspace_slug;
 use crate::components::table::Columns;
 use crate::model::secrets::{read_snippet, vault_snippet, SecretDetail};
@@ -26,14 +26,9 @@ pub fn SecretDetailPage() -> impl IntoView {
     );
     view! {
         <Title text=move || format!("{} · Secrets Vault", name.get())/>
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match detail.await {
-                    Ok(d) => view! { <Detail d ws=ws.get_untracked()/> }.into_any(),
-                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data=detail loading="Loading…" let:d>
+            <Detail d ws=ws.get_untracked()/>
+        </Loaded>
     }
 }
 
@@ -74,18 +69,20 @@ fn Detail(d: SecretDetail, ws: String) -> impl IntoView {
                 <AccessForm ws=ws.clone() name=meta.name.clone() agents=agents.clone()/>
                 <RotationForm ws=ws.clone() name=meta.name.clone() rotation=meta.rotation.clone()/>
                 <Readers agents=agents.clone()/>
-                <section class="card" aria-labelledby="snippet-title">
-                    <h2 id="snippet-title">"Read it from a function"</h2>
-                    <p class="help">"With the agent's token in VAULT_AGENT_TOKEN and the vault's address in VAULT_URL:"</p>
-                    <pre class="snippet" tabindex="0" aria-label="Code snippet"><code id="snippet">{snippet.clone()}</code></pre>
-                    <CopyButton text=snippet/>
-                </section>
-                <section class="card" aria-labelledby="vault-snippet-title">
-                    <h2 id="vault-snippet-title">"Read it with a Vault client"</h2>
-                    <p class="help">"Any HashiCorp Vault client works, with VAULT_ADDR set to the vault's address and VAULT_TOKEN to the agent's token:"</p>
-                    <pre class="snippet" tabindex="0" aria-label="Vault client snippet"><code id="vault-snippet">{vault.clone()}</code></pre>
-                    <CopyButton text=vault/>
-                </section>
+                <SnippetCard
+                    id="snippet"
+                    title="Read it from a function"
+                    help="With the agent's token in VAULT_AGENT_TOKEN and the vault's address in VAULT_URL:"
+                    label="Code snippet"
+                    text=snippet
+                />
+                <SnippetCard
+                    id="vault-snippet"
+                    title="Read it with a Vault client"
+                    help="Any HashiCorp Vault client works, with VAULT_ADDR set to the vault's address and VAULT_TOKEN to the agent's token:"
+                    label="Vault client snippet"
+                    text=vault
+                />
             </div>
             <section class="card" aria-labelledby="history-title">
                 <h2 id="history-title">"Version history"</h2>
@@ -114,6 +111,26 @@ fn Detail(d: SecretDetail, ws: String) -> impl IntoView {
                 </table>
             </section>
             <DeleteForm ws=ws.clone() name=meta.name.clone() granted/>
+        </section>
+    }
+}
+
+/// A card with a snippet that reads the secret (its `<code>` has the id `id`), and a button
+/// that copies it.
+#[component]
+fn SnippetCard(
+    id: &'static str,
+    title: &'static str,
+    help: &'static str,
+    label: &'static str,
+    text: String,
+) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby=format!("{id}-title")>
+            <h2 id=format!("{id}-title")>{title}</h2>
+            <p class="help">{help}</p>
+            <pre class="snippet" tabindex="0" aria-label=label><code id=id>{text.clone()}</code></pre>
+            <CopyButton text/>
         </section>
     }
 }
