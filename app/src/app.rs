@@ -57,19 +57,21 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                 <Route path=path!("/reauth") view=ReauthPage ssr=SsrMode::Async/>
                 <Route path=path!("/operator") view=OperatorPage ssr=SsrMode::Async/>
+                // Every page below renders `Async` too: a route takes the most restrictive mode on
+                // its path, and this one is the most restrictive.
                 <ParentRoute path=path!("/w/:ws") view=WorkspaceLayout ssr=SsrMode::Async>
-                    <Route path=path!("") view=WorkspaceHome ssr=SsrMode::Async/>
-                    <Route path=path!("agents") view=AgentsPage ssr=SsrMode::Async/>
-                    <Route path=path!("agents/:agent") view=AgentPage ssr=SsrMode::Async/>
-                    <Route path=path!("users") view=UsersPage ssr=SsrMode::Async/>
-                    <Route path=path!("webhooks") view=WebhooksPage ssr=SsrMode::Async/>
-                    <Route path=path!("secrets") view=SecretsListPage ssr=SsrMode::Async/>
-                    <Route path=path!("secrets/new") view=NewSecretPage ssr=SsrMode::Async/>
-                    <Route path=path!("secrets/import") view=ImportPage ssr=SsrMode::Async/>
-                    <Route path=path!("secrets/trash") view=TrashPage ssr=SsrMode::Async/>
-                    <Route path=path!("secrets/access") view=GrantMatrixPage ssr=SsrMode::Async/>
-                    <Route path=path!("secrets/audit") view=AuditPageView ssr=SsrMode::Async/>
-                    <Route path=path!("secret/:name") view=SecretDetailPage ssr=SsrMode::Async/>
+                    <Route path=path!("") view=WorkspaceHome/>
+                    <Route path=path!("agents") view=AgentsPage/>
+                    <Route path=path!("agents/:agent") view=AgentPage/>
+                    <Route path=path!("users") view=UsersPage/>
+                    <Route path=path!("webhooks") view=WebhooksPage/>
+                    <Route path=path!("secrets") view=SecretsListPage/>
+                    <Route path=path!("secrets/new") view=NewSecretPage/>
+                    <Route path=path!("secrets/import") view=ImportPage/>
+                    <Route path=path!("secrets/trash") view=TrashPage/>
+                    <Route path=path!("secrets/access") view=GrantMatrixPage/>
+                    <Route path=path!("secrets/audit") view=AuditPageView/>
+                    <Route path=path!("secret/:name") view=SecretDetailPage/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -121,7 +121,7 @@ impl FromServerFnError for AppError {
 fn bad_request(detail: String) -> AppError {
     let err = AppError::BadRequest(format!("the arguments could not be read ({detail})"));
     #[cfg(feature = "ssr")]
-    crate::api::ctx::set_error_status(http::StatusCode::BAD_REQUEST);
+    crate::api::status::set_error_status(http::StatusCode::BAD_REQUEST);
     err
 }
 

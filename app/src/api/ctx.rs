@@ -1,6 +1,6 @@
 //! Server-side context for server functions: state, session, the signed-in user, and the
-//! HTTP status of an error reply. The session rules themselves live in `crate::session`,
-//! shared with plain axum handlers.
+//! HTTP status of an error reply (`AppError::status`, applied through `api::status`). The
+//! session rules themselves live in `crate::session`, shared with plain axum handlers.
 
 use std::future::Future;
 
@@ -94,21 +94,10 @@ pub async fn respond<T>(body: impl Future<Output = Result<T, AppError>>) -> Resu
     }
     if let Err(err) = &result {
         if let Ok(status) = http::StatusCode::from_u16(err.status()) {
-            set_error_status(status);
+            super::status::set_error_status(status);
         }
     }
     result
-}
-
-/// Sets a failed server function's reply status, unless the request is a plain form post
-/// (see [`plain_form_post`]): that one must stay the redirect back to its page.
-pub fn set_error_status(status: http::StatusCode) {
-    if plain_form_post() {
-        return;
-    }
-    if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
-        options.set_status(status);
-    }
 }
 
 /// Signed in, admin of `ws`, secrets flag on: the gate of every Secrets server function.
@@ -116,18 +105,4 @@ pub async fn secrets_admin(ws: &str) -> Result<(AppState, access::SecretsAdmin),
     let (state, who) = signed_in().await?;
     let gate = access::require_secrets_admin(&state.pool, &who, ws).await?;
     Ok((state, gate))
-}
-
-/// A form the browser sent by itself, before the page's island was hydrated: a POST that
-/// accepts HTML (a page being rendered is a GET). Leptos answers it with a redirect back to
-/// the page (the error in the URL), which an error status would turn into a bare error body.
-fn plain_form_post() -> bool {
-    use_context::<http::request::Parts>().is_some_and(|parts| {
-        parts.method == http::Method::POST
-            && parts
-                .headers
-                .get(http::header::ACCEPT)
-                .and_then(|accept| accept.to_str().ok())
-                .is_some_and(|accept| accept.contains("text/html"))
-    })
 }

@@ -12,3 +12,5 @@ pub mod workspace;
 
 #[cfg(feature = "ssr")]
 pub mod ctx;
+#[cfg(feature = "ssr")]
+pub mod status;

@@ -37,6 +37,18 @@ pub fn reload_on_success<T: DeserializeOwned + 'static>(
     });
 }
 
+/// The whole round of a form that reloads the page: reloads once `call` has succeeded (see
+/// [`reload_on_success`]) and gives the message the reload before left for the same `id`
+/// (see [`use_flash`]).
+pub fn reload_and_flash<T: DeserializeOwned + 'static>(
+    call: Call,
+    id: &'static str,
+    message: impl Fn(T) -> String + 'static,
+) -> ReadSignal<Option<String>> {
+    reload_on_success(call, id, message);
+    use_flash(id.into())
+}
+
 /// The message the reload before left for `id`, taken once after hydration. The server
 /// never has one, so the first render in the browser matches the server's.
 pub fn use_flash(id: String) -> ReadSignal<Option<String>> {

@@ -4,6 +4,7 @@ pub mod call;
 pub mod error_panel;
 pub mod field;
 pub mod flash;
+pub mod loaded;
 pub mod pager;
 pub mod params;
 pub mod reauth;

@@ -9,7 +9,7 @@ use super::db::Pool;
 use super::demo::ADMIN;
 use super::identity::{access, users};
 use super::keys::crypto::Keyring;
-use super::secrets::{lifecycle, store};
+use super::secrets::{lifecycle, store, versions};
 use super::{now, DomainError};
 use crate::model::secrets::{PairInput, ValueInput};
 
@@ -131,7 +131,7 @@ pub async fn seed(pool: &Pool, keyring: &Keyring) -> Result<bool, DomainError> {
         vec![billing],
     )
     .await?;
-    store::replace_value(
+    versions::replace_value(
         pool,
         keyring,
         &gate,

@@ -1,6 +1,6 @@
 //! Input rules shared by the dashboard and the CLI. Each returns the cleaned value or a
 //! field error that a form can show next to its field. A form with several fields checks
-//! them all with [`all2`] or [`all3`], so that it shows every error at once.
+//! them all with [`all`], so that it shows every error at once.
 
 use super::DomainError;
 
@@ -15,11 +15,14 @@ impl From<FieldError> for DomainError {
 
 /// One checked input: one field (`Result<T, FieldError>`) or a group of fields that
 /// collects its own errors (`Result<T, Vec<FieldError>>`, like a secret's value).
-pub trait Checked<T> {
-    fn split(self) -> (Option<T>, Vec<FieldError>);
+pub trait Checked {
+    /// The cleaned value.
+    type Value;
+    fn split(self) -> (Option<Self::Value>, Vec<FieldError>);
 }
 
-impl<T> Checked<T> for Result<T, FieldError> {
+impl<T> Checked for Result<T, FieldError> {
+    type Value = T;
     fn split(self) -> (Option<T>, Vec<FieldError>) {
         match self {
             Ok(v) => (Some(v), Vec::new()),
@@ -28,7 +31,8 @@ impl<T> Checked<T> for Result<T, FieldError> {
     }
 }
 
-impl<T> Checked<T> for Result<T, Vec<FieldError>> {
+impl<T> Checked for Result<T, Vec<FieldError>> {
+    type Value = T;
     fn split(self) -> (Option<T>, Vec<FieldError>) {
         match self {
             Ok(v) => (Some(v), Vec::new()),
@@ -37,32 +41,48 @@ impl<T> Checked<T> for Result<T, Vec<FieldError>> {
     }
 }
 
-/// Both inputs' cleaned values, or every field error of both.
-pub fn all2<A, B>(a: impl Checked<A>, b: impl Checked<B>) -> Result<(A, B), DomainError> {
-    let (a, mut errors) = a.split();
-    let (b, more) = b.split();
-    errors.extend(more);
-    match (a, b) {
-        (Some(a), Some(b)) if errors.is_empty() => Ok((a, b)),
-        _ => Err(DomainError::Invalid(errors)),
-    }
+/// A form's checked inputs, as a tuple of any length (see [`all`]).
+pub trait Fields {
+    /// The cleaned values, in the same order.
+    type Values;
+    fn check(self) -> Result<Self::Values, Vec<FieldError>>;
 }
 
-/// All three inputs' cleaned values, or every field error of all three.
-pub fn all3<A, B, C>(
-    a: impl Checked<A>,
-    b: impl Checked<B>,
-    c: impl Checked<C>,
-) -> Result<(A, B, C), DomainError> {
-    let (a, mut errors) = a.split();
-    let (b, more_b) = b.split();
-    let (c, more_c) = c.split();
-    errors.extend(more_b);
-    errors.extend(more_c);
-    match (a, b, c) {
-        (Some(a), Some(b), Some(c)) if errors.is_empty() => Ok((a, b, c)),
-        _ => Err(DomainError::Invalid(errors)),
-    }
+/// `Fields` for the tuples of one to eight checked inputs.
+macro_rules! fields_for_tuples {
+    ($($input:ident $value:ident),+) => {
+        impl<$($input: Checked),+> Fields for ($($input,)+) {
+            type Values = ($($input::Value,)+);
+
+            fn check(self) -> Result<Self::Values, Vec<FieldError>> {
+                let ($($value,)+) = self;
+                let mut errors = Vec::new();
+                $(
+                    let ($value, more) = $value.split();
+                    errors.extend(more);
+                )+
+                match ($($value,)+) {
+                    ($(Some($value),)+) if errors.is_empty() => Ok(($($value,)+)),
+                    _ => Err(errors),
+                }
+            }
+        }
+    };
+}
+
+fields_for_tuples!(A a);
+fields_for_tuples!(A a, B b);
+fields_for_tuples!(A a, B b, C c);
+fields_for_tuples!(A a, B b, C c, D d);
+fields_for_tuples!(A a, B b, C c, D d, E e);
+fields_for_tuples!(A a, B b, C c, D d, E e, F f);
+fields_for_tuples!(A a, B b, C c, D d, E e, F f, G g);
+fields_for_tuples!(A a, B b, C c, D d, E e, F f, G g, H h);
+
+/// Every input's cleaned value, or every field error of all of them, in the inputs' order:
+/// `let (email, name) = validate::all((validate::email(e), validate::display_name("name", n)))?;`
+pub fn all<F: Fields>(inputs: F) -> Result<F::Values, DomainError> {
+    inputs.check().map_err(DomainError::Invalid)
 }
 
 pub const MIN_PASSWORD_LEN: usize = 12;
@@ -208,7 +228,7 @@ mod tests {
 
     #[test]
     fn a_form_gets_every_field_error_at_once() {
-        let err = all3(email("ada"), display_name("name", ""), password("short")).unwrap_err();
+        let err = all((email("ada"), display_name("name", ""), password("short"))).unwrap_err();
         let DomainError::Invalid(errors) = err else {
             panic!("expected every field error, got {err:?}");
         };
@@ -219,7 +239,7 @@ mod tests {
     #[test]
     fn a_valid_form_gets_its_cleaned_values() {
         let (email, name) =
-            all2(email(" Ada@Example.com "), display_name("name", " Ada ")).unwrap();
+            all((email(" Ada@Example.com "), display_name("name", " Ada "))).unwrap();
         assert_eq!((email.as_str(), name.as_str()), ("ada@example.com", "Ada"));
     }
 

@@ -97,6 +97,7 @@ pub struct AgentsPage {
     pub can_manage: bool,
 }
 
+pub mod audit_actions;
 pub mod import;
 pub mod lifecycle;
 pub mod operator;

@@ -39,17 +39,26 @@ impl SecretKind {
     }
 }
 
+/// What every view of a live secret shows about it: a secret's own fields live here once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SecretSummary {
+pub struct SecretMeta {
     pub name: String,
     pub description: String,
     pub kind: SecretKind,
     pub key_names: Vec<String>,
-    pub agent_count: i64,
+    /// The current version.
     pub version: i64,
     pub updated_at: i64,
     pub updated_by: String,
     pub rotation: Rotation,
+}
+
+/// A row of the secrets list. `meta` is flattened: the JSON has the same fields as before.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecretSummary {
+    #[serde(flatten)]
+    pub meta: SecretMeta,
+    pub agent_count: i64,
     /// The last runtime read by any agent.
     pub last_read_at: Option<i64>,
     /// Nobody has read it for 30 days (since its creation, if never).
@@ -87,17 +96,12 @@ pub struct VersionInfo {
     pub note: String,
 }
 
+/// A secret's page. `meta` is flattened: the JSON has the same fields as before.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecretDetail {
-    pub name: String,
-    pub description: String,
-    pub kind: SecretKind,
-    pub key_names: Vec<String>,
-    pub version: i64,
+    #[serde(flatten)]
+    pub meta: SecretMeta,
     pub created_at: i64,
-    pub updated_at: i64,
-    pub updated_by: String,
-    pub rotation: Rotation,
     pub agents: Vec<AgentAccess>,
     pub versions: Vec<VersionInfo>,
 }

@@ -7,8 +7,8 @@ use crate::api::agents::{
     agent_tokens, AgentTokens, IssueToken, RevokeToken, RotateToken, SetTokenDefault,
 };
 use crate::components::call::{refetched, Call, CallForm};
-use crate::components::error_panel::ErrorPanel;
 use crate::components::field::FormError;
+use crate::components::loaded::Loaded;
 use crate::components::params::use_workspace_slug;
 use crate::components::reauth::ReauthPrompt;
 use crate::components::table::Columns;
@@ -38,14 +38,9 @@ pub fn AgentPage() -> impl IntoView {
                 <h1 class="mono">{agent}</h1>
                 <p class="lede">"Runtime tokens let this agent's functions read the secrets granted to it. Issue a new token before revoking an old one to rotate without downtime."</p>
             </header>
-            <Suspense fallback=|| view! { <p class="loading">"Loading tokens…"</p> }>
-                {move || Suspend::new(async move {
-                    match page.await {
-                        Ok(page) => view! { <AgentBody ws=ws.get_untracked() page/> }.into_any(),
-                        Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded data=page loading="Loading tokens…" let:page>
+                <AgentBody ws=ws.get_untracked() page/>
+            </Loaded>
         </section>
     }
 }

@@ -4,9 +4,9 @@ use leptos_meta::Title;
 
 use crate::api::agents::{list_agents, CreateAgent};
 use crate::components::call::{Call, CallForm};
-use crate::components::error_panel::ErrorPanel;
 use crate::components::field::{FieldError, FormError};
-use crate::components::flash::{reload_on_success, use_flash};
+use crate::components::flash::reload_and_flash;
+use crate::components::loaded::Loaded;
 use crate::components::params::use_workspace_slug;
 use crate::components::table::Columns;
 use crate::model::AgentView;
@@ -26,17 +26,10 @@ pub fn AgentsPage() -> impl IntoView {
                     "Agents are the workloads (functions, jobs, bots) that read secrets at runtime with their own credential."
                 </p>
             </header>
-            <Suspense fallback=|| view! { <p class="loading">"Loading agents…"</p> }>
-                {move || Suspend::new(async move {
-                    match agents.await {
-                        Ok(page) => view! {
-                            {page.can_manage.then(|| view! { <CreateAgentForm ws=ws.get_untracked()/> })}
-                            <AgentTable agents=page.agents ws=ws.get_untracked() links=page.can_manage/>
-                        }.into_any(),
-                        Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded data=agents loading="Loading agents…" let:page>
+                {page.can_manage.then(|| view! { <CreateAgentForm ws=ws.get_untracked()/> })}
+                <AgentTable agents=page.agents ws=ws.get_untracked() links=page.can_manage/>
+            </Loaded>
         </section>
     }
 }
@@ -46,8 +39,7 @@ fn CreateAgentForm(ws: String) -> impl IntoView {
     let action = Call::new(CreateAgent::PATH);
     let error = action.error();
     let pending = action.pending();
-    reload_on_success(action, "agents", |agent: AgentView| agent.name);
-    let created = use_flash("agents".into());
+    let created = reload_and_flash(action, "agents", |agent: AgentView| agent.name);
     view! {
         <div class="card form-card">
             <h2>"Add an agent"</h2>

@@ -8,9 +8,9 @@ use leptos_meta::Title;
 
 use crate::api::operator::{operator_console, SwitchFlag};
 use crate::components::call::{Call, CallForm};
-use crate::components::error_panel::ErrorPanel;
 use crate::components::field::{FieldError, FormError};
 use crate::components::flash::{reload_on_success, FlashNote};
+use crate::components::loaded::Loaded;
 use crate::components::reauth::ReauthPrompt;
 use crate::components::table::Columns;
 use crate::model::operator::{FlagSwitched, OperatorWorkspace, PlatformEvent};
@@ -41,19 +41,11 @@ pub fn OperatorPage() -> impl IntoView {
                     </p>
                 </header>
                 <FlashNote id="operator".to_string()/>
-                <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                    {move || Suspend::new(async move {
-                        match console.await {
-                            Ok(c) => view! {
-                                <WorkspaceTable workspaces=c.workspaces/>
-                                <h2>"Platform audit log"</h2>
-                                <PlatformLog log=c.log/>
-                            }
-                            .into_any(),
-                            Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                        }
-                    })}
-                </Suspense>
+                <Loaded data=console loading="Loading…" let:c>
+                    <WorkspaceTable workspaces=c.workspaces/>
+                    <h2>"Platform audit log"</h2>
+                    <PlatformLog log=c.log/>
+                </Loaded>
             </section>
         </main>
     }

@@ -7,8 +7,8 @@ use leptos_meta::Title;
 
 use crate::api::webhooks::{list_webhooks, CreateWebhook, DeleteWebhook, ListWebhooks};
 use crate::components::call::{refetched, Call, CallForm};
-use crate::components::error_panel::ErrorPanel;
 use crate::components::field::{FieldError, FormError};
+use crate::components::loaded::Loaded;
 use crate::components::params::use_workspace_slug;
 use crate::components::reauth::ReauthPrompt;
 use crate::components::table::Columns;
@@ -31,14 +31,9 @@ pub fn WebhooksPage() -> impl IntoView {
                     "Each change to this workspace's secrets, grants, tokens and feature flag is sent to the URLs below as a signed JSON POST. Values are never sent."
                 </p>
             </header>
-            <Suspense fallback=|| view! { <p class="loading">"Loading webhooks…"</p> }>
-                {move || Suspend::new(async move {
-                    match page.await {
-                        Ok(page) => view! { <WebhooksBody ws=ws.get_untracked() page/> }.into_any(),
-                        Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded data=page loading="Loading webhooks…" let:page>
+                <WebhooksBody ws=ws.get_untracked() page/>
+            </Loaded>
         </section>
     }
 }

@@ -67,12 +67,12 @@ pub async fn replace_value(
     pairs: Option<Vec<PairInput>>,
 ) -> Result<i64, AppError> {
     use crate::api::ctx;
-    use crate::domain::secrets::store;
+    use crate::domain::secrets::versions;
     use crate::model::secrets::ValueInput;
     ctx::respond(async move {
         let (state, gate) = ctx::secrets_admin(&ws).await?;
         let input = ValueInput::from_form(kind, value, pairs);
-        Ok(store::replace_value(
+        Ok(versions::replace_value(
             &state.pool,
             &state.keyring,
             &gate,
@@ -93,10 +93,10 @@ pub async fn roll_back(
     base_version: i64,
 ) -> Result<i64, AppError> {
     use crate::api::ctx;
-    use crate::domain::secrets::store;
+    use crate::domain::secrets::versions;
     ctx::respond(async move {
         let (state, gate) = ctx::secrets_admin(&ws).await?;
-        Ok(store::roll_back(
+        Ok(versions::roll_back(
             &state.pool,
             &state.keyring,
             &gate,

@@ -6,23 +6,7 @@
 use sqlx::AnyConnection;
 
 use crate::domain::DomainError;
-
-/// The audited actions a webhook can subscribe to, as its events are named.
-pub const EVENTS: [&str; 13] = [
-    "secret.create",
-    "secret.replace",
-    "secret.rotate",
-    "secret.rollback",
-    "secret.delete",
-    "secret.restore",
-    "secret.purge",
-    "grant.add",
-    "grant.remove",
-    "token.issue",
-    "token.rotate",
-    "token.revoke",
-    "workspace.flag",
-];
+use crate::model::audit_actions::is_webhook_event;
 
 /// One audited change, as a webhook's body tells it: what changed and who did it, never a
 /// value (audit details never hold one).
@@ -38,7 +22,7 @@ pub struct ChangeEvent<'a> {
 
 /// Queues `event` for every webhook of its workspace that subscribes to its action.
 pub async fn enqueue(conn: &mut AnyConnection, event: &ChangeEvent<'_>) -> Result<(), DomainError> {
-    if !EVENTS.contains(&event.action) {
+    if !is_webhook_event(event.action) {
         return Ok(());
     }
     let hooks: Vec<i64> = sqlx::query_scalar(

@@ -21,11 +21,11 @@ pub async fn create(
 ) -> Result<User, DomainError> {
     let (email, name, ()) = {
         use secrecy::ExposeSecret;
-        validate::all3(
+        validate::all((
             validate::email(email),
             validate::display_name("name", name),
             validate::password(password.expose_secret()),
-        )?
+        ))?
     };
     let hash = passwords::hash(password).await?;
     let at = now();
@@ -118,7 +118,7 @@ pub async fn change_password(
     } else {
         Err(("confirm", "The two new passwords do not match.".to_string()))
     };
-    validate::all3(current, validate::password(new.expose_secret()), confirm)?;
+    validate::all((current, validate::password(new.expose_secret()), confirm))?;
     let hash = passwords::hash(new).await?;
     let mut tx = crate::domain::db::begin_write(pool).await?;
     sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")

@@ -20,7 +20,7 @@ impl Workspace {
 }
 
 pub async fn create(pool: &Pool, slug: &str, name: &str) -> Result<Workspace, DomainError> {
-    let (slug, name) = validate::all2(validate::slug(slug), validate::display_name("name", name))?;
+    let (slug, name) = validate::all((validate::slug(slug), validate::display_name("name", name)))?;
     let at = now();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO workspaces (slug, name, secrets_enabled, created_at, updated_at) \

@@ -119,10 +119,10 @@ pub async fn set_policy(
     interval: &str,
     expires_on: &str,
 ) -> Result<(), DomainError> {
-    let (interval_days, expires_at) = validate::all2(
+    let (interval_days, expires_at) = validate::all((
         check_interval(interval),
         validate::date("expires_on", expires_on),
-    )?;
+    ))?;
     let mut change = Change::begin_secrets(pool, who).await?;
     let ws = change.workspace_id();
     let (id, _) = super::find(change.conn(), ws, name, Stage::Live).await?;

@@ -1,9 +1,9 @@
 //! The secrets store: encrypted, versioned values with descriptions, access grants,
 //! a 30-day trash and an audit trail.
 //!
-//! `store` changes secrets, `query` lists them (metadata only), `sealing` seals and opens
-//! values, `value` validates them, `grants` and `matrix` decide which agents may read which
-//! secret. Imports `keys`, `identity` and `audit`; never `admin` or `runtime`.
+//! `store` changes secrets and `versions` their values, `query` lists them (metadata only),
+//! `sealing` seals and opens values, `value` validates them, `grants` and `matrix` decide
+//! which agents may read which secret. Imports `keys`, `identity` and `audit`; never `admin` or `runtime`.
 
 pub mod grants;
 pub mod import;
@@ -16,6 +16,7 @@ pub mod sealing;
 pub mod store;
 pub mod trash;
 pub mod value;
+pub mod versions;
 
 use sqlx::AnyConnection;
 

@@ -10,13 +10,25 @@ use crate::domain::identity::access::SecretsAdmin;
 use crate::domain::{now, DomainError};
 use crate::model::lifecycle::{SecretFilter, UNUSED_DAYS};
 use crate::model::secrets::{
-    AgentAccess, SecretDetail, SecretKind, SecretList, SecretSummary, TrashItem, VersionInfo,
+    AgentAccess, SecretDetail, SecretKind, SecretList, SecretMeta, SecretSummary, TrashItem,
+    VersionInfo,
 };
 
 pub const PAGE_SIZE: i64 = 25;
 
+/// The columns of a [`MetaRow`], of the secret `s` and its current version `v` (at time `at`,
+/// a parameter such as `$4`, for the rotation status).
+fn meta_columns(at: &str) -> String {
+    format!(
+        "s.name, s.description, s.kind, s.key_names, s.current_version, s.updated_at, s.updated_by, {}",
+        rotation_columns(at)
+    )
+}
+
+/// What every view of a live secret shows: one row type and one conversion for both the list
+/// and the page.
 #[derive(sqlx::FromRow)]
-struct SummaryRow {
+struct MetaRow {
     name: String,
     description: String,
     kind: String,
@@ -24,25 +36,114 @@ struct SummaryRow {
     current_version: i64,
     updated_at: i64,
     updated_by: String,
-    agent_count: i64,
     #[sqlx(flatten)]
     rotation: RotationRow,
+}
+
+impl From<MetaRow> for SecretMeta {
+    fn from(row: MetaRow) -> Self {
+        SecretMeta {
+            name: row.name,
+            description: row.description,
+            kind: kind(&row.kind),
+            key_names: split_keys(&row.key_names),
+            version: row.current_version,
+            updated_at: row.updated_at,
+            updated_by: row.updated_by,
+            rotation: row.rotation.into(),
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    #[sqlx(flatten)]
+    meta: MetaRow,
+    agent_count: i64,
     last_read_at: Option<i64>,
     unused: i64,
 }
 
+impl From<SummaryRow> for SecretSummary {
+    fn from(row: SummaryRow) -> Self {
+        SecretSummary {
+            meta: row.meta.into(),
+            agent_count: row.agent_count,
+            last_read_at: row.last_read_at,
+            unused: row.unused != 0,
+        }
+    }
+}
+
+/// A secret's own row for its page; its agents and versions are read apart.
 #[derive(sqlx::FromRow)]
 struct DetailRow {
-    #[sqlx(flatten)]
-    rotation: RotationRow,
     id: i64,
-    description: String,
-    kind: String,
-    key_names: String,
-    current_version: i64,
+    #[sqlx(flatten)]
+    meta: MetaRow,
     created_at: i64,
-    updated_at: i64,
-    updated_by: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct AgentRow {
+    id: i64,
+    name: String,
+    granted: i64,
+    last_read_at: Option<i64>,
+    unused: i64,
+}
+
+impl From<AgentRow> for AgentAccess {
+    fn from(row: AgentRow) -> Self {
+        AgentAccess {
+            id: row.id,
+            name: row.name,
+            granted: row.granted != 0,
+            last_read_at: row.last_read_at,
+            unused: row.unused != 0,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct VersionRow {
+    version: i64,
+    kind: String,
+    created_at: i64,
+    created_by: String,
+    note: String,
+}
+
+impl From<VersionRow> for VersionInfo {
+    fn from(row: VersionRow) -> Self {
+        VersionInfo {
+            version: row.version,
+            kind: kind(&row.kind),
+            created_at: row.created_at,
+            created_by: row.created_by,
+            note: row.note,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct TrashRow {
+    name: String,
+    description: String,
+    deleted_at: i64,
+    agent_count: i64,
+}
+
+impl From<TrashRow> for TrashItem {
+    fn from(row: TrashRow) -> Self {
+        TrashItem {
+            name: row.name,
+            description: row.description,
+            deleted_at: row.deleted_at,
+            purge_at: row.deleted_at + TRASH_SECONDS,
+            agent_count: row.agent_count,
+        }
+    }
 }
 
 fn kind(raw: &str) -> SecretKind {
@@ -75,10 +176,9 @@ pub async fn list(
     let page = crate::domain::validate::page_number(page);
     let (at, status) = (now(), filter.map_or("", SecretFilter::as_str));
     let sql = format!(
-        "SELECT s.name, s.description, s.kind, s.key_names, s.current_version, s.updated_at, s.updated_by, \
-           (SELECT COUNT(*) FROM secret_grants g WHERE g.secret_id = s.id) AS agent_count, {}, {} \
+        "SELECT {}, (SELECT COUNT(*) FROM secret_grants g WHERE g.secret_id = s.id) AS agent_count, {} \
          FROM {} ORDER BY s.name LIMIT $6 OFFSET $7",
-        rotation_columns("$4"),
+        meta_columns("$4"),
         usage_columns("$4"),
         matches()
     );
@@ -102,38 +202,7 @@ pub async fn list(
     .fetch_one(pool)
     .await?;
     Ok(SecretList {
-        items: rows
-            .into_iter()
-            .map(
-                |SummaryRow {
-                     name,
-                     description,
-                     kind: k,
-                     key_names: keys,
-                     current_version: version,
-                     updated_at,
-                     updated_by,
-                     agent_count,
-                     rotation,
-                     last_read_at,
-                     unused,
-                 }| {
-                    SecretSummary {
-                        name,
-                        description,
-                        kind: kind(&k),
-                        key_names: split_keys(&keys),
-                        agent_count,
-                        version,
-                        updated_at,
-                        updated_by,
-                        rotation: rotation.into(),
-                        last_read_at,
-                        unused: unused != 0,
-                    }
-                },
-            )
-            .collect(),
+        items: rows.into_iter().map(SecretSummary::from).collect(),
         total,
         page,
         page_size: PAGE_SIZE,
@@ -149,97 +218,52 @@ pub async fn detail(
 ) -> Result<SecretDetail, DomainError> {
     let ws = who.workspace().id;
     let row: Option<DetailRow> = sqlx::query_as(&format!(
-        "SELECT s.id, s.description, s.kind, s.key_names, s.current_version, s.created_at, s.updated_at, \
-           s.updated_by, {} FROM secrets s \
+        "SELECT s.id, s.created_at, {} FROM secrets s \
          JOIN secret_versions v ON v.secret_id = s.id AND v.version = s.current_version \
          WHERE s.workspace_id = $1 AND s.name = $2 AND s.deleted_at IS NULL",
-        rotation_columns("$3")
+        meta_columns("$3")
     ))
     .bind(ws)
     .bind(name)
     .bind(now())
     .fetch_optional(pool)
     .await?;
-    let DetailRow {
-        rotation,
-        id,
-        description,
-        kind: k,
-        key_names: keys,
-        current_version: version,
-        created_at,
-        updated_at,
-        updated_by,
-    } = row.ok_or(DomainError::NotFound("secret"))?;
-    let agents: Vec<(i64, String, i64, Option<i64>, i64)> = sqlx::query_as(&format!(
-        "SELECT a.id, a.name, CASE WHEN g.agent_id IS NULL THEN 0 ELSE 1 END, r.last_read_at, \
-           CASE WHEN g.agent_id IS NOT NULL AND {} THEN 1 ELSE 0 END \
+    let row = row.ok_or(DomainError::NotFound("secret"))?;
+    let agents: Vec<AgentRow> = sqlx::query_as(&format!(
+        "SELECT a.id, a.name, CASE WHEN g.agent_id IS NULL THEN 0 ELSE 1 END AS granted, r.last_read_at, \
+           CASE WHEN g.agent_id IS NOT NULL AND {} THEN 1 ELSE 0 END AS unused \
          FROM agents a LEFT JOIN secret_grants g ON g.agent_id = a.id AND g.secret_id = $1 \
          LEFT JOIN secret_reads r ON r.agent_id = a.id AND r.secret_id = $1 \
          WHERE a.workspace_id = $2 ORDER BY a.name",
         grant_unused_sql("$3")
     ))
-    .bind(id)
+    .bind(row.id)
     .bind(ws)
     .bind(now() - UNUSED_DAYS * 86_400)
     .fetch_all(pool)
     .await?;
-    let versions: Vec<(i64, String, i64, String, String)> = sqlx::query_as(
+    let versions: Vec<VersionRow> = sqlx::query_as(
         "SELECT version, kind, created_at, created_by, note FROM secret_versions WHERE secret_id = $1 ORDER BY version DESC",
     )
-    .bind(id)
+    .bind(row.id)
     .fetch_all(pool)
     .await?;
     Ok(SecretDetail {
-        name: name.to_string(),
-        description,
-        kind: kind(&k),
-        key_names: split_keys(&keys),
-        version,
-        created_at,
-        updated_at,
-        updated_by,
-        rotation: rotation.into(),
-        agents: agents
-            .into_iter()
-            .map(|(id, name, granted, last_read_at, unused)| AgentAccess {
-                id,
-                name,
-                granted: granted != 0,
-                last_read_at,
-                unused: unused != 0,
-            })
-            .collect(),
-        versions: versions
-            .into_iter()
-            .map(|(version, k, created_at, created_by, note)| VersionInfo {
-                version,
-                kind: kind(&k),
-                created_at,
-                created_by,
-                note,
-            })
-            .collect(),
+        meta: row.meta.into(),
+        created_at: row.created_at,
+        agents: agents.into_iter().map(AgentAccess::from).collect(),
+        versions: versions.into_iter().map(VersionInfo::from).collect(),
     })
 }
 
 /// Secrets in the trash, most recently deleted first.
 pub async fn trash(pool: &Pool, who: &SecretsAdmin) -> Result<Vec<TrashItem>, DomainError> {
-    let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
-        "SELECT s.name, s.description, s.deleted_at, (SELECT COUNT(*) FROM secret_grants g WHERE g.secret_id = s.id) \
+    let rows: Vec<TrashRow> = sqlx::query_as(
+        "SELECT s.name, s.description, s.deleted_at, (SELECT COUNT(*) FROM secret_grants g WHERE g.secret_id = s.id) AS agent_count \
          FROM secrets s WHERE s.workspace_id = $1 AND s.deleted_at IS NOT NULL ORDER BY s.deleted_at DESC, s.name",
     )
     .bind(who.workspace().id)
     .fetch_all(pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(name, description, deleted_at, agent_count)| TrashItem {
-            name,
-            description,
-            deleted_at,
-            purge_at: deleted_at + TRASH_SECONDS,
-            agent_count,
-        })
-        .collect())
+    Ok(rows.into_iter().map(TrashItem::from).collect())
 }

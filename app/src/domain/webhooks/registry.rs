@@ -3,13 +3,13 @@
 //! a credential).
 
 use crate::domain::audit::change::Change;
-use crate::domain::audit::outbox::EVENTS;
 use crate::domain::db::Pool;
 use crate::domain::identity::access::Admin;
 use crate::domain::keys::crypto::{self, Keyring, WebhookAad};
 use crate::domain::keys::data_keys::{self, MAX_ENCRYPTIONS_PER_KEY};
 use crate::domain::validate::{self, FieldError};
 use crate::domain::{now, DomainError};
+use crate::model::audit_actions::{is_webhook_event, webhook_events};
 use crate::model::webhooks::{CreatedWebhook, DeliveryView, WebhookView, WebhooksPage};
 
 use super::{signing, target};
@@ -19,17 +19,15 @@ pub const MAX_PER_WORKSPACE: i64 = 10;
 /// Deliveries the page lists.
 pub const RECENT_DELIVERIES: i64 = 50;
 
-/// The subscribed events, checked against [`EVENTS`], in that order, each once.
+/// The subscribed events, checked against [`webhook_events`], in that order, each once.
 pub fn check_events(asked: &[String]) -> Result<Vec<&'static str>, FieldError> {
-    if let Some(unknown) = asked.iter().find(|e| !EVENTS.contains(&e.as_str())) {
+    if let Some(unknown) = asked.iter().find(|e| !is_webhook_event(e)) {
         return Err((
             "events",
             format!("{unknown} is not an event a webhook can receive."),
         ));
     }
-    let events: Vec<&'static str> = EVENTS
-        .iter()
-        .copied()
+    let events: Vec<&'static str> = webhook_events()
         .filter(|e| asked.iter().any(|a| a == e))
         .collect();
     if events.is_empty() {
@@ -48,7 +46,7 @@ pub async fn create(
     allow_private: bool,
 ) -> Result<CreatedWebhook, DomainError> {
     let (url, events) =
-        validate::all2(target::check_url(url, allow_private), check_events(events))?;
+        validate::all((target::check_url(url, allow_private), check_events(events)))?;
     let mut change = Change::begin(pool, admin).await?;
     let ws = change.workspace_id();
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webhooks WHERE workspace_id = $1")
@@ -136,7 +134,7 @@ pub async fn page(pool: &Pool, admin: &Admin) -> Result<WebhooksPage, DomainErro
     Ok(WebhooksPage {
         webhooks: list(pool, admin, &deliveries).await?,
         deliveries,
-        events: EVENTS.iter().map(|e| e.to_string()).collect(),
+        events: webhook_events().map(str::to_string).collect(),
     })
 }
 

@@ -8,25 +8,9 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::pager::{PageSpan, PagedTable};
 use crate::components::params::{use_page_number, use_workspace_slug};
 use crate::components::url::urlencode;
+use crate::model::audit_actions::filter_actions;
 use crate::model::{AuditFilter, AuditPage};
 use crate::time_fmt::format_utc;
-
-const ACTIONS: &[&str] = &[
-    "secret.create",
-    "secret.describe",
-    "secret.rotate",
-    "secret.rollback",
-    "secret.delete",
-    "secret.restore",
-    "secret.purge",
-    "grant.add",
-    "grant.remove",
-    "secret.read",
-    "secret.read_denied",
-    "token.issue",
-    "member.role",
-    "token.revoke",
-];
 
 /// `/w/{ws}/secrets/audit`: dashboard changes and runtime reads, newest first.
 #[component]
@@ -99,7 +83,7 @@ pub fn AuditPageView() -> impl IntoView {
                         <label for="action">"Action"</label>
                         <select id="action" name="action">
                             <option value="">"Any"</option>
-                            {ACTIONS.iter().map(|a| view! { <option value=*a selected=move || filter.get().action == *a>{*a}</option> }).collect_view()}
+                            {filter_actions().map(|a| view! { <option value=a selected=move || filter.get().action == a>{a}</option> }).collect_view()}
                         </select>
                     </div>
                     {field("from", "From", |f| f.from.clone(), "date")}

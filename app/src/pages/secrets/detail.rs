@@ -7,8 +7,8 @@ use super::detail_forms::{
 use super::rotation::{Readers, RotationForm};
 use super::use_secret_name;
 use crate::api::secrets::read::load_secret;
-use crate::components::error_panel::ErrorPanel;
 use crate::components::flash::FlashNote;
+use crate::components::loaded::Loaded;
 use crate::components::params::use_workspace_slug;
 use crate::components::table::Columns;
 use crate::model::secrets::{read_snippet, vault_snippet, SecretDetail};
@@ -26,61 +26,63 @@ pub fn SecretDetailPage() -> impl IntoView {
     );
     view! {
         <Title text=move || format!("{} · Secrets Vault", name.get())/>
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match detail.await {
-                    Ok(d) => view! { <Detail d ws=ws.get_untracked()/> }.into_any(),
-                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded data=detail loading="Loading…" let:d>
+            <Detail d ws=ws.get_untracked()/>
+        </Loaded>
     }
 }
 
 #[component]
 fn Detail(d: SecretDetail, ws: String) -> impl IntoView {
-    let keys = if d.key_names.is_empty() {
+    let SecretDetail {
+        meta,
+        agents,
+        versions,
+        ..
+    } = d;
+    let keys = if meta.key_names.is_empty() {
         String::new()
     } else {
-        format!(" — keys: {}", d.key_names.join(", "))
+        format!(" — keys: {}", meta.key_names.join(", "))
     };
-    let granted: Vec<String> = d
-        .agents
+    let granted: Vec<String> = agents
         .iter()
         .filter(|a| a.granted)
         .map(|a| a.name.clone())
         .collect();
-    let snippet = read_snippet(&d.name);
-    let vault = vault_snippet(&d.name, &d.key_names);
-    let current = d.version;
+    let snippet = read_snippet(&meta.name);
+    let vault = vault_snippet(&meta.name, &meta.key_names);
+    let current = meta.version;
     view! {
         <section class="page">
             <header class="page-head">
-                <p class="crumbs"><a href=format!("/w/{ws}/secrets")>"Secrets"</a> " / " {d.name.clone()}</p>
-                <h1 class="mono">{d.name.clone()}</h1>
+                <p class="crumbs"><a href=format!("/w/{ws}/secrets")>"Secrets"</a> " / " {meta.name.clone()}</p>
+                <h1 class="mono">{meta.name.clone()}</h1>
                 <p class="lede">
-                    {d.kind.label()} {keys} " · version " <span data-testid="current-version">{d.version}</span>
-                    " · changed " {format_utc(d.updated_at)} " by " {d.updated_by.clone()}
+                    {meta.kind.label()} {keys} " · version " <span data-testid="current-version">{meta.version}</span>
+                    " · changed " {format_utc(meta.updated_at)} " by " {meta.updated_by.clone()}
                 </p>
             </header>
             <div class="grid-2">
-                <DescriptionForm ws=ws.clone() name=d.name.clone() description=d.description.clone()/>
-                <ReplaceValueForm ws=ws.clone() name=d.name.clone() version=d.version/>
-                <AccessForm ws=ws.clone() name=d.name.clone() agents=d.agents.clone()/>
-                <RotationForm ws=ws.clone() name=d.name.clone() rotation=d.rotation.clone()/>
-                <Readers agents=d.agents.clone()/>
-                <section class="card" aria-labelledby="snippet-title">
-                    <h2 id="snippet-title">"Read it from a function"</h2>
-                    <p class="help">"With the agent's token in VAULT_AGENT_TOKEN and the vault's address in VAULT_URL:"</p>
-                    <pre class="snippet" tabindex="0" aria-label="Code snippet"><code id="snippet">{snippet.clone()}</code></pre>
-                    <CopyButton text=snippet/>
-                </section>
-                <section class="card" aria-labelledby="vault-snippet-title">
-                    <h2 id="vault-snippet-title">"Read it with a Vault client"</h2>
-                    <p class="help">"Any HashiCorp Vault client works, with VAULT_ADDR set to the vault's address and VAULT_TOKEN to the agent's token:"</p>
-                    <pre class="snippet" tabindex="0" aria-label="Vault client snippet"><code id="vault-snippet">{vault.clone()}</code></pre>
-                    <CopyButton text=vault/>
-                </section>
+                <DescriptionForm ws=ws.clone() name=meta.name.clone() description=meta.description.clone()/>
+                <ReplaceValueForm ws=ws.clone() name=meta.name.clone() version=meta.version/>
+                <AccessForm ws=ws.clone() name=meta.name.clone() agents=agents.clone()/>
+                <RotationForm ws=ws.clone() name=meta.name.clone() rotation=meta.rotation.clone()/>
+                <Readers agents=agents.clone()/>
+                <SnippetCard
+                    id="snippet"
+                    title="Read it from a function"
+                    help="With the agent's token in VAULT_AGENT_TOKEN and the vault's address in VAULT_URL:"
+                    label="Code snippet"
+                    text=snippet
+                />
+                <SnippetCard
+                    id="vault-snippet"
+                    title="Read it with a Vault client"
+                    help="Any HashiCorp Vault client works, with VAULT_ADDR set to the vault's address and VAULT_TOKEN to the agent's token:"
+                    label="Vault client snippet"
+                    text=vault
+                />
             </div>
             <section class="card" aria-labelledby="history-title">
                 <h2 id="history-title">"Version history"</h2>
@@ -88,7 +90,7 @@ fn Detail(d: SecretDetail, ws: String) -> impl IntoView {
                 <table class="table" aria-label="Versions">
                     <Columns names=&["Version", "Type", "Created", "By", "Note"] actions=true/>
                     <tbody>
-                        {d.versions
+                        {versions
                             .into_iter()
                             .map(|v| view! {
                                 <tr>
@@ -99,7 +101,7 @@ fn Detail(d: SecretDetail, ws: String) -> impl IntoView {
                                     <td>{v.note}</td>
                                     <td>
                                         {(v.version != current).then(|| view! {
-                                            <RollbackButton ws=ws.clone() name=d.name.clone() target=v.version current/>
+                                            <RollbackButton ws=ws.clone() name=meta.name.clone() target=v.version current/>
                                         })}
                                     </td>
                                 </tr>
@@ -108,7 +110,27 @@ fn Detail(d: SecretDetail, ws: String) -> impl IntoView {
                     </tbody>
                 </table>
             </section>
-            <DeleteForm ws=ws.clone() name=d.name.clone() granted/>
+            <DeleteForm ws=ws.clone() name=meta.name.clone() granted/>
+        </section>
+    }
+}
+
+/// A card with a snippet that reads the secret (its `<code>` has the id `id`), and a button
+/// that copies it.
+#[component]
+fn SnippetCard(
+    id: &'static str,
+    title: &'static str,
+    help: &'static str,
+    label: &'static str,
+    text: String,
+) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby=format!("{id}-title")>
+            <h2 id=format!("{id}-title")>{title}</h2>
+            <p class="help">{help}</p>
+            <pre class="snippet" tabindex="0" aria-label=label><code id=id>{text.clone()}</code></pre>
+            <CopyButton text/>
         </section>
     }
 }

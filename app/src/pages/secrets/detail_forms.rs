@@ -8,7 +8,7 @@ use crate::api::secrets::edit::{ReplaceValue, RollBack, SetSecretAccess, UpdateD
 use crate::api::secrets::trash::DeleteSecret;
 use crate::components::call::{Call, CallForm};
 use crate::components::field::{FieldError, FormError};
-use crate::components::flash::{reload_on_success, use_flash};
+use crate::components::flash::{reload_and_flash, reload_on_success};
 use crate::components::text_area::StoredTextArea;
 use crate::components::value_fields::{AgentPicker, ValueFields};
 use crate::model::secrets::AgentAccess;
@@ -16,34 +16,28 @@ use crate::model::secrets::AgentAccess;
 #[island]
 pub fn DescriptionForm(ws: String, name: String, description: String) -> impl IntoView {
     let call = Call::new(UpdateDescription::PATH);
-    reload_on_success(call, "description", |()| "Saved.".into());
+    let saved = reload_and_flash(call, "description", |()| "Saved.".into());
     let error = call.error();
-    let saved = use_flash("description".into());
     view! {
-        <section class="card" aria-labelledby="description-title">
-            <h2 id="description-title">"Description"</h2>
-            <CallForm call>
-                <SecretTarget ws name/>
-                <div class="field">
-                    <label for="edit-description" class="sr-only">"Description"</label>
-                    <StoredTextArea id="edit-description" name="description" rows=3 maxlength=1000 text=description/>
-                    <FieldError error field="description" id="edit-description-error"/>
-                </div>
-                <FormError error fields=&["description"]/>
-                <button type="submit" class="btn">"Save description"</button>
-                {move || saved.get().map(|text| view! { <span class="success-inline" role="status">{text}</span> })}
-            </CallForm>
-        </section>
+        <SecretCard id="description" title="Description" call ws name>
+            <div class="field">
+                <label for="edit-description" class="sr-only">"Description"</label>
+                <StoredTextArea id="edit-description" name="description" rows=3 maxlength=1000 text=description/>
+                <FieldError error field="description" id="edit-description-error"/>
+            </div>
+            <FormError error fields=&["description"]/>
+            <button type="submit" class="btn">"Save description"</button>
+            {move || saved.get().map(|text| view! { <span class="success-inline" role="status">{text}</span> })}
+        </SecretCard>
     }
 }
 
 #[island]
 pub fn ReplaceValueForm(ws: String, name: String, version: i64) -> impl IntoView {
     let call = Call::new(ReplaceValue::PATH);
-    reload_on_success(call, "replace", |v: i64| format!("Saved as version {v}."));
+    let saved = reload_and_flash(call, "replace", |v: i64| format!("Saved as version {v}."));
     let error = call.error();
     let pending = call.pending();
-    let saved = use_flash("replace".into());
     view! {
         <section class="card" aria-labelledby="replace-title">
             <h2 id="replace-title">"Replace value"</h2>
@@ -81,20 +75,15 @@ fn access_message((granted, revoked): (Vec<String>, Vec<String>)) -> String {
 #[island]
 pub fn AccessForm(ws: String, name: String, agents: Vec<AgentAccess>) -> impl IntoView {
     let call = Call::new(SetSecretAccess::PATH);
-    reload_on_success(call, "access", access_message);
+    let result = reload_and_flash(call, "access", access_message);
     let error = call.error();
-    let result = use_flash("access".into());
     view! {
-        <section class="card" aria-labelledby="access-title">
-            <h2 id="access-title">"Agent access"</h2>
-            <CallForm call>
-                <SecretTarget ws name/>
-                <AgentPicker agents legend="Agents that can read this secret"/>
-                <FormError error fields=&[]/>
-                <button type="submit" class="btn">"Save access"</button>
-                {move || result.get().map(|text| view! { <p class="success" role="status">{text}</p> })}
-            </CallForm>
-        </section>
+        <SecretCard id="access" title="Agent access" call ws name>
+            <AgentPicker agents legend="Agents that can read this secret"/>
+            <FormError error fields=&[]/>
+            <button type="submit" class="btn">"Save access"</button>
+            {move || result.get().map(|text| view! { <p class="success" role="status">{text}</p> })}
+        </SecretCard>
     }
 }
 
@@ -146,6 +135,28 @@ pub fn DeleteForm(ws: String, name: String, granted: Vec<String>) -> impl IntoVi
                     </CallForm>
                 </div>
             </details>
+        </section>
+    }
+}
+
+/// A card of the secret's page that is one form changing this secret: its title (`id`-title),
+/// then the form with `children` as its fields.
+#[component]
+fn SecretCard(
+    id: &'static str,
+    title: &'static str,
+    call: Call,
+    ws: String,
+    name: String,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby=format!("{id}-title")>
+            <h2 id=format!("{id}-title")>{title}</h2>
+            <CallForm call>
+                <SecretTarget ws name/>
+                {children()}
+            </CallForm>
         </section>
     }
 }

@@ -128,23 +128,29 @@ fn SecretTable(list: SecretList, ws: String, q: String, status: String) -> impl 
 
 #[component]
 fn SecretRow(s: SecretSummary, ws: String) -> impl IntoView {
-    let kind = if s.key_names.is_empty() {
-        s.kind.label().to_string()
+    let SecretSummary {
+        meta,
+        agent_count,
+        last_read_at,
+        unused,
+    } = s;
+    let kind = if meta.key_names.is_empty() {
+        meta.kind.label().to_string()
     } else {
-        format!("{}: {}", s.kind.label(), s.key_names.join(", "))
+        format!("{}: {}", meta.kind.label(), meta.key_names.join(", "))
     };
     view! {
         <tr>
-            <td><a class="mono" href=format!("/w/{ws}/secret/{}", s.name)>{s.name.clone()}</a></td>
-            <td class="desc">{s.description}</td>
+            <td><a class="mono" href=format!("/w/{ws}/secret/{}", meta.name)>{meta.name.clone()}</a></td>
+            <td class="desc">{meta.description}</td>
             <td>{kind}</td>
-            <td>{s.agent_count}</td>
-            <td><RotationBadge rotation=s.rotation/></td>
+            <td>{agent_count}</td>
+            <td><RotationBadge rotation=meta.rotation/></td>
             <td>
-                {s.last_read_at.map(format_utc).unwrap_or_else(|| "never".into())}
-                {s.unused.then(|| view! { " " <span class="badge badge-due">"unused"</span> })}
+                {last_read_at.map(format_utc).unwrap_or_else(|| "never".into())}
+                {unused.then(|| view! { " " <span class="badge badge-due">"unused"</span> })}
             </td>
-            <td>{format_utc(s.updated_at)} <span class="by">" by " {s.updated_by}</span></td>
+            <td>{format_utc(meta.updated_at)} <span class="by">" by " {meta.updated_by}</span></td>
         </tr>
     }
 }

@@ -7,9 +7,9 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::secrets::matrix::{load_grant_matrix, ApplyGrants};
 use crate::components::call::Call;
-use crate::components::error_panel::ErrorPanel;
 use crate::components::field::FormError;
-use crate::components::flash::{reload_on_success, use_flash};
+use crate::components::flash::reload_and_flash;
+use crate::components::loaded::Loaded;
 use crate::components::params::use_workspace_slug;
 use crate::components::url::urlencode;
 use crate::model::secrets::GrantMatrix;
@@ -54,17 +54,10 @@ pub fn GrantMatrixPage() -> impl IntoView {
                     <button type="submit" class="btn">"Filter"</button>
                 </div>
             </form>
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match matrix.await {
-                        Ok(m) => view! {
-                            <MatrixEditor m=m.clone() ws=ws.get_untracked()/>
-                            <MatrixPager m ws=ws.get_untracked() sq=sq.get_untracked() aq=aq.get_untracked()/>
-                        }.into_any(),
-                        Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded data=matrix loading="Loading…" let:m>
+                <MatrixEditor m=m.clone() ws=ws.get_untracked()/>
+                <MatrixPager m ws=ws.get_untracked() sq=sq.get_untracked() aq=aq.get_untracked()/>
+            </Loaded>
         </section>
     }
 }
@@ -73,10 +66,9 @@ pub fn GrantMatrixPage() -> impl IntoView {
 #[island]
 fn MatrixEditor(m: GrantMatrix, ws: String) -> impl IntoView {
     let apply = Call::new(ApplyGrants::PATH);
-    reload_on_success(apply, "matrix", |(granted, revoked): (usize, usize)| {
+    let saved = reload_and_flash(apply, "matrix", |(granted, revoked): (usize, usize)| {
         format!("Saved: {granted} granted, {revoked} revoked.")
     });
-    let saved = use_flash("matrix".into());
     // Pending changes: cell -> wanted state.
     let pending = RwSignal::new(HashMap::<Cell, bool>::new());
     let agent_names: HashMap<i64, String> =

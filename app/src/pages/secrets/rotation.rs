@@ -8,7 +8,7 @@ use super::detail_forms::SecretTarget;
 use crate::api::secrets::policy::SetRotationPolicy;
 use crate::components::call::{Call, CallForm};
 use crate::components::field::{FieldError, FormError};
-use crate::components::flash::{reload_on_success, use_flash};
+use crate::components::flash::reload_and_flash;
 use crate::model::lifecycle::{Rotation, RotationStatus, INTERVALS};
 use crate::model::secrets::AgentAccess;
 use crate::time_fmt::{format_date, format_utc};
@@ -40,9 +40,8 @@ pub fn RotationBadge(rotation: Rotation) -> impl IntoView {
 #[island]
 pub fn RotationForm(ws: String, name: String, rotation: Rotation) -> impl IntoView {
     let action = Call::new(SetRotationPolicy::PATH);
-    reload_on_success(action, "policy", |()| "Policy saved.".into());
+    let saved = reload_and_flash(action, "policy", |()| "Policy saved.".into());
     let error = action.error();
-    let saved = use_flash("policy".into());
     let current = rotation.interval_days;
     // A custom interval set from elsewhere stays selectable.
     let mut choices: Vec<i64> = INTERVALS.to_vec();

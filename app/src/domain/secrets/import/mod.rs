@@ -15,8 +15,9 @@ pub mod parse;
 
 use std::collections::HashSet;
 
-use super::store::{create_in, version_in};
+use super::store::{create_in, NewSecret};
 use super::value::{check_name, SecretValue};
+use super::versions::{version_in, NextVersion};
 use crate::domain::audit::change::Change;
 use crate::domain::db::Pool;
 use crate::domain::identity::access::SecretsAdmin;
@@ -251,18 +252,22 @@ async fn write_chunk(
         let Some(value) = value else { continue };
         match row.status {
             ImportStatus::New => {
-                create_in(
-                    &mut change,
-                    keyring,
-                    (&row.name, ""),
+                let new = NewSecret {
+                    name: &row.name,
+                    description: "",
                     value,
-                    &options.agents,
-                )
-                .await?;
+                    agents: &options.agents,
+                };
+                create_in(&mut change, keyring, new).await?;
             }
             ImportStatus::Exists { replace: true } => {
-                let note = ("imported", "secret.replace");
-                version_in(&mut change, keyring, (&row.name, None), value, note).await?;
+                let next = NextVersion {
+                    name: &row.name,
+                    base_version: None,
+                    note: "imported",
+                    action: "secret.replace",
+                };
+                version_in(&mut change, keyring, next, value).await?;
             }
             _ => {}
         }

@@ -18,71 +18,21 @@
 //! Memory is bounded in bytes, not entries ([`ReadCache::with_budget`], `read_cache_bytes`),
 //! and a version's ciphertext is kept once however many tokens read it: an admin who stores
 //! large values and issues many tokens cannot make the process hold a copy per token.
+//!
+//! What an entry holds and costs is `entries`; following the change counter is `poll`.
 
-use std::collections::HashMap;
+mod entries;
+mod poll;
+
+pub use entries::Granted;
+
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
-use std::time::Duration;
 
-use crate::domain::admin::token_identity::AgentIdentity;
-use crate::domain::db::Pool;
-use crate::domain::DomainError;
+use entries::Entries;
 
 /// The default budget: a full cache starts over (a working set this large is unusual).
 pub const DEFAULT_BUDGET_BYTES: usize = 64 * 1024 * 1024;
-/// What an entry costs besides its strings and the shared ciphertext: the maps' slots, the
-/// `Arc`s and the fixed fields.
-const ENTRY_OVERHEAD: usize = 256;
-
-/// What a granted read found, as of the entry's generation.
-#[derive(Clone)]
-pub struct Granted {
-    pub agent: AgentIdentity,
-    pub token_expires_at: Option<i64>,
-    pub secret_id: i64,
-    pub description: String,
-    pub expires_at: Option<i64>,
-    pub version: i64,
-    pub created_at: i64,
-    pub key_id: i64,
-    pub sealed: Arc<[u8]>,
-}
-
-/// (version asked for, what was found) of one token and secret.
-type Versions = Vec<(Option<i64>, Arc<Granted>)>;
-
-/// Token hash -> secret name -> (version asked for, what was found), all of the current
-/// generation. Nested so that a lookup by borrowed strings allocates nothing.
-#[derive(Default)]
-struct Entries {
-    by_token: HashMap<String, HashMap<String, Versions>>,
-    /// One copy of each (secret, version)'s ciphertext, shared by every entry that found it.
-    sealed: HashMap<(i64, i64), Arc<[u8]>>,
-    /// What the entries and the ciphertexts take, as counted by [`Entries::cost`].
-    bytes: usize,
-}
-
-impl Entries {
-    /// What remembering `granted` for `token_hash` and `name` adds, its ciphertext counted
-    /// only if no entry holds it yet.
-    fn cost(&self, token_hash: &str, name: &str, granted: &Granted) -> usize {
-        let sealed = if self
-            .sealed
-            .contains_key(&(granted.secret_id, granted.version))
-        {
-            0
-        } else {
-            granted.sealed.len()
-        };
-        ENTRY_OVERHEAD
-            + token_hash.len()
-            + name.len()
-            + granted.description.len()
-            + granted.agent.agent_name.len()
-            + granted.agent.token_prefix.len()
-            + sealed
-    }
-}
 
 pub struct ReadCache {
     /// Bytes the entries may take; past it the cache starts over.
@@ -129,14 +79,7 @@ impl ReadCache {
         if !self.current.load(Ordering::Acquire) {
             return None;
         }
-        let entries = self.entries.read().ok()?;
-        let (_, granted) = entries
-            .by_token
-            .get(token_hash)?
-            .get(name)?
-            .iter()
-            .find(|(v, _)| *v == version)?;
-        Some(granted.clone())
+        self.entries.read().ok()?.find(token_hash, name, version)
     }
 
     /// Remembers a granted read found in generation `generation`, unless a change came in
@@ -147,7 +90,7 @@ impl ReadCache {
         name: &str,
         version: Option<i64>,
         generation: u64,
-        mut granted: Granted,
+        granted: Granted,
     ) {
         if !self.current.load(Ordering::Acquire) {
             return;
@@ -158,30 +101,7 @@ impl ReadCache {
         if self.generation() != generation {
             return;
         }
-        let mut cost = entries.cost(token_hash, name, &granted);
-        if entries.bytes + cost > self.budget {
-            *entries = Entries::default();
-            cost = entries.cost(token_hash, name, &granted);
-            if cost > self.budget {
-                return;
-            }
-        }
-        entries.bytes += cost;
-        granted.sealed = entries
-            .sealed
-            .entry((granted.secret_id, granted.version))
-            .or_insert_with(|| granted.sealed.clone())
-            .clone();
-        let versions = entries
-            .by_token
-            .entry(token_hash.to_string())
-            .or_default()
-            .entry(name.to_string())
-            .or_default();
-        // A repeated put replaces its entry; the count errs on the high side until the next
-        // start over.
-        versions.retain(|(v, _)| *v != version);
-        versions.push((version, Arc::new(granted)));
+        entries.remember(self.budget, token_hash, name, version, granted);
     }
 
     /// Forgets every entry: something that a remembered read depends on may have changed.
@@ -192,62 +112,12 @@ impl ReadCache {
         self.generation.fetch_add(1, Ordering::AcqRel);
         *entries = Entries::default();
     }
-
-    /// Reads the database's change counter; a change made elsewhere invalidates the cache.
-    /// A failed read turns the cache off until the next good one.
-    pub async fn poll(&self, pool: &Pool) -> Result<(), DomainError> {
-        let read: Result<i64, sqlx::Error> =
-            sqlx::query_scalar("SELECT n FROM change_epoch WHERE id = 1")
-                .fetch_one(pool)
-                .await;
-        match read {
-            Ok(n) => {
-                let moved = self.epoch.swap(n as u64, Ordering::AcqRel) != n as u64;
-                if moved || !self.current.load(Ordering::Acquire) {
-                    self.invalidate();
-                }
-                self.current.store(true, Ordering::Release);
-                Ok(())
-            }
-            Err(e) => {
-                self.current.store(false, Ordering::Release);
-                self.invalidate();
-                Err(e.into())
-            }
-        }
-    }
-
-    /// Polls the change counter every `every` until the process ends.
-    pub fn spawn_poller(self: &Arc<Self>, pool: Pool, every: Duration) {
-        let cache = self.clone();
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(every);
-            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            let mut failing = false;
-            loop {
-                tick.tick().await;
-                match cache.poll(&pool).await {
-                    Ok(()) if failing => {
-                        tracing::info!("change counter readable again: runtime read cache back on");
-                        failing = false;
-                    }
-                    Ok(()) => {}
-                    // The server is shutting down.
-                    Err(_) if pool.is_closed() => return,
-                    Err(e) if !failing => {
-                        tracing::warn!(error = %e, "cannot read the change counter: runtime read cache off");
-                        failing = true;
-                    }
-                    Err(_) => {}
-                }
-            }
-        });
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::admin::token_identity::AgentIdentity;
 
     fn granted() -> Granted {
         Granted {
