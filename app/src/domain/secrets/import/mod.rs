@@ -5,7 +5,7 @@
 //! An import holds at most `import_max_entries` entries and is written in transactions of
 //! [`CHUNK`] entries: SQLite has one writer, and a runtime read commits its audit event
 //! before it answers, so one long transaction would stall every read meanwhile. Each chunk
-//! waits for its turn to write ([`crate::domain::write_turn`]) like the audit writer, so a
+//! waits for its turn to write ([`crate::domain::db::sqlite::write_turn`]) like the audit writer, so a
 //! read's batch waits for at most the one chunk ahead of it, never for the whole import
 //! (`bench/import_reads.sh` measures it). Everything is checked before
 //! the first write; should a write still fail (a name taken meanwhile), the chunks before it
