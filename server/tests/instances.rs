@@ -22,6 +22,10 @@ use app::domain::keys::master_key::MasterKey;
 use helpers::{expect_status, PgDatabase, ADMIN};
 use instance::Instance;
 
+#[path = "support/shell.rs"]
+mod support_shell;
+use support_shell::shell;
+
 struct Cluster {
     db: PgDatabase,
     dir: tempfile::TempDir,
@@ -485,14 +489,4 @@ async fn revocations_under_load_reach_the_other_instance_within_the_window() {
         "{} reads on B; the latest read still answered after its revocation was sent {worst:?} after it",
         log.len()
     );
-}
-
-/// This test process's operator shell (the `vault` command's rights), claimed once.
-fn shell() -> &'static app::domain::identity::shell::Shell {
-    static SHELL: std::sync::OnceLock<app::domain::identity::shell::Shell> =
-        std::sync::OnceLock::new();
-    SHELL.get_or_init(|| {
-        app::domain::identity::shell::Shell::claim()
-            .expect("the test process claims its shell once")
-    })
 }

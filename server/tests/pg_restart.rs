@@ -19,6 +19,10 @@ use app::domain::keys::master_key::MasterKey;
 use helpers::{PgDatabase, ADMIN};
 use instance::Instance;
 
+#[path = "support/shell.rs"]
+mod support_shell;
+use support_shell::shell;
+
 fn pg_ctl(action: &str) {
     let ctl = std::env::var("VAULT_TEST_PG_CTL").expect("VAULT_TEST_PG_CTL");
     let mut parts = ctl.split_whitespace();
@@ -138,14 +142,4 @@ async fn the_server_answers_errors_while_postgres_is_down_and_recovers_by_itself
         "recovered {:?} after PostgreSQL came back",
         started.elapsed()
     );
-}
-
-/// This test process's operator shell (the `vault` command's rights), claimed once.
-fn shell() -> &'static app::domain::identity::shell::Shell {
-    static SHELL: std::sync::OnceLock<app::domain::identity::shell::Shell> =
-        std::sync::OnceLock::new();
-    SHELL.get_or_init(|| {
-        app::domain::identity::shell::Shell::claim()
-            .expect("the test process claims its shell once")
-    })
 }

@@ -6,9 +6,9 @@ use reqwest::{Client, Response, StatusCode};
 use tempfile::TempDir;
 use tokio::net::TcpListener;
 
+pub use crate::support_shell::shell;
 use app::domain::db::Pool;
 use app::domain::demo;
-use app::domain::identity::shell::Shell;
 use app::domain::keys::crypto::Keyring;
 use app::domain::runtime::read_cache::ReadCache;
 use app::domain::secrets::{sealing, value::SecretValue};
@@ -93,12 +93,6 @@ pub struct TestApp {
     dir: TempDir,
     /// Held for its `Drop`: the PostgreSQL test database goes with the app.
     pg: Option<PgDatabase>,
-}
-
-/// The test process's operator shell (the `vault` command's rights), claimed once.
-pub fn shell() -> &'static Shell {
-    static SHELL: std::sync::OnceLock<Shell> = std::sync::OnceLock::new();
-    SHELL.get_or_init(|| Shell::claim().expect("the test process claims its shell once"))
 }
 
 /// Starts the real server on port 0 with a fresh database seeded with the demo data.

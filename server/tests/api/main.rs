@@ -36,6 +36,8 @@ mod secrets_tab;
 mod sessions;
 mod showcase;
 mod slow_clients;
+#[path = "../support/shell.rs"]
+mod support_shell;
 mod token_lifetime;
 mod usage;
 mod vault;
