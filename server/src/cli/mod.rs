@@ -1,5 +1,9 @@
 //! The operator CLI: `vault serve`, `vault demo`, `vault workspace ...`, `vault user ...`,
-//! `vault operator ...`.
+//! `vault operator ...`. Acts with the process's `Shell` (the operator's rights without
+//! signing in), which `main` claims and hands to [`run`].
+//!
+//! May import: every other room (`config`, `startup` and through it the server), the `app`
+//! crate.
 
 mod args;
 mod backup;

@@ -1,5 +1,9 @@
 //! Layered configuration: defaults, then a TOML file, then `VAULT_*` environment variables.
 //! Production mode refuses to start without what production needs.
+//!
+//! Owns the settings, in sections (`sections`: storage, http, sign-in, runtime, audit,
+//! webhooks), the public URL (`public_url`) and the master key (`keys`). May import: the `app`
+//! crate only; every other room of the server imports from here.
 
 use std::path::Path;
 

@@ -5,8 +5,15 @@
 //!
 //! The agent's workspace comes from its token, never from the request. Every read and every
 //! refusal of a known token is audited (`refusal`); values never reach a log. Both APIs sit
-//! behind one throttle (`throttle`) and a small body limit. `/v1/openapi.json` describes
-//! both, generated from the handlers and their body types (`openapi`, `wire`, `vault::wire`).
+//! behind one throttle (`throttle`, worded in each API's protocol) and a small body limit.
+//! `/v1/openapi.json` describes both: each endpoint is registered once, with its document
+//! (`openapi`, `wire`, `vault::wire`).
+//!
+//! A handler meets the agent only through the `Credential` extractor (`credentials`), which
+//! the audited read and the agent lookup (`refusal`) require; `refused` says why a request was
+//! refused, before each API words it; `names` holds the name rule and the expiry warning.
+//!
+//! May import: `config`, `http` (the client address), the `app` crate. Not `startup` or `cli`.
 
 mod credentials;
 mod names;
