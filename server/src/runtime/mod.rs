@@ -42,7 +42,7 @@ const MAX_BODY_BYTES: usize = 16 * 1024;
 /// small body limit; and the document of them all at `/v1/openapi.json`.
 pub fn routes(throttle: RuntimeThrottle) -> Router<AppState> {
     let (router, document) = documented(throttle.clone());
-    let document = OpenApiRouter::new()
+    let document = Router::new()
         .route(
             "/v1/openapi.json",
             openapi::route(openapi::document(document)),
@@ -52,7 +52,7 @@ pub fn routes(throttle: RuntimeThrottle) -> Router<AppState> {
             throttle::throttle::<rest::ApiError>,
         ));
     router
-        .merge(document.split_for_parts().0)
+        .merge(document)
         .layer(axum::middleware::from_fn(close_after_writes))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
 }
