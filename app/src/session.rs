@@ -64,6 +64,17 @@ pub async fn begin(session: &Session, user_id: i64) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Someone just proved who they are (a password, or the provider asking again): dangerous
+/// actions go through for the next `reauth_minutes`, and the session gets a new id, so a
+/// copy of the cookie taken before stops working.
+pub async fn mark_verified(session: &Session) -> Result<(), AppError> {
+    session
+        .insert(VERIFIED_AT_KEY, now())
+        .await
+        .map_err(session_error)?;
+    session.cycle_id().await.map_err(session_error)
+}
+
 /// The gate of dangerous actions (purge, token issue, role change, audit export): the
 /// password was checked within `reauth_minutes`, or `ReauthRequired`. Call it after the
 /// rights check, so that only someone allowed to act is asked for a password.

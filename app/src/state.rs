@@ -9,6 +9,7 @@ use leptos::prelude::LeptosOptions;
 use crate::domain::audit::writer::AuditSink;
 use crate::domain::db::{DiskWatch, Pool};
 use crate::domain::identity::attempts::AccountAttempts;
+use crate::domain::identity::sso::directory::Directory;
 pub use crate::domain::identity::session_policy::SessionPolicy;
 use crate::domain::keys::crypto::Keyring;
 use crate::domain::runtime::key_cache::DataKeyCache;
@@ -61,6 +62,8 @@ pub struct Shared {
     pub metrics: Arc<Metrics>,
     /// Entries one import may hold (`import_max_entries`).
     pub import_max_entries: usize,
+    /// The single sign-on providers (none when unconfigured).
+    pub sso: Arc<Directory>,
     /// Whether webhooks may target loopback and private addresses (an operator's setting).
     pub webhook_allow_private: bool,
 }

@@ -51,7 +51,7 @@ test('the password prompt of sensitive actions refuses a wrong password and then
   await signIn(page, MEMBER);
   await page.goto('/reauth?next=%2Fw%2Facme%2Fusers');
   await hydrated(page);
-  await expect(page.getByRole('heading', { name: 'Confirm your password' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Confirm it is you' })).toBeVisible();
   await page.getByLabel('Password').fill('not-the-password');
   await page.getByRole('button', { name: 'Confirm' }).click();
   await expect(page.locator('#reauth-password-error')).toHaveText('The password is incorrect.');

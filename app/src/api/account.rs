@@ -53,15 +53,10 @@ mod ssr {
         }
     }
 
-    /// The right password was just typed: dangerous actions go through for the next
-    /// `reauth_minutes`, and the session gets a new id (its count starts again with the new
-    /// row): a copy of the cookie taken before stops working.
+    /// The right password was just typed (see [`crate::session::mark_verified`]); the
+    /// session's count starts again with its new row.
     pub async fn mark_verified(session: &Session) -> Result<(), AppError> {
-        session
-            .insert(crate::session::VERIFIED_AT_KEY, crate::domain::now())
-            .await
-            .map_err(ctx::session_error)?;
-        session.cycle_id().await.map_err(ctx::session_error)
+        crate::session::mark_verified(session).await
     }
 }
 
@@ -127,6 +122,9 @@ pub async fn reauthenticate(password: String) -> Result<(), AppError> {
     ctx::respond(async move {
         let (state, who) = ctx::signed_in().await?;
         let session = ctx::session().await?;
+        if crate::domain::identity::sso::domains::password_refused(&state.pool, who.user().id).await? {
+            return Err(super::auth::sso_required());
+        }
         let attempt = ssr::charge(&state, &session, &who).await?;
         if !users::verify_password(&state.pool, who.user().id, SecretString::from(password)).await?
         {

@@ -7,7 +7,7 @@ use crate::model::Me;
 #[server(endpoint = "auth/login")]
 pub async fn login(email: String, password: String) -> Result<(), AppError> {
     use super::ctx;
-    use crate::domain::identity::users;
+    use crate::domain::identity::{sso, users};
     use secrecy::SecretString;
 
     ctx::respond(async move {
@@ -23,12 +23,26 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
                     return Err(e.into());
                 }
             };
+        if sso::domains::password_refused(&state.pool, user.id).await? {
+            tracing::info!(user_id = user.id, "password sign-in refused: single sign-on required");
+            return Err(sso_required());
+        }
         crate::session::begin(&session, user.id).await?;
         tracing::info!(user_id = user.id, "signed in");
         leptos_axum::redirect("/");
         Ok(())
     })
     .await
+}
+
+/// A workspace of this account requires single sign-on: its password does not sign in.
+#[cfg(feature = "ssr")]
+pub fn sso_required() -> AppError {
+    AppError::Validation {
+        field: "sso".into(),
+        message: "Your workspace requires single sign-on: sign in with your organisation's provider."
+            .into(),
+    }
 }
 
 #[server(endpoint = "auth/logout")]

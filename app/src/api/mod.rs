@@ -7,6 +7,7 @@ pub mod auth;
 pub mod members;
 pub mod operator;
 pub mod secrets;
+pub mod sso;
 pub mod webhooks;
 pub mod workspace;
 

@@ -8,7 +8,21 @@ use leptos::server_fn::ServerFn;
 use crate::api::account::Reauthenticate;
 use crate::components::call::{after_success, Call, CallForm};
 use crate::components::field::{FormError, PasswordField};
+use crate::components::url::urlencode;
 use crate::error::AppError;
+
+/// The re-authentication page, which offers the providers of linked identities too, coming
+/// back to this page afterwards (the action is then sent again by hand).
+fn to_reauth_page(ev: leptos::ev::MouseEvent) {
+    ev.prevent_default();
+    let location = window().location();
+    let here = format!(
+        "{}{}",
+        location.pathname().unwrap_or_default(),
+        location.search().unwrap_or_default()
+    );
+    let _ = location.set_href(&format!("/reauth?next={}", urlencode(&here)));
+}
 
 /// Shown while `call` has answered `ReauthRequired`: asks for the password, then sends
 /// `call` again.
@@ -30,6 +44,9 @@ pub fn ReauthPrompt(call: Call) -> impl IntoView {
                     <FormError error=reauth_error fields=&["password"]/>
                     <button type="submit" class="btn btn-primary">"Confirm and continue"</button>
                 </CallForm>
+                <p class="hint">
+                    <a href="/reauth" on:click=to_reauth_page>"Confirm with single sign-on instead"</a>
+                </p>
             </div>
         </Show>
     }

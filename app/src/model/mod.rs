@@ -102,6 +102,7 @@ pub mod import;
 pub mod lifecycle;
 pub mod operator;
 pub mod secrets;
+pub mod sso;
 pub mod webhooks;
 
 /// An agent credential as listed: never the token itself.

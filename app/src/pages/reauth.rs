@@ -1,5 +1,7 @@
-//! `/reauth?next=/path`: the password prompt for dangerous actions reached by a plain link
-//! (the audit export). On success the browser goes on to `next`, a path on this site.
+//! `/reauth?next=/path`: the check before dangerous actions reached by a plain link (the
+//! audit export, linking an identity, a prompt of an account without a password): the
+//! password, or the provider of a linked identity asking again. On success the browser goes
+//! on to `next`, a path on this site.
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -7,9 +9,11 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::account::Reauthenticate;
+use crate::api::sso::sign_in_ways;
 use crate::components::call::{Call, CallForm};
 use crate::components::field::{FormError, PasswordField};
-use crate::components::url::is_same_site_path;
+use crate::components::url::{is_same_site_path, urlencode};
+use crate::model::sso::{sso_message, SignInMethods};
 
 /// Only a path on this site (see [`is_same_site_path`]), else the home page.
 fn local_path(next: Option<String>) -> String {
@@ -19,11 +23,62 @@ fn local_path(next: Option<String>) -> String {
 
 #[component]
 pub fn ReauthPage() -> impl IntoView {
-    let query = use_query_map();
-    let next = local_path(query.read_untracked().get("next"));
+    let (next, refused) = {
+        let query = use_query_map();
+        let query = query.read_untracked();
+        (
+            local_path(query.get("next")),
+            query.get("sso").and_then(|code| sso_message(&code)),
+        )
+    };
+    let methods = Resource::new(|| (), |_| sign_in_ways());
     view! {
-        <Title text="Confirm your password · Secrets Vault"/>
-        <ReauthCard next/>
+        <Title text="Confirm it is you · Secrets Vault"/>
+        <main class="auth">
+            <div class="card auth-card">
+                <p class="brand brand-large">"Secrets Vault"</p>
+                <h1>"Confirm it is you"</h1>
+                <p class="hint">"This action is sensitive and your sign-in is not recent."</p>
+                {refused.map(|m| view! { <p class="form-error" role="alert" id="sso-error">{m}</p> })}
+                <Suspense fallback=|| ()>
+                    {move || {
+                        let next = next.clone();
+                        Suspend::new(async move {
+                            let methods = methods.await.ok();
+                            view! { <Ways methods next/> }
+                        })
+                    }}
+                </Suspense>
+            </div>
+        </main>
+    }
+}
+
+/// The provider of each linked identity, then the password (when the account has one, or
+/// when the methods could not be read: the password call then says what is wrong).
+#[component]
+fn Ways(methods: Option<SignInMethods>, next: String) -> impl IntoView {
+    let has_password = methods.as_ref().is_none_or(|m| m.has_password);
+    let mut providers: Vec<(String, String)> = methods
+        .map(|m| {
+            m.identities
+                .into_iter()
+                .filter(|i| m.providers.iter().any(|p| p.id == i.provider_id))
+                .map(|i| (i.provider_id, i.provider_name))
+                .collect()
+        })
+        .unwrap_or_default();
+    providers.dedup();
+    let buttons = providers
+        .into_iter()
+        .map(|(id, name)| {
+            let href = format!("/auth/oidc/{id}/start?purpose=reauth&next={}", urlencode(&next));
+            view! { <a class="btn btn-block btn-sso" href=href>"Confirm with " {name}</a> }
+        })
+        .collect_view();
+    view! {
+        <div class="sso-buttons">{buttons}</div>
+        {has_password.then(|| view! { <ReauthCard next/> })}
     }
 }
 
@@ -34,11 +89,6 @@ fn ReauthCard(next: String) -> impl IntoView {
     let error = reauth.error();
     let done = move || reauth.succeeded();
     view! {
-        <main class="auth">
-            <div class="card auth-card">
-                <p class="brand brand-large">"Secrets Vault"</p>
-                <h1>"Confirm your password"</h1>
-                <p class="hint">"This action is sensitive and your sign-in is not recent."</p>
                 <Show
                     when=done
                     fallback=move || view! {
@@ -53,8 +103,6 @@ fn ReauthCard(next: String) -> impl IntoView {
                     <p class="success" role="status">"Password confirmed."</p>
                     <a class="btn btn-primary btn-block" href=move || next.get() rel="external">"Continue"</a>
                 </Show>
-            </div>
-        </main>
     }
 }
 

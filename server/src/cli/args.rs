@@ -109,6 +109,26 @@ pub enum WorkspaceCommand {
     },
     /// List workspaces.
     List,
+    /// Bind an email domain to a workspace for single sign-on: a verified identity of that
+    /// domain joins as a member on its first sign-in. `--require` refuses password sign-in to
+    /// the workspace's members (operators keep theirs). `--remove` drops the binding.
+    Sso {
+        workspace: String,
+        /// The email domain, like acme.com.
+        #[arg(long)]
+        domain: String,
+        /// Only identities from this configured provider (its `[[oidc]]` id) join.
+        #[arg(long)]
+        provider: Option<String>,
+        /// Members of this workspace must sign in with single sign-on.
+        #[arg(long)]
+        require: bool,
+        /// Remove the binding instead.
+        #[arg(long, conflicts_with_all = ["provider", "require"])]
+        remove: bool,
+    },
+    /// List the single sign-on domains bound to workspaces.
+    SsoList,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

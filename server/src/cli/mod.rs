@@ -9,6 +9,7 @@ mod args;
 mod backup;
 mod import;
 mod operator;
+mod sso;
 
 use tokio::net::TcpListener;
 

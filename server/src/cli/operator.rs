@@ -47,6 +47,22 @@ pub(super) async fn workspace(
                 ws.slug
             );
         }
+        WorkspaceCommand::Sso {
+            workspace,
+            domain,
+            provider,
+            require,
+            remove,
+        } => {
+            let binding = super::sso::Binding {
+                workspace,
+                domain,
+                provider,
+                require,
+            };
+            super::sso::bind(config, &pool, binding, remove).await?
+        }
+        WorkspaceCommand::SsoList => super::sso::list(&pool).await?,
         WorkspaceCommand::List => {
             for ws in workspaces::list_all(&pool).await? {
                 println!(

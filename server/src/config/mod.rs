@@ -2,7 +2,7 @@
 //! Production mode refuses to start without what production needs.
 //!
 //! Owns the settings, in sections (`sections`: storage, http, sign-in, runtime, audit,
-//! webhooks), the public URL (`public_url`) and the master key (`keys`). May import: the `app`
+//! webhooks; `sso`: single sign-on providers), the public URL (`public_url`) and the master key (`keys`). May import: the `app`
 //! crate only; every other room of the server imports from here.
 
 use std::path::Path;
@@ -17,10 +17,12 @@ use app::domain::keys::master_key::MasterKeyError;
 mod keys;
 mod public_url;
 mod sections;
+mod sso;
 
 pub use keys::KeySource;
 pub use public_url::{PublicUrl, PublicUrlError};
 pub use sections::{Audit, Http, Runtime, SignIn, Storage, Webhooks};
+pub use sso::{OidcProvider, Sso};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -63,6 +65,9 @@ pub struct Config {
     pub audit: Audit,
     #[serde(flatten)]
     pub webhooks: Webhooks,
+    /// Single sign-on providers (`[[oidc]]`).
+    #[serde(flatten)]
+    pub sso: Sso,
     /// `vault demo` and `serve --demo` also fill the demo workspace's Secrets tab.
     pub demo_showcase: bool,
     /// Entries one import (page or `vault import`) may hold.
@@ -81,6 +86,7 @@ impl Default for Config {
             runtime: Default::default(),
             audit: Default::default(),
             webhooks: Default::default(),
+            sso: Default::default(),
         }
     }
 }
@@ -114,6 +120,7 @@ impl Config {
         }
         self.public_url()?;
         self.audit_retention()?;
+        self.sso.providers(self.mode)?;
         Ok(())
     }
 

@@ -6,7 +6,8 @@
 //! (`session_cookie`), the sign-in throttle (`sign_in_throttle`), form errors carried in a
 //! redirect (`form_errors`), changes applied to the runtime cache at once (`changes`) and the
 //! connection limits of the accept loop (`connections`). Routes: static assets (`assets`),
-//! `/healthz` and `/readyz` (`ready`), `/metrics` (`metrics`), the audit export (`export`).
+//! `/healthz` and `/readyz` (`ready`), `/metrics` (`metrics`), the audit export (`export`),
+//! single sign-on's way out to a provider and back (`sso`).
 //!
 //! May import: `config`, the `app` crate. Not `runtime`, `startup` or `cli`.
 
@@ -22,3 +23,4 @@ pub mod ready;
 pub mod security;
 pub mod session_cookie;
 pub mod sign_in_throttle;
+pub mod sso;

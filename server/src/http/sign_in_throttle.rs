@@ -53,7 +53,10 @@ pub async fn throttle_sign_in(
     req: Request,
     next: Next,
 ) -> Response {
-    if req.uri().path() != SIGN_IN_PATH {
+    let path = req.uri().path();
+    // Every single sign-on start writes a flow: throttled like password attempts.
+    let sso_start = path.starts_with("/auth/oidc/") && path.ends_with("/start");
+    if path != SIGN_IN_PATH && !sso_start {
         return next.run(req).await;
     }
     let Some(&ClientAddr(client)) = req.extensions().get::<ClientAddr>() else {

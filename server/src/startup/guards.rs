@@ -1,6 +1,7 @@
 //! The request guards against hostile networks and abuse, built once from the configuration
 //! and the bound address, and handed to the router: allowed hosts, trusted proxies, and the
-//! sign-in and runtime throttles (whose idle keys are forgotten every minute).
+//! sign-in and runtime throttles (whose idle keys are forgotten every minute), and single
+//! sign-on's flow cookie.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -11,6 +12,7 @@ use crate::config::{Config, ConfigError};
 use crate::http::client_addr::TrustedProxies;
 use crate::http::hosts::AllowedHosts;
 use crate::http::sign_in_throttle::SignInThrottle;
+use crate::http::sso::FlowCookie;
 use crate::runtime::throttle::RuntimeThrottle;
 
 /// Request bodies for pages and server functions: a secret value is at most 64 KiB, and its
@@ -23,6 +25,8 @@ pub struct Guards {
     pub proxies: TrustedProxies,
     pub sign_in: SignInThrottle,
     pub runtime: RuntimeThrottle,
+    /// Single sign-on's flow cookie and the public address its callbacks are built on.
+    pub sso: FlowCookie,
 }
 
 impl Guards {
@@ -35,6 +39,7 @@ impl Guards {
                 config.runtime.runtime_rate,
                 config.runtime.runtime_burst,
             ),
+            sso: FlowCookie::new(config.secure_cookies(), config.http.public_url.clone()),
         })
     }
 

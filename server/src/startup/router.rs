@@ -49,6 +49,7 @@ pub fn build(
             "/export/{ws}/audit",
             axum::routing::get(crate::http::export::audit),
         )
+        .merge(crate::http::sso::routes(guards.sso.clone()))
         .leptos_routes_with_context(&state, routes, || (), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

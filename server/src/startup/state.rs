@@ -8,6 +8,7 @@ use leptos::config::{Env, LeptosOptions};
 use app::domain::audit::writer::AuditSink;
 use app::domain::db::{self, DiskWatch, Pool};
 use app::domain::identity::attempts::AccountAttempts;
+use app::domain::identity::sso::directory::Directory;
 use app::domain::runtime::key_cache::DataKeyCache;
 use app::domain::runtime::read_cache::ReadCache;
 use app::metrics::Metrics;
@@ -55,6 +56,10 @@ pub async fn build_state(config: &Config) -> Result<AppState, CliError> {
             tracing::warn!(error = %e, "could not count data keys under previous master keys")
         }
     }
+    let sso = Directory::new(config.sso.providers(config.mode)?, config.sso.timing())
+        .map_err(|e| CliError::Io(e.to_string()))?;
+    // Discovery and keys at start; a provider that is down is logged and tried again later.
+    sso.discover_all().await;
     let metrics = Arc::new(Metrics::default());
     let disk = DiskWatch::for_url(&config.database_url());
     let audit = AuditSink::spawn(
@@ -95,6 +100,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, CliError> {
         ),
         metrics,
         webhook_allow_private: config.webhooks.webhook_allow_private,
+        sso: Arc::new(sso),
         import_max_entries: config.import_max_entries.max(1),
     }))
 }

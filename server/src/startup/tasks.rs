@@ -11,6 +11,7 @@ use tokio::task::JoinHandle;
 use app::domain::audit::retention;
 use app::domain::db::{self, Pool};
 use app::domain::identity::session_store::DbSessionStore;
+use app::domain::identity::sso::flows as sso_flows;
 use app::domain::secrets::trash;
 use app::state::AppState;
 
@@ -95,7 +96,7 @@ fn spawn_metrics(listener: TcpListener, state: AppState) -> Result<JoinHandle<()
     }))
 }
 
-/// Every ten minutes: drop expired sessions, purge secrets 30 days in the trash, archive or
+/// Every ten minutes: drop expired sessions and single sign-on flows, purge secrets 30 days in the trash, archive or
 /// delete audit events past their retention.
 fn spawn_cleanup(pool: Pool, retention: retention::Policy) -> JoinHandle<()> {
     let store = DbSessionStore::new(pool.clone());
@@ -105,6 +106,9 @@ fn spawn_cleanup(pool: Pool, retention: retention::Policy) -> JoinHandle<()> {
             tick.tick().await;
             if let Err(e) = store.delete_expired().await {
                 tracing::warn!(error = %e, "could not delete expired sessions");
+            }
+            if let Err(e) = sso_flows::delete_expired(&pool).await {
+                tracing::warn!(error = %e, "could not delete expired single sign-on flows");
             }
             match trash::purge_expired(&pool).await {
                 Ok(0) => {}

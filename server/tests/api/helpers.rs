@@ -104,6 +104,13 @@ pub async fn spawn_app() -> TestApp {
 /// set them here (a refill of one per hour, an idle limit of seconds) instead of racing
 /// the machine's speed.
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    spawn_app_on(listener, adjust).await
+}
+
+/// The same on a listener bound already: a test that must name the server's address before
+/// it starts (a provider's redirect URI) binds first.
+pub async fn spawn_app_on(listener: TcpListener, adjust: impl FnOnce(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let pg = PgDatabase::create().await;
     let mut config = Config::default();
@@ -117,7 +124,6 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let (keyring, _) = config.keyring().expect("master key");
     let pool = startup::open_database(&config).await.expect("database");
     demo::seed(&pool, shell()).await.expect("demo data");
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().unwrap();
     let state = startup::build_state(&config).await.expect("server state");
     let (reads, server_pool) = (state.reads.clone(), state.pool.clone());

@@ -20,6 +20,7 @@ mod key_rotation;
 mod many_servers;
 mod matrix_audit;
 mod metrics;
+mod oidc_provider;
 mod openapi_fuzz;
 mod operator;
 mod plain_forms;
@@ -36,6 +37,8 @@ mod secrets_tab;
 mod sessions;
 mod showcase;
 mod slow_clients;
+mod sso;
+mod sso_accounts;
 #[path = "../support/shell.rs"]
 mod support_shell;
 mod token_lifetime;

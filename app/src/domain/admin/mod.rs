@@ -1,5 +1,6 @@
 //! What admins and the operator change about a workspace's people and agents: memberships
-//! and roles, agents and their tokens, and ending sessions.
+//! and roles, agents and their tokens, ending sessions, and what single sign-on changes
+//! about accounts.
 //! Every change here is audited (through `audit::change::Change` or `audit::events`).
 //!
 //! Imports the domain root, `keys`, `identity` and `audit`; never `secrets` or `runtime`.
@@ -7,6 +8,7 @@
 pub mod agents;
 pub mod memberships;
 pub mod sign_out;
+pub mod sso_accounts;
 pub mod token_identity;
 pub mod token_policy;
 pub mod tokens;

@@ -34,6 +34,27 @@ pub async fn record_operator(
     }
 }
 
+/// Records what happened to an account rather than to a workspace (a single sign-on, an
+/// identity linked or unlinked) in the platform trail, named by the account's email.
+pub async fn record_account(
+    conn: &mut AnyConnection,
+    email: &str,
+    action: &str,
+    detail: &str,
+) -> Result<(), DomainError> {
+    let at = now();
+    sqlx::query(
+        "INSERT INTO operator_events (actor, action, detail, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)",
+    )
+    .bind(email)
+    .bind(action)
+    .bind(detail)
+    .bind(at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// Records an audit event of a workspace, and queues it for the workspace's webhooks that
 /// subscribe to it, on the caller's connection (inside the change's transaction).
 pub async fn record(

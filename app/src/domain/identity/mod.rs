@@ -12,5 +12,6 @@ pub mod passwords;
 pub mod session_policy;
 pub mod session_store;
 pub mod shell;
+pub mod sso;
 pub mod users;
 pub mod workspaces;

@@ -87,6 +87,9 @@ pub async fn hash(password: SecretString) -> Result<String, DomainError> {
 /// Verifies `password` against `hash`; with `None` it verifies against a dummy hash and
 /// returns false, taking as long as a real check.
 pub async fn verify(password: SecretString, hash: Option<String>) -> Result<bool, DomainError> {
+    // An account without a password (made by single sign-on) has an empty hash: checked
+    // like an unknown email, so that it takes as long as a wrong password.
+    let hash = hash.filter(|h| !h.is_empty());
     gate()
         .run(move || match hash {
             Some(hash) => verify_blocking(password.expose_secret(), &hash),

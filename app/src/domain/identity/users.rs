@@ -43,6 +43,41 @@ pub async fn create(
     Ok(User { id, email, name })
 }
 
+/// An account created by a single sign-on: no password (its hash is empty, which no
+/// password verifies against), the name the provider gave or the email's first part.
+pub async fn create_without_password(
+    conn: &mut sqlx::AnyConnection,
+    email: &str,
+    name: Option<&str>,
+) -> Result<User, DomainError> {
+    let email = validate::email(email).map_err(|(f, m)| DomainError::validation(f, m))?;
+    let fallback = email.split('@').next().unwrap_or("user").to_string();
+    let name = name
+        .and_then(|n| validate::display_name("name", n).ok())
+        .unwrap_or(fallback);
+    let at = now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO users (email, name, password_hash, created_at, updated_at) \
+         VALUES ($1, $2, '', $3, $3) RETURNING id",
+    )
+    .bind(&email)
+    .bind(&name)
+    .bind(at)
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(|e| DomainError::on_unique(e, "email", "A user with this email already exists."))?;
+    Ok(User { id, email, name })
+}
+
+/// Whether the account has a password (accounts made by single sign-on have none).
+pub async fn has_password(pool: &Pool, user_id: i64) -> Result<bool, DomainError> {
+    let hash: Option<String> = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(hash.is_some_and(|h| !h.is_empty()))
+}
+
 pub async fn find_by_id(pool: &Pool, id: i64) -> Result<Option<User>, DomainError> {
     Ok(
         sqlx::query_as("SELECT id, email, name FROM users WHERE id = $1")

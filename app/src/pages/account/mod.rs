@@ -1,15 +1,22 @@
-//! `/account`: the signed-in user's own account: change the password, sign out everywhere.
+//! `/account`: the signed-in user's own account: ways to sign in (the password, linked
+//! single sign-on identities), sign out everywhere.
+
+mod password;
+mod sign_in_methods;
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
-use crate::api::account::{ChangePassword, LogoutEverywhere};
+use crate::api::account::LogoutEverywhere;
 use crate::api::auth::current_user;
 use crate::components::call::{Call, CallForm};
 use crate::components::error_panel::ErrorPanel;
-use crate::components::field::{FormError, PasswordField};
+use crate::components::field::FormError;
+use crate::components::flash::FlashNote;
+
+use sign_in_methods::SignInMethodsCard;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -27,7 +34,8 @@ pub fn AccountPage() -> impl IntoView {
                                     <h1>"Your account"</h1>
                                     <p class="lede">"Signed in as " {me.name} " (" {me.email} ")."</p>
                                 </header>
-                                <ChangePasswordForm/>
+                                <FlashNote id="account".to_string()/>
+                                <SignInMethodsCard/>
                                 <SignOutEverywhere/>
                             </section>
                         </main>
@@ -38,36 +46,6 @@ pub fn AccountPage() -> impl IntoView {
                 }
             })}
         </Suspense>
-    }
-}
-
-#[island]
-fn ChangePasswordForm() -> impl IntoView {
-    let change = Call::new(ChangePassword::PATH);
-    let error = change.error();
-    let pending = change.pending();
-    let done = move || change.succeeded();
-    view! {
-        <div class="card form-card">
-            <h2>"Change your password"</h2>
-            <CallForm call=change>
-                <PasswordField id="current" name="current" label="Current password"
-                    autocomplete="current-password" error/>
-                <PasswordField id="new-password" name="password" label="New password"
-                    autocomplete="new-password" error hint="At least 12 characters."/>
-                <PasswordField id="confirm" name="confirm" label="Repeat the new password"
-                    autocomplete="new-password" error/>
-                <FormError error fields=&["current", "password", "confirm"]/>
-                <button type="submit" class="btn btn-primary" disabled=move || pending.get()>
-                    "Change password"
-                </button>
-            </CallForm>
-            <Show when=done>
-                <p class="success" role="status">
-                    "Your password has been changed. Your other sessions have ended."
-                </p>
-            </Show>
-        </div>
     }
 }
 

@@ -1,0 +1,72 @@
+//! `GET /auth/oidc/complete`: the browser is back on our own site with its session cookie.
+//! Takes the answered flow bound to this browser (once) and does what it was for: sign in
+//! (a fresh session id: no fixation), link the identity, or mark the session re-verified.
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::Extension;
+use tower_sessions::Session;
+
+use app::domain::admin::sso_accounts;
+use app::domain::identity::sso::flows::{self, Answered, Purpose};
+use app::domain::identity::sso::SsoError;
+use app::state::AppState;
+
+use super::flow_cookie::FlowCookie;
+use super::landing;
+
+pub async fn complete(
+    State(state): State<AppState>,
+    Extension(cookie): Extension<FlowCookie>,
+    headers: HeaderMap,
+    session: Session,
+) -> Response {
+    let browser = cookie.read(&headers).unwrap_or_default();
+    let answered = match flows::complete(&state.pool, &browser).await {
+        Ok(answered) => answered,
+        Err(e) => {
+            let path = landing::refusal_path(Purpose::SignIn, "/", &e);
+            return landing::redirect(&path, cookie.clear());
+        }
+    };
+    let path = match finish(&state, &session, &answered).await {
+        Ok(path) => path,
+        Err(e) => {
+            tracing::info!(provider = %answered.provider_id, reason = e.code(), error = %e,
+                "single sign-on refused");
+            landing::refusal_path(answered.purpose, &answered.return_to, &e)
+        }
+    };
+    landing::redirect(&path, cookie.clear())
+}
+
+async fn finish(state: &AppState, session: &Session, answered: &Answered) -> Result<String, SsoError> {
+    let provider = state.sso.find(&answered.provider_id)?;
+    if answered.purpose == Purpose::SignIn {
+        let user = sso_accounts::sign_in(&state.pool, provider.settings(), &answered.identity).await?;
+        app::session::begin(session, user.id)
+            .await
+            .map_err(|_| SsoError::Unavailable("session store".into()))?;
+        tracing::info!(user_id = user.id, provider = provider.id(), "signed in by single sign-on");
+        return Ok(landing::local(Some(&answered.return_to)));
+    }
+    // Link and re-authentication: the same account must still be signed in here.
+    let who = app::session::signed_in(state, session)
+        .await
+        .map_err(|_| SsoError::State)?;
+    if answered.user_id != Some(who.user().id) {
+        return Err(SsoError::State);
+    }
+    if answered.purpose == Purpose::Link {
+        sso_accounts::link(&state.pool, &who, provider.settings(), &answered.identity).await?;
+        return Ok("/account?linked=1".into());
+    }
+    if !sso_accounts::is_linked_to(&state.pool, &who, &answered.identity).await? {
+        return Err(SsoError::WrongAccount);
+    }
+    app::session::mark_verified(session)
+        .await
+        .map_err(|_| SsoError::Unavailable("session store".into()))?;
+    Ok(landing::local(Some(&answered.return_to)))
+}
