@@ -168,6 +168,19 @@ pub async fn walk(app: &TestApp, client: &Client, start: &str, email: &str) -> W
             continue;
         }
         let page = res.text().await.unwrap();
+        if page.contains("document.forms[0].submit()") {
+            // The provider's page that posts itself (ending its session of another account
+            // before this one signs in), as a browser would.
+            let res = client
+                .post(attribute(&page, "action"))
+                .form(&hidden_inputs(&page))
+                .send()
+                .await
+                .unwrap();
+            assert!(res.status().is_redirection(), "self-posting form: {}", res.status());
+            url = location(&res, &url);
+            continue;
+        }
         assert!(page.contains("Sign in at the provider"), "not the login page: {page}");
         logins += 1;
         let res = client
@@ -180,6 +193,23 @@ pub async fn walk(app: &TestApp, client: &Client, start: &str, email: &str) -> W
         url = location(&res, &url);
     }
     panic!("the provider never sent the browser back");
+}
+
+/// The first `name="..."` attribute's value in `html`.
+fn attribute(html: &str, name: &str) -> String {
+    let key = format!("{name}=\"");
+    let start = html.find(&key).expect("the attribute") + key.len();
+    let end = start + html[start..].find('"').expect("its end");
+    html[start..end].replace("&amp;", "&")
+}
+
+/// The hidden inputs of a form: (name, value).
+fn hidden_inputs(html: &str) -> Vec<(String, String)> {
+    html.split("<input")
+        .skip(1)
+        .filter(|tag| tag.contains("type=\"hidden\""))
+        .map(|tag| (attribute(tag, "name"), attribute(tag, "value")))
+        .collect()
 }
 
 fn location(res: &reqwest::Response, base: &str) -> String {

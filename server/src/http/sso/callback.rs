@@ -39,8 +39,10 @@ pub async fn callback(
         Ok(pending) if pending.provider_id == id => pending,
         Ok(_) | Err(_) => {
             tracing::info!(provider = %id, "single sign-on callback with an unknown, used or expired state");
+            // The cookie stays: it may belong to a flow of this browser still under way (a
+            // forged callback must not be able to cancel it).
             let path = landing::refusal_path(Purpose::SignIn, "/", &SsoError::State);
-            return landing::onwards(&path, cookie.clear());
+            return landing::onwards(&path, None);
         }
     };
     match redeem(&state, &id, &query, &pending).await {
