@@ -122,7 +122,9 @@ pub async fn reauthenticate(password: String) -> Result<(), AppError> {
     ctx::respond(async move {
         let (state, who) = ctx::signed_in().await?;
         let session = ctx::session().await?;
-        if crate::domain::identity::sso::domains::password_refused(&state.pool, who.user().id).await? {
+        if crate::domain::identity::sso::domains::password_refused(&state.pool, who.user().id)
+            .await?
+        {
             return Err(super::auth::sso_required());
         }
         let attempt = ssr::charge(&state, &session, &who).await?;

@@ -24,7 +24,10 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
                 }
             };
         if sso::domains::password_refused(&state.pool, user.id).await? {
-            tracing::info!(user_id = user.id, "password sign-in refused: single sign-on required");
+            tracing::info!(
+                user_id = user.id,
+                "password sign-in refused: single sign-on required"
+            );
             return Err(sso_required());
         }
         crate::session::begin(&session, user.id).await?;
@@ -40,8 +43,9 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
 pub fn sso_required() -> AppError {
     AppError::Validation {
         field: "sso".into(),
-        message: "Your workspace requires single sign-on: sign in with your organisation's provider."
-            .into(),
+        message:
+            "Your workspace requires single sign-on: sign in with your organisation's provider."
+                .into(),
     }
 }
 

@@ -72,7 +72,10 @@ fn Ways(methods: Option<SignInMethods>, next: String) -> impl IntoView {
     let buttons = providers
         .into_iter()
         .map(|(id, name)| {
-            let href = format!("/auth/oidc/{id}/start?purpose=reauth&next={}", urlencode(&next));
+            let href = format!(
+                "/auth/oidc/{id}/start?purpose=reauth&next={}",
+                urlencode(&next)
+            );
             view! { <a class="btn btn-block btn-sso" href=href>"Confirm with " {name}</a> }
         })
         .collect_view();

@@ -26,16 +26,26 @@ pub(super) async fn bind(
     let domain = domains::parse_domain(&binding.domain)?;
     if remove {
         if !domains::unbind(pool, ws.id, &domain).await? {
-            return Err(CliError::Usage(format!("{domain} is not bound to {}", ws.slug)));
+            return Err(CliError::Usage(format!(
+                "{domain} is not bound to {}",
+                ws.slug
+            )));
         }
-        events::record_operator(pool, Some(ws.id), "workspace.sso", &format!("{domain} unbound"))
-            .await?;
+        events::record_operator(
+            pool,
+            Some(ws.id),
+            "workspace.sso",
+            &format!("{domain} unbound"),
+        )
+        .await?;
         println!("{domain} no longer joins {}", ws.slug);
         return Ok(());
     }
     let configured = config.sso.providers(config.mode)?;
     if configured.is_empty() {
-        eprintln!("note: no single sign-on provider is configured yet ([[oidc]] or VAULT_OIDC_ISSUER)");
+        eprintln!(
+            "note: no single sign-on provider is configured yet ([[oidc]] or VAULT_OIDC_ISSUER)"
+        );
     }
     if let Some(id) = &binding.provider {
         if !configured.iter().any(|p| &p.id == id) {
@@ -44,7 +54,14 @@ pub(super) async fn bind(
             )));
         }
     }
-    domains::bind(pool, ws.id, &domain, binding.provider.as_deref(), binding.require).await?;
+    domains::bind(
+        pool,
+        ws.id,
+        &domain,
+        binding.provider.as_deref(),
+        binding.require,
+    )
+    .await?;
     let detail = format!(
         "{domain} joins as member{}{}",
         binding
@@ -52,7 +69,11 @@ pub(super) async fn bind(
             .as_deref()
             .map(|p| format!(" with {p}"))
             .unwrap_or_default(),
-        if binding.require { "; single sign-on required" } else { "" }
+        if binding.require {
+            "; single sign-on required"
+        } else {
+            ""
+        }
     );
     events::record_operator(pool, Some(ws.id), "workspace.sso", &detail).await?;
     println!("{}: {detail}", ws.slug);

@@ -78,11 +78,18 @@ impl Sso {
     /// Every configured provider: the TOML file's, then the environment's.
     pub fn entries(&self) -> Result<Vec<OidcProvider>, ConfigError> {
         let mut all = self.oidc.clone();
-        match (&self.oidc_issuer, &self.oidc_client_id, &self.oidc_client_secret_file) {
+        match (
+            &self.oidc_issuer,
+            &self.oidc_client_id,
+            &self.oidc_client_secret_file,
+        ) {
             (None, None, None) => {}
             (Some(issuer), Some(client_id), Some(secret)) => all.push(OidcProvider {
                 id: "default".into(),
-                name: self.oidc_name.clone().unwrap_or_else(|| "single sign-on".into()),
+                name: self
+                    .oidc_name
+                    .clone()
+                    .unwrap_or_else(|| "single sign-on".into()),
                 issuer: issuer.clone(),
                 client_id: client_id.clone(),
                 client_secret_file: secret.clone(),
@@ -107,7 +114,10 @@ impl Sso {
         for entry in entries {
             let settings = check(entry, mode)?;
             if out.iter().any(|p| p.id == settings.id) {
-                return Err(invalid(format!("two [[oidc]] providers have the id {:?}", settings.id)));
+                return Err(invalid(format!(
+                    "two [[oidc]] providers have the id {:?}",
+                    settings.id
+                )));
             }
             out.push(settings);
         }
@@ -128,8 +138,12 @@ fn check(entry: OidcProvider, mode: Mode) -> Result<ProviderSettings, ConfigErro
             entry.id
         )));
     }
-    let issuer = reqwest::Url::parse(&entry.issuer)
-        .map_err(|e| invalid(format!("[[oidc]] {}: issuer {:?}: {e}", entry.id, entry.issuer)))?;
+    let issuer = reqwest::Url::parse(&entry.issuer).map_err(|e| {
+        invalid(format!(
+            "[[oidc]] {}: issuer {:?}: {e}",
+            entry.id, entry.issuer
+        ))
+    })?;
     match issuer.scheme() {
         "https" => {}
         "http" if mode == Mode::Development => {}
@@ -149,7 +163,10 @@ fn check(entry: OidcProvider, mode: Mode) -> Result<ProviderSettings, ConfigErro
     })?;
     let secret = secret.trim();
     if secret.is_empty() {
-        return Err(invalid(format!("[[oidc]] {}: client_secret_file is empty", entry.id)));
+        return Err(invalid(format!(
+            "[[oidc]] {}: client_secret_file is empty",
+            entry.id
+        )));
     }
     let mut scopes = entry
         .scopes
@@ -159,13 +176,21 @@ fn check(entry: OidcProvider, mode: Mode) -> Result<ProviderSettings, ConfigErro
         scopes.push("email".into());
     }
     Ok(ProviderSettings {
-        name: if entry.name.trim().is_empty() { entry.id.clone() } else { entry.name.trim().to_string() },
+        name: if entry.name.trim().is_empty() {
+            entry.id.clone()
+        } else {
+            entry.name.trim().to_string()
+        },
         id: entry.id,
         issuer: entry.issuer.trim_end_matches('/').to_string(),
         client_id: entry.client_id,
         client_secret: SecretString::from(secret.to_string()),
         scopes,
-        domains: entry.domains.iter().map(|d| d.trim().to_lowercase()).collect(),
+        domains: entry
+            .domains
+            .iter()
+            .map(|d| d.trim().to_lowercase())
+            .collect(),
     })
 }
 
@@ -201,8 +226,11 @@ mod tests {
 
     #[test]
     fn a_missing_secret_file_refuses_to_start() {
-        let err = check(entry("https://idp.example", "/nonexistent/secret".into()), Mode::Development)
-            .unwrap_err();
+        let err = check(
+            entry("https://idp.example", "/nonexistent/secret".into()),
+            Mode::Development,
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("client_secret_file"), "{err}");
     }
 }

@@ -88,7 +88,9 @@ impl Provider {
         let mut child = cmd.spawn().expect("node (Node.js) on PATH");
         let stdout = child.stdout.take().expect("stdout");
         let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).expect("the provider's first line");
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("the provider's first line");
         let started: serde_json::Value =
             serde_json::from_str(line.trim()).unwrap_or_else(|_| panic!("provider said {line:?}"));
         let issuer = started["issuer"].as_str().expect("issuer").to_string();
@@ -155,12 +157,20 @@ pub struct Walk {
 /// URL, which is not fetched.
 pub async fn walk(app: &TestApp, client: &Client, start: &str, email: &str) -> Walk {
     let res = client.get(app.url(start)).send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER, "start: {:?}", res.text().await);
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "start: {:?}",
+        res.text().await
+    );
     let mut url = location(&res, &app.url("/"));
     let mut logins = 0;
     for _ in 0..20 {
         if url.starts_with(&app.url("/auth/oidc/")) {
-            return Walk { callback: url, logins };
+            return Walk {
+                callback: url,
+                logins,
+            };
         }
         let res = client.get(&url).send().await.unwrap();
         if res.status().is_redirection() {
@@ -177,11 +187,18 @@ pub async fn walk(app: &TestApp, client: &Client, start: &str, email: &str) -> W
                 .send()
                 .await
                 .unwrap();
-            assert!(res.status().is_redirection(), "self-posting form: {}", res.status());
+            assert!(
+                res.status().is_redirection(),
+                "self-posting form: {}",
+                res.status()
+            );
             url = location(&res, &url);
             continue;
         }
-        assert!(page.contains("Sign in at the provider"), "not the login page: {page}");
+        assert!(
+            page.contains("Sign in at the provider"),
+            "not the login page: {page}"
+        );
         logins += 1;
         let res = client
             .post(format!("{url}/login"))
@@ -189,7 +206,11 @@ pub async fn walk(app: &TestApp, client: &Client, start: &str, email: &str) -> W
             .send()
             .await
             .unwrap();
-        assert!(res.status().is_redirection(), "login at the provider: {}", res.status());
+        assert!(
+            res.status().is_redirection(),
+            "login at the provider: {}",
+            res.status()
+        );
         url = location(&res, &url);
     }
     panic!("the provider never sent the browser back");

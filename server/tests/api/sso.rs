@@ -25,7 +25,11 @@ fn bind(app: &TestApp, args: &[&str]) {
     let mut all = vec!["workspace", "sso"];
     all.extend_from_slice(args);
     let out = app.cli(&all);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[tokio::test]
@@ -54,7 +58,11 @@ async fn a_verified_identity_of_a_bound_domain_joins_the_workspace_as_a_member()
     assert_eq!(signed, 1);
     // No password: the account cannot be signed in with one.
     let res = app
-        .call(&client, "auth/login", &[("email", "alice@acme.test"), ("password", "")])
+        .call(
+            &client,
+            "auth/login",
+            &[("email", "alice@acme.test"), ("password", "")],
+        )
         .await;
     assert_ne!(res.status(), StatusCode::OK);
 
@@ -80,8 +88,16 @@ async fn refusals_land_on_the_sign_in_page_with_a_reason_and_sign_nobody_in() {
     }
     assert_eq!(users_named(&app, "unverified@acme.test").await, 0);
     assert_eq!(users_named(&app, "eve@elsewhere.test").await, 0);
-    let page = app.page(&app.client(), "/login?sso=no_workspace").await.text().await.unwrap();
-    assert!(page.contains("No workspace accepts sign-ins from your email"), "{page}");
+    let page = app
+        .page(&app.client(), "/login?sso=no_workspace")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("No workspace accepts sign-ins from your email"),
+        "{page}"
+    );
 }
 
 #[tokio::test]
@@ -94,7 +110,10 @@ async fn a_callback_is_single_use_and_bound_to_the_browser_that_started_it() {
 
     // Another browser with the same URL: refused, and the owner's flow is still there.
     let thief = app.client();
-    assert_eq!(finish(&app, &thief, &walked.callback).await, "/login?sso=state");
+    assert_eq!(
+        finish(&app, &thief, &walked.callback).await,
+        "/login?sso=state"
+    );
     assert!(me(&app, &thief).await.is_null());
     // A tampered state: refused.
     let forged = walked.callback.replace("state=", "state=x");
@@ -104,10 +123,20 @@ async fn a_callback_is_single_use_and_bound_to_the_browser_that_started_it() {
     assert_eq!(me(&app, &client).await["email"], "alice@acme.test");
     // Replayed: the state was used.
     let replay = app.client();
-    assert_eq!(finish(&app, &replay, &walked.callback).await, "/login?sso=state");
-    assert_eq!(finish(&app, &client, &walked.callback).await, "/login?sso=state");
+    assert_eq!(
+        finish(&app, &replay, &walked.callback).await,
+        "/login?sso=state"
+    );
+    assert_eq!(
+        finish(&app, &client, &walked.callback).await,
+        "/login?sso=state"
+    );
     // Completing twice: nothing to complete.
-    let res = client.get(app.url("/auth/oidc/complete")).send().await.unwrap();
+    let res = client
+        .get(app.url("/auth/oidc/complete"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.headers()["location"], "/login?sso=state");
 }
 
@@ -195,13 +224,24 @@ async fn a_provider_that_is_down_is_shown_and_passwords_still_work() {
     })
     .await;
     let client = app.client();
-    let body = expect_status(app.call(&client, "sso/providers", &[]).await, StatusCode::OK).await;
+    let body = expect_status(
+        app.call(&client, "sso/providers", &[]).await,
+        StatusCode::OK,
+    )
+    .await;
     let providers: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(providers[0]["available"], false, "{body}");
     let page = app.page(&client, "/login").await.text().await.unwrap();
-    assert!(page.contains("Sign in with Down IdP") || page.contains("Down IdP"), "{page}");
+    assert!(
+        page.contains("Sign in with Down IdP") || page.contains("Down IdP"),
+        "{page}"
+    );
     assert!(page.contains("could not be reached just now"), "{page}");
-    let res = client.get(app.url("/auth/oidc/down/start")).send().await.unwrap();
+    let res = client
+        .get(app.url("/auth/oidc/down/start"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.headers()["location"], "/login?sso=unavailable");
     let signed_in = app.signed_in(ADMIN).await;
     assert_eq!(me(&app, &signed_in).await["email"], ADMIN.0);

@@ -19,7 +19,11 @@ async fn methods(app: &TestApp, client: &reqwest::Client) -> serde_json::Value {
 
 fn cli_ok(app: &TestApp, args: &[&str]) {
     let out = app.cli(args);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// Makes every dangerous action of the client's session ask again: its last check is an
@@ -50,9 +54,15 @@ async fn an_admin_links_an_identity_then_signs_in_with_it_and_unlinks_it() {
     let admin = app.signed_in(ADMIN).await;
     let link = format!("/auth/oidc/{PROVIDER}/start?purpose=link");
     let walked = walk(&app, &admin, &link, "bob@acme.test").await;
-    assert_eq!(finish(&app, &admin, &walked.callback).await, "/account?linked=1");
+    assert_eq!(
+        finish(&app, &admin, &walked.callback).await,
+        "/account?linked=1"
+    );
     let linked = methods(&app, &admin).await;
-    assert_eq!(linked["identities"][0]["email"], "bob@acme.test", "{linked}");
+    assert_eq!(
+        linked["identities"][0]["email"], "bob@acme.test",
+        "{linked}"
+    );
     assert_eq!(linked["has_password"], true);
 
     // Bob's identity now signs the admin in, in a browser of its own.
@@ -61,9 +71,16 @@ async fn an_admin_links_an_identity_then_signs_in_with_it_and_unlinks_it() {
     assert_eq!(me(&app, &elsewhere).await["email"], ADMIN.0);
 
     let id = linked["identities"][0]["id"].to_string();
-    expect_status(app.call(&admin, "sso/unlink", &[("id", &id)]).await, StatusCode::OK).await;
+    expect_status(
+        app.call(&admin, "sso/unlink", &[("id", &id)]).await,
+        StatusCode::OK,
+    )
+    .await;
     let after = app.client();
-    assert_eq!(sso_sign_in(&app, &after, "bob@acme.test").await, "/login?sso=no_workspace");
+    assert_eq!(
+        sso_sign_in(&app, &after, "bob@acme.test").await,
+        "/login?sso=no_workspace"
+    );
     let audited: Vec<String> = sqlx::query_scalar(
         "SELECT action FROM operator_events WHERE actor = $1 AND action LIKE 'sso.%' ORDER BY id",
     )
@@ -83,17 +100,26 @@ async fn linking_needs_a_recent_check_and_an_identity_links_to_one_account_only(
     let res = admin.get(app.url(&link)).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(
-        res.headers()["location"].to_str().unwrap().starts_with("/reauth?next="),
+        res.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/reauth?next="),
         "{:?}",
         res.headers()["location"]
     );
 
     let member = app.signed_in(MEMBER).await;
     let walked = walk(&app, &member, &link, "bob@acme.test").await;
-    assert_eq!(finish(&app, &member, &walked.callback).await, "/account?linked=1");
+    assert_eq!(
+        finish(&app, &member, &walked.callback).await,
+        "/account?linked=1"
+    );
     let admin = app.signed_in(ADMIN).await;
     let walked = walk(&app, &admin, &link, "bob@acme.test").await;
-    assert_eq!(finish(&app, &admin, &walked.callback).await, "/account?sso=linked_elsewhere");
+    assert_eq!(
+        finish(&app, &admin, &walked.callback).await,
+        "/account?sso=linked_elsewhere"
+    );
 }
 
 #[tokio::test]
@@ -127,20 +153,48 @@ async fn the_last_way_to_sign_in_cannot_be_unlinked() {
     )
     .await;
     assert!(body.contains("only way to sign in"), "{body}");
-    assert_eq!(methods(&app, &client).await["identities"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        methods(&app, &client).await["identities"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     // Someone else's identity is not found.
     let admin = app.signed_in(ADMIN).await;
-    expect_status(app.call(&admin, "sso/unlink", &[("id", &id)]).await, StatusCode::NOT_FOUND).await;
+    expect_status(
+        app.call(&admin, "sso/unlink", &[("id", &id)]).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn a_workspace_that_requires_sso_refuses_its_members_passwords_but_not_operators() {
     let (app, _op) = sso_app(None, &[], |_| {}).await;
-    cli_ok(&app, &["workspace", "sso", "acme", "--domain", "acme.test", "--require"]);
-    cli_ok(&app, &["user", "add", OPERATOR.0, "acme", "--role", "member"]);
+    cli_ok(
+        &app,
+        &[
+            "workspace",
+            "sso",
+            "acme",
+            "--domain",
+            "acme.test",
+            "--require",
+        ],
+    );
+    cli_ok(
+        &app,
+        &["user", "add", OPERATOR.0, "acme", "--role", "member"],
+    );
     let client = app.client();
     let body = expect_status(
-        app.call(&client, "auth/login", &[("email", MEMBER.0), ("password", MEMBER.1)]).await,
+        app.call(
+            &client,
+            "auth/login",
+            &[("email", MEMBER.0), ("password", MEMBER.1)],
+        )
+        .await,
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
@@ -150,7 +204,10 @@ async fn a_workspace_that_requires_sso_refuses_its_members_passwords_but_not_ope
     assert_eq!(me(&app, &operator).await["email"], OPERATOR.0);
     let out = app.cli(&["workspace", "sso-list"]);
     let listed = String::from_utf8_lossy(&out.stdout);
-    assert!(listed.contains("acme.test") && listed.contains("required"), "{listed}");
+    assert!(
+        listed.contains("acme.test") && listed.contains("required"),
+        "{listed}"
+    );
 }
 
 #[tokio::test]
@@ -159,7 +216,10 @@ async fn reauthentication_goes_back_through_the_provider_which_asks_again() {
     cli_ok(&app, &["workspace", "sso", "acme", "--domain", "acme.test"]);
     let client = app.client();
     assert_eq!(sso_sign_in(&app, &client, "alice@acme.test").await, "/");
-    cli_ok(&app, &["user", "set-role", "alice@acme.test", "acme", "admin"]);
+    cli_ok(
+        &app,
+        &["user", "set-role", "alice@acme.test", "acme", "admin"],
+    );
     age_verification(&app, "alice@acme.test").await;
     let bob_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
         .bind(MEMBER.0)
@@ -169,15 +229,32 @@ async fn reauthentication_goes_back_through_the_provider_which_asks_again() {
     let set_role = |client: reqwest::Client| {
         let app = &app;
         async move {
-            app.call(&client, "members/set_role", &[("ws", "acme"), ("user_id", &bob_id.to_string()), ("role", "admin")])
-                .await
+            app.call(
+                &client,
+                "members/set_role",
+                &[
+                    ("ws", "acme"),
+                    ("user_id", &bob_id.to_string()),
+                    ("role", "admin"),
+                ],
+            )
+            .await
         }
     };
-    assert_eq!(set_role(client.clone()).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        set_role(client.clone()).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
     let reauth = format!("/auth/oidc/{PROVIDER}/start?purpose=reauth&next=%2Fw%2Facme%2Fusers");
     let walked = walk(&app, &client, &reauth, "alice@acme.test").await;
-    assert_eq!(walked.logins, 1, "the provider must ask for the password again");
-    assert_eq!(finish(&app, &client, &walked.callback).await, "/w/acme/users");
+    assert_eq!(
+        walked.logins, 1,
+        "the provider must ask for the password again"
+    );
+    assert_eq!(
+        finish(&app, &client, &walked.callback).await,
+        "/w/acme/users"
+    );
     assert_eq!(set_role(client.clone()).await.status(), StatusCode::OK);
 
     // Someone else's identity does not re-authenticate Alice.
@@ -185,5 +262,8 @@ async fn reauthentication_goes_back_through_the_provider_which_asks_again() {
     let walked = walk(&app, &client, &reauth, "bob@acme.test").await;
     let landed = finish(&app, &client, &walked.callback).await;
     assert!(landed.starts_with("/reauth?sso=wrong_account"), "{landed}");
-    assert_eq!(set_role(client.clone()).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        set_role(client.clone()).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
 }

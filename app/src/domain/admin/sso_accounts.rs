@@ -60,7 +60,10 @@ pub async fn sign_in(
     let joining = domains::joining(&mut tx, domain, &provider.id).await?;
     let user = match user_by(&mut tx, "email", &identity.email).await? {
         Some(user) if provider.domains.iter().any(|d| d == domain) => {
-            let detail = format!("{} linked: {} is authoritative for {domain}", identity.email, provider.name);
+            let detail = format!(
+                "{} linked: {} is authoritative for {domain}",
+                identity.email, provider.name
+            );
             identities::link(&mut tx, user.id, &provider.id, identity).await?;
             events::record_account(&mut tx, &user.email, "sso.link", &detail).await?;
             user
@@ -102,8 +105,19 @@ async fn join(
         .execute(&mut *conn)
         .await?;
         if added.rows_affected() == 1 {
-            let detail = format!("{} joined as member by single sign-on with {provider}", user.email);
-            events::record(conn, workspace_id, &user.email, "member.join", None, &detail).await?;
+            let detail = format!(
+                "{} joined as member by single sign-on with {provider}",
+                user.email
+            );
+            events::record(
+                conn,
+                workspace_id,
+                &user.email,
+                "member.join",
+                None,
+                &detail,
+            )
+            .await?;
         }
     }
     Ok(())

@@ -36,4 +36,3 @@ pub fn ChangePasswordForm() -> impl IntoView {
         </div>
     }
 }
-

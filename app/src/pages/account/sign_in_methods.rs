@@ -101,7 +101,9 @@ fn Methods(methods: SignInMethods) -> impl IntoView {
 #[island]
 fn UnlinkButton(id: i64, label: String) -> impl IntoView {
     let unlink = Call::new(UnlinkIdentity::PATH);
-    reload_on_success(unlink, "account", |()| "The identity is unlinked.".to_string());
+    reload_on_success(unlink, "account", |()| {
+        "The identity is unlinked.".to_string()
+    });
     view! {
         <CallForm call=unlink>
             <input type="hidden" name="id" value=id.to_string()/>

@@ -47,7 +47,9 @@ pub async fn callback(
     };
     match redeem(&state, &id, &query, &pending).await {
         Ok(identity) => {
-            if let Err(e) = flows::answer(&state.pool, &flow_state, &browser, &pending, &identity).await {
+            if let Err(e) =
+                flows::answer(&state.pool, &flow_state, &browser, &pending, &identity).await
+            {
                 return refuse(&cookie, &id, &pending, e);
             }
             landing::onwards("/auth/oidc/complete", None)
@@ -72,7 +74,10 @@ async fn redeem(
         // The provider's own code (access_denied, login_required, ...), kept short for the log.
         return Err(SsoError::Refused(error.chars().take(64).collect()));
     }
-    let code = query.code.clone().ok_or_else(|| SsoError::Code("no code".into()))?;
+    let code = query
+        .code
+        .clone()
+        .ok_or_else(|| SsoError::Code("no code".into()))?;
     let provider = state.sso.find(id)?;
     let identity = protocol::redeem(
         &state.sso,

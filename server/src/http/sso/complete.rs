@@ -41,14 +41,23 @@ pub async fn complete(
     landing::redirect(&path, cookie.clear())
 }
 
-async fn finish(state: &AppState, session: &Session, answered: &Answered) -> Result<String, SsoError> {
+async fn finish(
+    state: &AppState,
+    session: &Session,
+    answered: &Answered,
+) -> Result<String, SsoError> {
     let provider = state.sso.find(&answered.provider_id)?;
     if answered.purpose == Purpose::SignIn {
-        let user = sso_accounts::sign_in(&state.pool, provider.settings(), &answered.identity).await?;
+        let user =
+            sso_accounts::sign_in(&state.pool, provider.settings(), &answered.identity).await?;
         app::session::begin(session, user.id)
             .await
             .map_err(|_| SsoError::Unavailable("session store".into()))?;
-        tracing::info!(user_id = user.id, provider = provider.id(), "signed in by single sign-on");
+        tracing::info!(
+            user_id = user.id,
+            provider = provider.id(),
+            "signed in by single sign-on"
+        );
         return Ok(landing::local(Some(&answered.return_to)));
     }
     // Link and re-authentication: the same account must still be signed in here.

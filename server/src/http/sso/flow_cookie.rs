@@ -91,7 +91,10 @@ mod tests {
         assert!(set.starts_with("__Host-vault_sso=abc;"), "{set}");
         assert!(set.contains("SameSite=Lax") && set.contains("HttpOnly") && set.contains("Secure"));
         let mut headers = HeaderMap::new();
-        headers.insert(COOKIE, HeaderValue::from_static("vault_sso=x; __Host-vault_sso=abc"));
+        headers.insert(
+            COOKIE,
+            HeaderValue::from_static("vault_sso=x; __Host-vault_sso=abc"),
+        );
         assert_eq!(cookie.read(&headers).as_deref(), Some("abc"));
         assert_eq!(
             cookie.redirect_uri(&headers, "acme").as_deref(),

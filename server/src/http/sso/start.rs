@@ -82,7 +82,11 @@ async fn begin(
             Err(_) => return Ok(Step::Local("/login".into())),
         },
     };
-    if purpose == Purpose::Link && app::session::recently_verified(state, session).await.is_err() {
+    if purpose == Purpose::Link
+        && app::session::recently_verified(state, session)
+            .await
+            .is_err()
+    {
         let again: String = form_urlencoded::byte_serialize(
             format!("/auth/oidc/{id}/start?purpose=link").as_bytes(),
         )
@@ -93,7 +97,12 @@ async fn begin(
     let redirect_uri = cookie
         .redirect_uri(headers, id)
         .ok_or_else(|| SsoError::Unavailable("no Host header".into()))?;
-    let auth = protocol::authorize(&meta, provider.settings(), &redirect_uri, purpose == Purpose::Reauth)?;
+    let auth = protocol::authorize(
+        &meta,
+        provider.settings(),
+        &redirect_uri,
+        purpose == Purpose::Reauth,
+    )?;
     let browser = FlowCookie::fresh();
     let flow = NewFlow {
         provider_id: id,
@@ -105,7 +114,13 @@ async fn begin(
         nonce: &auth.nonce,
         pkce_verifier: &auth.pkce_verifier,
     };
-    flows::create(&state.pool, &flow, &browser, now() + state.sso.timing().flow_seconds).await?;
+    flows::create(
+        &state.pool,
+        &flow,
+        &browser,
+        now() + state.sso.timing().flow_seconds,
+    )
+    .await?;
     Ok(Step::Provider {
         url: auth.url,
         browser,

@@ -176,7 +176,10 @@ impl Directory {
 
     /// The provider's discovery document and keys: discovered now if never yet, or if it
     /// was down and `retry_seconds` have passed.
-    pub async fn metadata(&self, provider: &Provider) -> Result<Arc<CoreProviderMetadata>, SsoError> {
+    pub async fn metadata(
+        &self,
+        provider: &Provider,
+    ) -> Result<Arc<CoreProviderMetadata>, SsoError> {
         let at = now();
         match &*provider.read() {
             Discovery::Ready(meta) => return Ok(meta.clone()),
@@ -188,14 +191,21 @@ impl Directory {
         self.discover(provider, at).await
     }
 
-    async fn discover(&self, provider: &Provider, at: i64) -> Result<Arc<CoreProviderMetadata>, SsoError> {
+    async fn discover(
+        &self,
+        provider: &Provider,
+        at: i64,
+    ) -> Result<Arc<CoreProviderMetadata>, SsoError> {
         let issuer = IssuerUrl::new(provider.settings.issuer.clone())
             .map_err(|e| SsoError::Unavailable(format!("issuer URL: {e}")))?;
         match CoreProviderMetadata::discover_async(issuer, &self.http).await {
             Ok(meta) => {
                 let meta = Arc::new(meta);
                 if !provider.available() {
-                    tracing::info!(provider = provider.id(), "single sign-on provider reachable again");
+                    tracing::info!(
+                        provider = provider.id(),
+                        "single sign-on provider reachable again"
+                    );
                 }
                 provider.write(Discovery::Ready(meta.clone()));
                 Ok(meta)
@@ -214,14 +224,20 @@ impl Directory {
     }
 
     /// Fetches the provider's keys again (an ID token named a key id we do not know).
-    pub async fn refresh_keys(&self, provider: &Provider) -> Result<Arc<CoreProviderMetadata>, SsoError> {
+    pub async fn refresh_keys(
+        &self,
+        provider: &Provider,
+    ) -> Result<Arc<CoreProviderMetadata>, SsoError> {
         let meta = self.metadata(provider).await?;
         let keys = JsonWebKeySet::fetch_async(meta.jwks_uri(), &self.http)
             .await
             .map_err(|e| SsoError::Unavailable(format!("keys: {e}")))?;
         let meta = Arc::new((*meta).clone().set_jwks(keys));
         provider.write(Discovery::Ready(meta.clone()));
-        tracing::info!(provider = provider.id(), "single sign-on provider keys fetched again");
+        tracing::info!(
+            provider = provider.id(),
+            "single sign-on provider keys fetched again"
+        );
         Ok(meta)
     }
 }

@@ -20,7 +20,10 @@ pub struct Binding {
 
 /// The domain part of an email, lower case.
 pub fn domain_of(email: &str) -> Option<&str> {
-    email.rsplit_once('@').map(|(_, d)| d).filter(|d| !d.is_empty())
+    email
+        .rsplit_once('@')
+        .map(|(_, d)| d)
+        .filter(|d| !d.is_empty())
 }
 
 /// A domain as the operator typed it: lower case, no `@`, at least one dot.
@@ -28,13 +31,16 @@ pub fn parse_domain(raw: &str) -> Result<String, DomainError> {
     let domain = raw.trim().trim_start_matches('@').to_lowercase();
     let valid = domain.contains('.')
         && domain.len() <= 253
-        && domain
-            .split('.')
-            .all(|label| !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+        && domain.split('.').all(|label| {
+            !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        });
     if valid {
         Ok(domain)
     } else {
-        Err(DomainError::validation("domain", "Give a domain like acme.com."))
+        Err(DomainError::validation(
+            "domain",
+            "Give a domain like acme.com.",
+        ))
     }
 }
 
@@ -65,11 +71,12 @@ pub async fn bind(
 
 /// Removes a binding; whether there was one.
 pub async fn unbind(pool: &Pool, workspace_id: i64, domain: &str) -> Result<bool, DomainError> {
-    let done = sqlx::query("DELETE FROM workspace_sso_domains WHERE workspace_id = $1 AND domain = $2")
-        .bind(workspace_id)
-        .bind(domain)
-        .execute(pool)
-        .await?;
+    let done =
+        sqlx::query("DELETE FROM workspace_sso_domains WHERE workspace_id = $1 AND domain = $2")
+            .bind(workspace_id)
+            .bind(domain)
+            .execute(pool)
+            .await?;
     Ok(done.rows_affected() > 0)
 }
 

@@ -109,7 +109,17 @@ pub async fn create(
     Ok(())
 }
 
-type PendingRow = (String, String, Option<i64>, String, String, String, String, i64, i64);
+type PendingRow = (
+    String,
+    String,
+    Option<i64>,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+);
 
 /// The callback takes the flow of `state` that `browser` started, once. Unknown, replayed,
 /// expired or another browser's: `SsoError::State`.
@@ -123,8 +133,17 @@ pub async fn take(pool: &Pool, state: &str, browser: &str) -> Result<Pending, Ss
     .bind(sha256_hex(browser.as_bytes()))
     .fetch_optional(pool)
     .await?;
-    let (provider_id, purpose, user_id, redirect_uri, return_to, nonce, pkce_verifier, started_at, expires_at) =
-        row.ok_or(SsoError::State)?;
+    let (
+        provider_id,
+        purpose,
+        user_id,
+        redirect_uri,
+        return_to,
+        nonce,
+        pkce_verifier,
+        started_at,
+        expires_at,
+    ) = row.ok_or(SsoError::State)?;
     let purpose = Purpose::parse(&purpose).ok_or(SsoError::State)?;
     if expires_at <= now() {
         return Err(SsoError::State);

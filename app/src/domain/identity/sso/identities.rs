@@ -19,8 +19,7 @@ pub struct Identity {
     pub last_used_at: i64,
 }
 
-const COLUMNS: &str =
-    "id, user_id, provider_id, issuer, subject, email, created_at, last_used_at";
+const COLUMNS: &str = "id, user_id, provider_id, issuer, subject, email, created_at, last_used_at";
 
 /// The identity (issuer, subject), if linked.
 pub async fn find(
@@ -71,18 +70,16 @@ pub async fn link(
 }
 
 /// A sign-in with this identity: remembers when, and the email the provider gives now.
-pub async fn touch(
-    conn: &mut AnyConnection,
-    id: i64,
-    email: &str,
-) -> Result<(), DomainError> {
+pub async fn touch(conn: &mut AnyConnection, id: i64, email: &str) -> Result<(), DomainError> {
     let at = now();
-    sqlx::query("UPDATE identities SET last_used_at = $1, email = $2, updated_at = $1 WHERE id = $3")
-        .bind(at)
-        .bind(email)
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "UPDATE identities SET last_used_at = $1, email = $2, updated_at = $1 WHERE id = $3",
+    )
+    .bind(at)
+    .bind(email)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 

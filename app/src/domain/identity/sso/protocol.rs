@@ -5,7 +5,9 @@
 
 use std::time::Duration;
 
-use openidconnect::core::{CoreAuthPrompt, CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
+use openidconnect::core::{
+    CoreAuthPrompt, CoreAuthenticationFlow, CoreClient, CoreProviderMetadata,
+};
 use openidconnect::{
     AccessTokenHash, AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret, CsrfToken,
     Nonce, OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
@@ -196,9 +198,9 @@ fn verify(
 
 fn token_error(e: ClaimsVerificationError) -> SsoError {
     let reason = match e {
-        ClaimsVerificationError::SignatureVerification(SignatureVerificationError::NoMatchingKey) => {
-            "unknown key"
-        }
+        ClaimsVerificationError::SignatureVerification(
+            SignatureVerificationError::NoMatchingKey,
+        ) => "unknown key",
         ClaimsVerificationError::SignatureVerification(_) => "signature",
         ClaimsVerificationError::Expired(_) => "expired",
         ClaimsVerificationError::InvalidAudience(_) => "aud",
