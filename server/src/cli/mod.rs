@@ -146,6 +146,18 @@ async fn seed_demo(config: &Config, shell: &Shell) -> Result<(), CliError> {
         );
     }
     println!("  These demo passwords are public: never use demo data in production.");
+    for provider in config.sso.providers(config.mode)? {
+        println!(
+            "  Single sign-on: \"Sign in with {}\" ({}){}",
+            provider.name,
+            provider.issuer,
+            if provider.domains.is_empty() {
+                String::new()
+            } else {
+                format!(", authoritative for {}", provider.domains.join(", "))
+            }
+        );
+    }
     println!();
     Ok(())
 }

@@ -251,4 +251,32 @@ mod tests {
             Ok(())
         });
     }
+
+    #[test]
+    fn providers_come_from_the_file_and_one_from_the_environment() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("secret", "from-a-file\n")?;
+            jail.create_file(
+                "vault.toml",
+                "[[oidc]]\nid = \"google\"\nname = \"Google\"\n\
+                 issuer = \"https://accounts.google.com\"\nclient_id = \"abc\"\n\
+                 client_secret_file = \"secret\"\ndomains = [\"acme.com\"]\n",
+            )?;
+            jail.set_env("VAULT_OIDC_ISSUER", "https://idp.example.com");
+            jail.set_env("VAULT_OIDC_CLIENT_ID", "vault");
+            jail.set_env("VAULT_OIDC_CLIENT_SECRET_FILE", "secret");
+            jail.set_env("VAULT_OIDC_NAME", "Acme SSO");
+            let config = Config::load(None).unwrap();
+            let providers = config.sso.providers(config.mode).unwrap();
+            let ids: Vec<&str> = providers.iter().map(|p| p.id.as_str()).collect();
+            assert_eq!(ids, ["google", "default"]);
+            assert_eq!(providers[0].domains, ["acme.com"]);
+            assert_eq!(providers[1].name, "Acme SSO");
+            jail.set_env("VAULT_OIDC_CLIENT_ID", "");
+            jail.set_env("VAULT_OIDC_CLIENT_SECRET_FILE", "missing");
+            let err = Config::load(None).unwrap_err();
+            assert!(err.to_string().contains("client_secret_file"), "{err}");
+            Ok(())
+        });
+    }
 }

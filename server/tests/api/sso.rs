@@ -246,3 +246,38 @@ async fn a_provider_that_is_down_is_shown_and_passwords_still_work() {
     let signed_in = app.signed_in(ADMIN).await;
     assert_eq!(me(&app, &signed_in).await["email"], ADMIN.0);
 }
+
+#[tokio::test]
+async fn a_flow_left_at_the_provider_past_its_time_is_refused() {
+    let (app, _op) = sso_app(None, &[], |config| config.sso.sso_flow_minutes = 10).await;
+    bind(&app, &["acme", "--domain", "acme.test"]);
+    let client = app.client();
+    let walked = walk(
+        &app,
+        &client,
+        &format!("/auth/oidc/{PROVIDER}/start"),
+        "alice@acme.test",
+    )
+    .await;
+    let expires: i64 = sqlx::query_scalar("SELECT expires_at FROM sso_flows")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let now = app::domain::now();
+    assert!(
+        (now + 590..=now + 600).contains(&expires),
+        "ten minutes: {expires} vs {now}"
+    );
+    // Ten minutes later, as the clock would have it.
+    sqlx::query("UPDATE sso_flows SET expires_at = $1")
+        .bind(now - 1)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        finish(&app, &client, &walked.callback).await,
+        "/login?sso=state"
+    );
+    assert!(me(&app, &client).await.is_null());
+    assert_eq!(users_named(&app, "alice@acme.test").await, 0);
+}
