@@ -36,7 +36,7 @@ const fn webhook_only(name: &'static str) -> AuditAction {
 }
 
 /// In the order the audit log's filter and the webhook form list them.
-pub const AUDIT_ACTIONS: [AuditAction; 17] = [
+pub const AUDIT_ACTIONS: [AuditAction; 18] = [
     both("secret.create"),
     filter_only("secret.describe"),
     webhook_only("secret.replace"),
@@ -51,6 +51,7 @@ pub const AUDIT_ACTIONS: [AuditAction; 17] = [
     filter_only("secret.read_denied"),
     both("token.issue"),
     filter_only("member.role"),
+    both("member.join"),
     webhook_only("token.rotate"),
     both("token.revoke"),
     webhook_only("workspace.flag"),
@@ -93,10 +94,11 @@ mod tests {
                 "secret.read_denied",
                 "token.issue",
                 "member.role",
+                "member.join",
                 "token.revoke",
             ]
         );
-        assert_eq!(webhook_events().count(), 13);
+        assert_eq!(webhook_events().count(), 14);
         assert!(is_webhook_event("workspace.flag"));
         assert!(!is_webhook_event("secret.read"));
     }
