@@ -63,4 +63,9 @@ pub struct Shared {
     pub import_max_entries: usize,
     /// Whether webhooks may target loopback and private addresses (an operator's setting).
     pub webhook_allow_private: bool,
+    /// The origin users reach (`public_url`, like `https://vault.example.com`), for links
+    /// the server hands out; `None` in development, where the request's own host is used.
+    pub public_url: Option<String>,
+    /// How many days an invitation link stays valid (`invitation_days`).
+    pub invitation_days: i64,
 }

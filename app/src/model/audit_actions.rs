@@ -36,7 +36,7 @@ const fn webhook_only(name: &'static str) -> AuditAction {
 }
 
 /// In the order the audit log's filter and the webhook form list them.
-pub const AUDIT_ACTIONS: [AuditAction; 17] = [
+pub const AUDIT_ACTIONS: [AuditAction; 20] = [
     both("secret.create"),
     filter_only("secret.describe"),
     webhook_only("secret.replace"),
@@ -51,6 +51,9 @@ pub const AUDIT_ACTIONS: [AuditAction; 17] = [
     filter_only("secret.read_denied"),
     both("token.issue"),
     filter_only("member.role"),
+    both("invitation.create"),
+    both("invitation.revoke"),
+    both("invitation.accept"),
     webhook_only("token.rotate"),
     both("token.revoke"),
     webhook_only("workspace.flag"),
@@ -93,10 +96,13 @@ mod tests {
                 "secret.read_denied",
                 "token.issue",
                 "member.role",
+                "invitation.create",
+                "invitation.revoke",
+                "invitation.accept",
                 "token.revoke",
             ]
         );
-        assert_eq!(webhook_events().count(), 13);
+        assert_eq!(webhook_events().count(), 16);
         assert!(is_webhook_event("workspace.flag"));
         assert!(!is_webhook_event("secret.read"));
     }

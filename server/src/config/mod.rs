@@ -114,6 +114,11 @@ impl Config {
         }
         self.public_url()?;
         self.audit_retention()?;
+        if !(1..=365).contains(&self.sign_in.invitation_days) {
+            return Err(ConfigError::Setting(
+                "invitation_days must be 1 to 365".into(),
+            ));
+        }
         Ok(())
     }
 

@@ -102,6 +102,8 @@ pub struct SignIn {
     pub sign_in_account_burst: u32,
     /// Argon2 checks at once (each takes 19 MiB); default twice the CPUs.
     pub max_concurrent_password_checks: Option<usize>,
+    /// How many days an invitation link stays valid (1 to 365).
+    pub invitation_days: i64,
 }
 
 impl Default for SignIn {
@@ -115,6 +117,7 @@ impl Default for SignIn {
             sign_in_account_rate: Rate::per_hour(30),
             sign_in_account_burst: 10,
             max_concurrent_password_checks: None,
+            invitation_days: 7,
         }
     }
 }

@@ -13,7 +13,7 @@ use app::domain::runtime::read_cache::ReadCache;
 use app::metrics::Metrics;
 use app::state::{AppState, SessionPolicy, Shared};
 
-use crate::config::{Config, KeySource, Mode};
+use crate::config::{Config, ConfigError, KeySource, Mode};
 use crate::startup::error::CliError;
 
 /// Opens the pool and applies migrations.
@@ -96,5 +96,10 @@ pub async fn build_state(config: &Config) -> Result<AppState, CliError> {
         metrics,
         webhook_allow_private: config.webhooks.webhook_allow_private,
         import_max_entries: config.import_max_entries.max(1),
+        public_url: config
+            .public_url()
+            .map_err(ConfigError::from)?
+            .map(|url| url.to_string()),
+        invitation_days: config.sign_in.invitation_days,
     }))
 }

@@ -1,0 +1,63 @@
+//! The invitation page's forms: "Join" for the signed-in invitee, and the new account form
+//! (name, password, confirmation) for an email without an account. Both land in the
+//! workspace: the server answers with a redirect there.
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+
+use crate::api::invitations::{AcceptInvitation, JoinWithNewAccount};
+use crate::components::call::{Call, CallForm};
+use crate::components::field::{FieldError, FormError, PasswordField};
+
+#[island]
+pub fn JoinButton(token: String, workspace: String) -> impl IntoView {
+    let accept = Call::new(AcceptInvitation::PATH);
+    let pending = accept.pending();
+    view! {
+        <CallForm call=accept>
+            <input type="hidden" name="token" value=token/>
+            <button type="submit" class="btn btn-primary btn-block" disabled=move || pending.get()>
+                {format!("Join {workspace}")}
+            </button>
+        </CallForm>
+        <FormError error=accept.error() fields=&[]/>
+    }
+}
+
+#[island]
+pub fn NewAccountForm(token: String, email: String) -> impl IntoView {
+    let join = Call::new(JoinWithNewAccount::PATH);
+    let error = join.error();
+    let pending = join.pending();
+    view! {
+        <h2>"Create your account"</h2>
+        <CallForm call=join>
+            <input type="hidden" name="token" value=token/>
+            <div class="field">
+                <label for="invite-account-email">"Email"</label>
+                <input id="invite-account-email" type="email" value=email readonly autocomplete="username"/>
+            </div>
+            <div class="field">
+                <label for="invite-name">"Your name"</label>
+                <input id="invite-name" name="name" type="text" required maxlength="100"
+                    autocomplete="name" aria-describedby="invite-name-error"/>
+                <FieldError error field="name" id="invite-name-error"/>
+            </div>
+            <PasswordField id="invite-password" name="password" label="Password"
+                autocomplete="new-password" error hint="At least 12 characters."/>
+            <PasswordField id="invite-confirm" name="confirm" label="Repeat the password"
+                autocomplete="new-password" error/>
+            <FormError error fields=&["name", "password", "confirm"]/>
+            <button type="submit" class="btn btn-primary btn-block" disabled=move || pending.get()>
+                "Create account and join"
+            </button>
+        </CallForm>
+        <OtherWaysIn/>
+    }
+}
+
+/// Other ways to create the account. The single sign-on work adds "Continue with single
+/// sign-on" here (a link carrying the invitation's token, so that the account it signs in
+/// joins through this invitation).
+#[component]
+fn OtherWaysIn() -> impl IntoView {}
