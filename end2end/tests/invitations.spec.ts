@@ -46,6 +46,27 @@ test('an admin invites a newcomer, who opens the link in a fresh browser and lan
   // The link is spent.
   await newcomer.goto(link);
   await expect(newcomer.getByRole('heading', { name: 'This invitation cannot be used' })).toBeVisible();
+
+  // Invited to a second workspace, they follow the link from another site (as from a mail
+  // client): the browser sends no session cookie with that navigation, yet they get Join.
+  await page.goto('/w/globex/users');
+  await hydrated(page);
+  await page.getByLabel('Email').fill(NEWCOMER);
+  await page.getByRole('button', { name: 'Invite', exact: true }).click();
+  const second = await page.getByTestId('invite-link').inputValue();
+  const elsewhere = new URL(second);
+  elsewhere.hostname = 'localhost';
+  await newcomer.goto(new URL('/healthz', elsewhere).toString());
+  await newcomer.setContent(`<a href="${second}">Your invitation</a>`);
+  const [crossSite] = await Promise.all([
+    newcomer.waitForResponse((r) => r.url() === second),
+    newcomer.getByRole('link', { name: 'Your invitation' }).click(),
+  ]);
+  expect(await crossSite.text()).toContain('Sign in to accept');
+  await expect(newcomer.getByRole('button', { name: 'Join Globex Corp' })).toBeVisible();
+  await hydrated(newcomer);
+  await newcomer.getByRole('button', { name: 'Join Globex Corp' }).click();
+  await expect(newcomer).toHaveURL(/\/w\/globex$/);
   await fresh.close();
 });
 

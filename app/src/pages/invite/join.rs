@@ -5,9 +5,11 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
+use crate::api::auth::CurrentUser;
 use crate::api::invitations::{AcceptInvitation, JoinWithNewAccount};
-use crate::components::call::{Call, CallForm};
+use crate::components::call::{after_success, Call, CallForm};
 use crate::components::field::{FieldError, FormError, PasswordField};
+use crate::model::Me;
 
 #[island]
 pub fn JoinButton(token: String, workspace: String) -> impl IntoView {
@@ -61,3 +63,24 @@ pub fn NewAccountForm(token: String, email: String) -> impl IntoView {
 /// joins through this invitation).
 #[component]
 fn OtherWaysIn() -> impl IntoView {}
+
+/// Shown with the signed-out ways in. A link followed from another site (a mail client) is
+/// loaded without the `SameSite=Strict` session cookie, so the page was rendered as if signed
+/// out; asked by the page itself, the server sees the cookie. If someone is signed in, the
+/// page loads again from here, as a same-site navigation that carries it.
+#[island]
+pub fn SignedInElsewhere() -> impl IntoView {
+    let me = Call::new(CurrentUser::PATH);
+    after_success(me, move || {
+        if me.output::<Option<Me>>().flatten().is_some() {
+            #[cfg(feature = "hydrate")]
+            {
+                let location = window().location();
+                if let Ok(href) = location.href() {
+                    let _ = location.replace(&href);
+                }
+            }
+        }
+    });
+    Effect::new(move |_| me.dispatch(String::new()));
+}

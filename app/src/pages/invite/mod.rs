@@ -10,7 +10,7 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use self::join::{JoinButton, NewAccountForm};
+use self::join::{JoinButton, NewAccountForm, SignedInElsewhere};
 use crate::api::auth::Logout;
 use crate::api::invitations::load_invitation;
 use crate::components::loaded::Loaded;
@@ -83,12 +83,17 @@ fn Pending(details: InvitationDetails, token: String) -> impl IntoView {
         }
         .into_any(),
         Visitor::HasAccount => view! {
+            <SignedInElsewhere/>
             <p class="hint">"An account with this email exists: sign in with it to accept."</p>
             <a class="btn btn-primary btn-block" rel="external"
                 href=format!("/login?next={}", urlencode(&here))>"Sign in to accept"</a>
         }
         .into_any(),
-        Visitor::NewAccount => view! { <NewAccountForm token email=email.clone()/> }.into_any(),
+        Visitor::NewAccount => view! {
+            <SignedInElsewhere/>
+            <NewAccountForm token email=email.clone()/>
+        }
+        .into_any(),
     };
     view! {
         <h1>{format!("Join {workspace}")}</h1>
