@@ -13,6 +13,7 @@ pub use crate::domain::identity::session_policy::SessionPolicy;
 use crate::domain::keys::crypto::Keyring;
 use crate::domain::runtime::key_cache::DataKeyCache;
 use crate::domain::runtime::read_cache::ReadCache;
+use crate::mail::Mailer;
 use crate::metrics::Metrics;
 
 /// Cloned for every request (axum's `State`), so it is one reference-counted pointer: a
@@ -68,4 +69,6 @@ pub struct Shared {
     pub public_url: Option<String>,
     /// How many days an invitation link stays valid (`invitation_days`).
     pub invitation_days: i64,
+    /// Mails invitation links when SMTP is configured (`smtp_url`).
+    pub mail: Option<Mailer>,
 }

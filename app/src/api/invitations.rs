@@ -16,7 +16,9 @@ pub async fn create_invitation(
 ) -> Result<CreatedInvitation, AppError> {
     use super::ctx;
     use crate::domain::{admin::invitations, identity::access};
+    use crate::mail::InvitationMail;
     use crate::model::Role;
+    use crate::time_fmt::format_utc;
     use secrecy::ExposeSecret;
     ctx::respond(async move {
         let (state, who) = ctx::signed_in().await?;
@@ -28,10 +30,20 @@ pub async fn create_invitation(
         let days = state.invitation_days;
         let issued = invitations::create(&state.pool, &admin, &email, &role, days).await?;
         let link = format!("{origin}/invite/{}", issued.token.expose_secret());
+        let mailed = state.mail.as_ref().is_some_and(|mailer| {
+            mailer.invitation(InvitationMail {
+                to: issued.view.email.clone(),
+                workspace: admin.workspace().name.clone(),
+                inviter: who.user().email.clone(),
+                role: issued.view.role,
+                link: link.clone().into(),
+                expires: format_utc(issued.view.expires_at),
+            })
+        });
         Ok(CreatedInvitation {
             link,
             view: issued.view,
-            mailed: false,
+            mailed,
         })
     })
     .await

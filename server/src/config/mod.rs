@@ -20,7 +20,7 @@ mod sections;
 
 pub use keys::KeySource;
 pub use public_url::{PublicUrl, PublicUrlError};
-pub use sections::{Audit, Http, Runtime, SignIn, Storage, Webhooks};
+pub use sections::{Audit, Http, Mail, Runtime, SignIn, Storage, Webhooks};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -63,6 +63,8 @@ pub struct Config {
     pub audit: Audit,
     #[serde(flatten)]
     pub webhooks: Webhooks,
+    #[serde(flatten)]
+    pub mail: Mail,
     /// `vault demo` and `serve --demo` also fill the demo workspace's Secrets tab.
     pub demo_showcase: bool,
     /// Entries one import (page or `vault import`) may hold.
@@ -81,6 +83,7 @@ impl Default for Config {
             runtime: Default::default(),
             audit: Default::default(),
             webhooks: Default::default(),
+            mail: Default::default(),
         }
     }
 }

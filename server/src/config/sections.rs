@@ -173,6 +173,26 @@ impl Default for Audit {
     }
 }
 
+/// Outgoing mail: invitation links are also mailed when `smtp_url` is set.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct Mail {
+    /// `smtp://host:25`, `smtp://user:password@host:587?tls=required` (STARTTLS) or
+    /// `smtps://user:password@host:465`; unset, nothing is mailed.
+    pub smtp_url: Option<SecretString>,
+    /// The sender of those mails.
+    pub smtp_from: String,
+}
+
+impl Default for Mail {
+    fn default() -> Self {
+        Self {
+            smtp_url: None,
+            smtp_from: "Secrets Vault <vault@localhost>".into(),
+        }
+    }
+}
+
 /// Webhook deliveries: where they may go, how often they are polled and retried.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default)]

@@ -10,6 +10,7 @@ use app::domain::db::{self, DiskWatch, Pool};
 use app::domain::identity::attempts::AccountAttempts;
 use app::domain::runtime::key_cache::DataKeyCache;
 use app::domain::runtime::read_cache::ReadCache;
+use app::mail::Mailer;
 use app::metrics::Metrics;
 use app::state::{AppState, SessionPolicy, Shared};
 
@@ -64,6 +65,15 @@ pub async fn build_state(config: &Config) -> Result<AppState, CliError> {
         metrics.audit_commit(),
         disk.clone(),
     );
+    let mail = match &config.mail.smtp_url {
+        Some(url) => {
+            let mailer = Mailer::spawn(url, &config.mail.smtp_from)
+                .map_err(|e| CliError::Config(ConfigError::Setting(e.to_string())))?;
+            tracing::info!("invitation links are also mailed (smtp_url is set)");
+            Some(mailer)
+        }
+        None => None,
+    };
     let leptos_options = LeptosOptions::builder()
         .output_name("vault")
         .site_root(config.http.site_root.display().to_string())
@@ -101,5 +111,6 @@ pub async fn build_state(config: &Config) -> Result<AppState, CliError> {
             .map_err(ConfigError::from)?
             .map(|url| url.to_string()),
         invitation_days: config.sign_in.invitation_days,
+        mail,
     }))
 }

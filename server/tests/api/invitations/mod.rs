@@ -1,9 +1,11 @@
 //! Invitations over HTTP: an admin invites an email with a role, the link works once, for
 //! that email only, until it expires or is revoked; everything is audited, never the token.
-//! `admin`: what admins do and may not do; `joining`: opening the link and joining.
+//! `admin`: what admins do and may not do; `joining`: opening the link and joining; `mail`:
+//! the link mailed when SMTP is configured.
 
 mod admin;
 mod joining;
+mod mail;
 
 use reqwest::{Client, Response, StatusCode};
 use serde_json::Value;
