@@ -17,6 +17,8 @@ pub mod domain;
 #[cfg(feature = "ssr")]
 pub mod island_scripts;
 #[cfg(feature = "ssr")]
+pub mod mail;
+#[cfg(feature = "ssr")]
 pub mod metrics;
 #[cfg(feature = "ssr")]
 pub mod session;

@@ -14,6 +14,7 @@ use crate::domain::identity::sso::directory::Directory;
 use crate::domain::keys::crypto::Keyring;
 use crate::domain::runtime::key_cache::DataKeyCache;
 use crate::domain::runtime::read_cache::ReadCache;
+use crate::mail::Mailer;
 use crate::metrics::Metrics;
 
 /// Cloned for every request (axum's `State`), so it is one reference-counted pointer: a
@@ -66,4 +67,11 @@ pub struct Shared {
     pub sso: Arc<Directory>,
     /// Whether webhooks may target loopback and private addresses (an operator's setting).
     pub webhook_allow_private: bool,
+    /// The origin users reach (`public_url`, like `https://vault.example.com`), for links
+    /// the server hands out; `None` in development, where the request's own host is used.
+    pub public_url: Option<String>,
+    /// How many days an invitation link stays valid (`invitation_days`).
+    pub invitation_days: i64,
+    /// Mails invitation links when SMTP is configured (`smtp_url`).
+    pub mail: Option<Mailer>,
 }

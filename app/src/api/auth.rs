@@ -3,9 +3,10 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::model::Me;
 
-/// Signs in with email and password; the session id is cycled.
+/// Signs in with email and password; the session id is cycled. Then the browser goes to
+/// `next` if it is a path of this site (see [`super::redirects::local_next`]), else home.
 #[server(endpoint = "auth/login")]
-pub async fn login(email: String, password: String) -> Result<(), AppError> {
+pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use super::ctx;
     use crate::domain::identity::{sso, users};
     use secrecy::SecretString;
@@ -32,7 +33,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
         }
         crate::session::begin(&session, user.id).await?;
         tracing::info!(user_id = user.id, "signed in");
-        leptos_axum::redirect("/");
+        leptos_axum::redirect(&super::redirects::local_next(next.as_deref(), "/"));
         Ok(())
     })
     .await
@@ -49,13 +50,14 @@ pub fn sso_required() -> AppError {
     }
 }
 
+/// Signs out; then the browser goes to `next` if it is a path of this site, else sign-in.
 #[server(endpoint = "auth/logout")]
-pub async fn logout() -> Result<(), AppError> {
+pub async fn logout(next: Option<String>) -> Result<(), AppError> {
     use super::ctx;
     ctx::respond(async move {
         let session = ctx::session().await?;
         session.flush().await.map_err(ctx::session_error)?;
-        leptos_axum::redirect("/login");
+        leptos_axum::redirect(&super::redirects::local_next(next.as_deref(), "/login"));
         Ok(())
     })
     .await

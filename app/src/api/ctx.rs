@@ -40,6 +40,25 @@ pub async fn recently_verified(state: &AppState) -> Result<(), AppError> {
     crate::session::recently_verified(state, &session().await?).await
 }
 
+/// The origin links handed out by this server start with: `public_url` when configured,
+/// otherwise (development) `http://` and the request's `Host`, which the server's host check
+/// has already accepted as one of its own names.
+pub async fn site_origin(state: &AppState) -> Result<String, AppError> {
+    if let Some(url) = &state.public_url {
+        return Ok(url.clone());
+    }
+    let headers: http::HeaderMap = leptos_axum::extract().await.map_err(|e| {
+        tracing::error!(error = %e, "request headers missing");
+        AppError::Internal
+    })?;
+    headers
+        .get(http::header::HOST)
+        .and_then(|host| host.to_str().ok())
+        .filter(|host| !host.is_empty() && host.bytes().all(|b| b.is_ascii_graphic()))
+        .map(|host| format!("http://{host}"))
+        .ok_or_else(|| AppError::BadRequest("the request names no host".into()))
+}
+
 /// For issuing or rotating a token: an admin of `ws` who entered their password recently, and
 /// the lifetime asked for (empty: the workspace's default).
 pub async fn token_issuer(

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod agents;
 pub mod auth;
+pub mod invitations;
 pub mod members;
 pub mod operator;
 pub mod secrets;
@@ -13,5 +14,7 @@ pub mod workspace;
 
 #[cfg(feature = "ssr")]
 pub mod ctx;
+#[cfg(feature = "ssr")]
+pub mod redirects;
 #[cfg(feature = "ssr")]
 pub mod status;

@@ -1,6 +1,7 @@
 //! Small building blocks shared by pages.
 
 pub mod call;
+pub mod copy;
 pub mod error_panel;
 pub mod field;
 pub mod flash;

@@ -36,7 +36,7 @@ const fn webhook_only(name: &'static str) -> AuditAction {
 }
 
 /// In the order the audit log's filter and the webhook form list them.
-pub const AUDIT_ACTIONS: [AuditAction; 18] = [
+pub const AUDIT_ACTIONS: [AuditAction; 21] = [
     both("secret.create"),
     filter_only("secret.describe"),
     webhook_only("secret.replace"),
@@ -52,6 +52,9 @@ pub const AUDIT_ACTIONS: [AuditAction; 18] = [
     both("token.issue"),
     filter_only("member.role"),
     both("member.join"),
+    both("invitation.create"),
+    both("invitation.revoke"),
+    both("invitation.accept"),
     webhook_only("token.rotate"),
     both("token.revoke"),
     webhook_only("workspace.flag"),
@@ -95,10 +98,13 @@ mod tests {
                 "token.issue",
                 "member.role",
                 "member.join",
+                "invitation.create",
+                "invitation.revoke",
+                "invitation.accept",
                 "token.revoke",
             ]
         );
-        assert_eq!(webhook_events().count(), 14);
+        assert_eq!(webhook_events().count(), 17);
         assert!(is_webhook_event("workspace.flag"));
         assert!(!is_webhook_event("secret.read"));
     }

@@ -99,6 +99,7 @@ pub struct AgentsPage {
 
 pub mod audit_actions;
 pub mod import;
+pub mod invitations;
 pub mod lifecycle;
 pub mod operator;
 pub mod secrets;

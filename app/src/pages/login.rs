@@ -1,6 +1,7 @@
-//! `/login`: single sign-on buttons for the configured providers (a provider that cannot be
-//! reached says so, and password sign-in still works), then the password form. A refused
-//! single sign-on comes back here as `?sso=<code>`, shown in our own words.
+//! `/login?next=/path`: single sign-on buttons for the configured providers (a provider that
+//! cannot be reached says so, and password sign-in still works), then the password form.
+//! After signing in the browser goes on to `next`, a path on this site (the server checks it
+//! again). A refused single sign-on comes back here as `?sso=<code>`, shown in our own words.
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -11,15 +12,21 @@ use crate::api::auth::Login;
 use crate::api::sso::sso_providers;
 use crate::components::call::{Call, CallForm};
 use crate::components::field::FormError;
+use crate::components::url::{is_same_site_path, urlencode};
 use crate::model::sso::{sso_message, SsoProvider};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let refused = use_query_map()
-        .read_untracked()
-        .get("sso")
-        .and_then(|code| sso_message(&code));
+    let (next, refused) = {
+        let query = use_query_map();
+        let query = query.read_untracked();
+        (
+            query.get("next").filter(|path| is_same_site_path(path)),
+            query.get("sso").and_then(|code| sso_message(&code)),
+        )
+    };
     let providers = Resource::new(|| (), |_| sso_providers());
+    let sso_next = next.clone();
     view! {
         <Title text="Sign in · Secrets Vault"/>
         <main class="auth">
@@ -28,11 +35,14 @@ pub fn LoginPage() -> impl IntoView {
                 <h1 id="login-title">"Sign in"</h1>
                 {refused.map(|m| view! { <p class="form-error" role="alert" id="sso-error">{m}</p> })}
                 <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        providers.await.ok().map(|list| view! { <SsoButtons providers=list/> })
-                    })}
+                    {move || {
+                        let next = sso_next.clone();
+                        Suspend::new(async move {
+                            providers.await.ok().map(|list| view! { <SsoButtons providers=list next/> })
+                        })
+                    }}
                 </Suspense>
-                <PasswordSignIn/>
+                <PasswordSignIn next/>
             </div>
         </main>
     }
@@ -40,12 +50,15 @@ pub fn LoginPage() -> impl IntoView {
 
 /// One link per provider: the flow starts on our server, which sends the browser on.
 #[component]
-fn SsoButtons(providers: Vec<SsoProvider>) -> impl IntoView {
+fn SsoButtons(providers: Vec<SsoProvider>, next: Option<String>) -> impl IntoView {
     let any = !providers.is_empty();
+    let query = next
+        .map(|next| format!("?next={}", urlencode(&next)))
+        .unwrap_or_default();
     let buttons = providers
         .into_iter()
         .map(|p| {
-            let href = format!("/auth/oidc/{}/start", p.id);
+            let href = format!("/auth/oidc/{}/start{query}", p.id);
             let down = (!p.available).then(|| {
                 view! {
                     <p class="hint sso-down">
@@ -68,12 +81,13 @@ fn SsoButtons(providers: Vec<SsoProvider>) -> impl IntoView {
 }
 
 #[island]
-fn PasswordSignIn() -> impl IntoView {
+fn PasswordSignIn(next: Option<String>) -> impl IntoView {
     let login = Call::new(Login::PATH);
     let error = login.error();
     let pending = login.pending();
     view! {
         <CallForm call=login>
+            {next.map(|next| view! { <input type="hidden" name="next" value=next/> })}
             <div class="field">
                 <label for="email">"Email"</label>
                 <input id="email" name="email" type="email" autocomplete="username" required autofocus/>

@@ -4,6 +4,7 @@ pub mod account;
 pub mod agent;
 pub mod agents;
 pub mod home;
+pub mod invite;
 pub mod login;
 pub mod not_found;
 pub mod operator;

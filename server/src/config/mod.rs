@@ -21,7 +21,7 @@ mod sso;
 
 pub use keys::KeySource;
 pub use public_url::{PublicUrl, PublicUrlError};
-pub use sections::{Audit, Http, Runtime, SignIn, Storage, Webhooks};
+pub use sections::{Audit, Http, Mail, Runtime, SignIn, Storage, Webhooks};
 pub use sso::{OidcProvider, Sso};
 
 #[derive(Debug, thiserror::Error)]
@@ -68,6 +68,8 @@ pub struct Config {
     /// Single sign-on providers (`[[oidc]]`).
     #[serde(flatten)]
     pub sso: Sso,
+    #[serde(flatten)]
+    pub mail: Mail,
     /// `vault demo` and `serve --demo` also fill the demo workspace's Secrets tab.
     pub demo_showcase: bool,
     /// Entries one import (page or `vault import`) may hold.
@@ -87,6 +89,7 @@ impl Default for Config {
             audit: Default::default(),
             webhooks: Default::default(),
             sso: Default::default(),
+            mail: Default::default(),
         }
     }
 }
@@ -121,6 +124,11 @@ impl Config {
         self.public_url()?;
         self.audit_retention()?;
         self.sso.providers(self.mode)?;
+        if !(1..=365).contains(&self.sign_in.invitation_days) {
+            return Err(ConfigError::Setting(
+                "invitation_days must be 1 to 365".into(),
+            ));
+        }
         Ok(())
     }
 

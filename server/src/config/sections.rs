@@ -102,6 +102,8 @@ pub struct SignIn {
     pub sign_in_account_burst: u32,
     /// Argon2 checks at once (each takes 19 MiB); default twice the CPUs.
     pub max_concurrent_password_checks: Option<usize>,
+    /// How many days an invitation link stays valid (1 to 365).
+    pub invitation_days: i64,
 }
 
 impl Default for SignIn {
@@ -115,6 +117,7 @@ impl Default for SignIn {
             sign_in_account_rate: Rate::per_hour(30),
             sign_in_account_burst: 10,
             max_concurrent_password_checks: None,
+            invitation_days: 7,
         }
     }
 }
@@ -166,6 +169,26 @@ impl Default for Audit {
             usage_seconds: app::domain::audit::writer::USAGE_SECONDS,
             audit_retention_days: app::domain::audit::retention::DAYS,
             audit_retention_action: "archive".into(),
+        }
+    }
+}
+
+/// Outgoing mail: invitation links are also mailed when `smtp_url` is set.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct Mail {
+    /// `smtp://host:25`, `smtp://user:password@host:587?tls=required` (STARTTLS) or
+    /// `smtps://user:password@host:465`; unset, nothing is mailed.
+    pub smtp_url: Option<SecretString>,
+    /// The sender of those mails.
+    pub smtp_from: String,
+}
+
+impl Default for Mail {
+    fn default() -> Self {
+        Self {
+            smtp_url: None,
+            smtp_from: "Secrets Vault <vault@localhost>".into(),
         }
     }
 }

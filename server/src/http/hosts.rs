@@ -93,7 +93,17 @@ pub async fn refuse_unknown_host(
     if known || EXEMPT_PATHS.contains(&req.uri().path()) {
         return next.run(req).await;
     }
-    tracing::warn!(path = %req.uri().path(), "request for a host this server does not serve refused");
+    // An invitation's path carries its token: it is not logged.
+    let path = req.uri().path();
+    let path = if path.starts_with("/invite/") {
+        "/invite/…"
+    } else {
+        path
+    };
+    tracing::warn!(
+        path,
+        "request for a host this server does not serve refused"
+    );
     let message = match allowed.primary() {
         Some(origin) => format!("Misdirected request: this server answers only as {origin}.\n"),
         None => "Misdirected request.\n".to_string(),

@@ -11,10 +11,11 @@ use app::domain::identity::attempts::AccountAttempts;
 use app::domain::identity::sso::directory::Directory;
 use app::domain::runtime::key_cache::DataKeyCache;
 use app::domain::runtime::read_cache::ReadCache;
+use app::mail::Mailer;
 use app::metrics::Metrics;
 use app::state::{AppState, SessionPolicy, Shared};
 
-use crate::config::{Config, KeySource, Mode};
+use crate::config::{Config, ConfigError, KeySource, Mode};
 use crate::startup::error::CliError;
 
 /// Opens the pool and applies migrations.
@@ -69,6 +70,15 @@ pub async fn build_state(config: &Config) -> Result<AppState, CliError> {
         metrics.audit_commit(),
         disk.clone(),
     );
+    let mail = match &config.mail.smtp_url {
+        Some(url) => {
+            let mailer = Mailer::spawn(url, &config.mail.smtp_from)
+                .map_err(|e| CliError::Config(ConfigError::Setting(e.to_string())))?;
+            tracing::info!("invitation links are also mailed (smtp_url is set)");
+            Some(mailer)
+        }
+        None => None,
+    };
     let leptos_options = LeptosOptions::builder()
         .output_name("vault")
         .site_root(config.http.site_root.display().to_string())
@@ -102,5 +112,11 @@ pub async fn build_state(config: &Config) -> Result<AppState, CliError> {
         webhook_allow_private: config.webhooks.webhook_allow_private,
         sso: Arc::new(sso),
         import_max_entries: config.import_max_entries.max(1),
+        public_url: config
+            .public_url()
+            .map_err(ConfigError::from)?
+            .map(|url| url.to_string()),
+        invitation_days: config.sign_in.invitation_days,
+        mail,
     }))
 }

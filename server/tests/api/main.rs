@@ -16,6 +16,7 @@ mod hostile;
 mod import;
 #[allow(dead_code)] // shared with the multi-instance binary, which uses more of it
 mod instance;
+mod invitations;
 mod key_rotation;
 mod many_servers;
 mod matrix_audit;

@@ -267,3 +267,34 @@ async fn reauthentication_goes_back_through_the_provider_which_asks_again() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+#[tokio::test]
+async fn an_invited_email_continues_with_single_sign_on_and_lands_in_the_workspace() {
+    let (app, _op) = sso_app(None, &[], |_| {}).await;
+    let admin = app.signed_in(ADMIN).await;
+    let (_, token) = crate::invitations::invite(&app, &admin, "alice@acme.test", "member").await;
+    let start = format!("/auth/oidc/{PROVIDER}/start?next=%2Finvite%2F{token}");
+
+    // Another verified identity with the same link is not the invitee.
+    let stranger = app.client();
+    let walked = walk(&app, &stranger, &start, "bob@acme.test").await;
+    assert_eq!(
+        finish(&app, &stranger, &walked.callback).await,
+        "/login?sso=no_workspace"
+    );
+
+    let client = app.client();
+    let walked = walk(&app, &client, &start, "alice@acme.test").await;
+    assert_eq!(finish(&app, &client, &walked.callback).await, "/w/acme");
+    let me = me(&app, &client).await;
+    assert_eq!(me["email"], "alice@acme.test");
+    assert_eq!(me["workspaces"][0]["slug"], "acme");
+    assert_eq!(me["workspaces"][0]["role"], "member");
+    let accepted: Option<i64> =
+        sqlx::query_scalar("SELECT accepted_at FROM invitations WHERE email = 'alice@acme.test'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert!(accepted.is_some(), "the invitation is used");
+    assert_eq!(methods(&app, &client).await["has_password"], false);
+}

@@ -1,11 +1,12 @@
 //! What admins and the operator change about a workspace's people and agents: memberships
-//! and roles, agents and their tokens, ending sessions, and what single sign-on changes
-//! about accounts.
+//! and roles, invitations (and joining through one), agents and their tokens, ending sessions,
+//! and what single sign-on changes about accounts.
 //! Every change here is audited (through `audit::change::Change` or `audit::events`).
 //!
 //! Imports the domain root, `keys`, `identity` and `audit`; never `secrets` or `runtime`.
 
 pub mod agents;
+pub mod invitations;
 pub mod memberships;
 pub mod sign_out;
 pub mod sso_accounts;

@@ -39,7 +39,8 @@ async fn user_by(
 
 /// Signs in with a verified identity: the account it is linked to; else the account with
 /// its email when the provider is authoritative for the email's domain (linked now); else a
-/// new account without a password, when a workspace accepts the domain. Refused otherwise.
+/// new account without a password, when a workspace accepts the domain or an invitation
+/// names the email. Refused otherwise.
 pub async fn sign_in(
     pool: &Pool,
     provider: &ProviderSettings,
@@ -69,7 +70,9 @@ pub async fn sign_in(
             user
         }
         Some(_) => return Err(SsoError::AccountExists),
-        None if joining.is_empty() => return Err(SsoError::NoWorkspace),
+        None if joining.is_empty() && !invited(&mut tx, &identity.email).await? => {
+            return Err(SsoError::NoWorkspace)
+        }
         None => {
             let user =
                 users::create_without_password(&mut tx, &identity.email, identity.name.as_deref())
@@ -82,6 +85,20 @@ pub async fn sign_in(
     events::record_account(&mut tx, &user.email, "sso.sign_in", &via).await?;
     tx.commit().await?;
     Ok(user)
+}
+
+/// Whether a pending invitation names `email`: its verified identity may make the account,
+/// which then joins through the invitation (see `invitations::accept`).
+async fn invited(conn: &mut AnyConnection, email: &str) -> Result<bool, DomainError> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM invitations WHERE email = $1 AND accepted_at IS NULL \
+         AND revoked_at IS NULL AND expires_at > $2 LIMIT 1",
+    )
+    .bind(email)
+    .bind(now())
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(found.is_some())
 }
 
 /// The identity's first sign-in joins the workspaces bound to its domain, as a member

@@ -1,6 +1,7 @@
 //! People who sign in to the dashboard.
 
 use secrecy::SecretString;
+use sqlx::AnyConnection;
 
 use crate::domain::db::Pool;
 use crate::domain::{identity::passwords, now, validate, DomainError};
@@ -19,6 +20,31 @@ pub async fn create(
     name: &str,
     password: SecretString,
 ) -> Result<User, DomainError> {
+    let new = prepare(email, name, password).await?;
+    let mut conn = pool.acquire().await?;
+    insert(&mut conn, &new).await
+}
+
+/// A new account's checked email and name and its password's hash, ready to be written
+/// (see [`insert`]). The hash is slow, so it is made before any transaction begins.
+pub struct NewUser {
+    email: String,
+    name: String,
+    password_hash: String,
+}
+
+impl NewUser {
+    pub fn email(&self) -> &str {
+        &self.email
+    }
+}
+
+/// Checks a new account's fields with the rules the CLI uses and hashes the password.
+pub async fn prepare(
+    email: &str,
+    name: &str,
+    password: SecretString,
+) -> Result<NewUser, DomainError> {
     let (email, name, ()) = {
         use secrecy::ExposeSecret;
         validate::all((
@@ -27,20 +53,34 @@ pub async fn create(
             validate::password(password.expose_secret()),
         ))?
     };
-    let hash = passwords::hash(password).await?;
+    let password_hash = passwords::hash(password).await?;
+    Ok(NewUser {
+        email,
+        name,
+        password_hash,
+    })
+}
+
+/// Writes a prepared account on `conn` (inside the caller's transaction, if any). An email
+/// already taken is a field error.
+pub async fn insert(conn: &mut AnyConnection, new: &NewUser) -> Result<User, DomainError> {
     let at = now();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO users (email, name, password_hash, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $4) RETURNING id",
     )
-    .bind(&email)
-    .bind(&name)
-    .bind(&hash)
+    .bind(&new.email)
+    .bind(&new.name)
+    .bind(&new.password_hash)
     .bind(at)
-    .fetch_one(pool)
+    .fetch_one(&mut *conn)
     .await
     .map_err(|e| DomainError::on_unique(e, "email", "A user with this email already exists."))?;
-    Ok(User { id, email, name })
+    Ok(User {
+        id,
+        email: new.email.clone(),
+        name: new.name.clone(),
+    })
 }
 
 /// An account created by a single sign-on: no password (its hash is empty, which no

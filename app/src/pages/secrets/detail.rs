@@ -138,20 +138,5 @@ fn SnippetCard(
 /// Copies `text` to the clipboard (progressive enhancement: the snippet stays selectable).
 #[island]
 fn CopyButton(text: String) -> impl IntoView {
-    let copied = RwSignal::new(false);
-    let copy = move |_| {
-        #[cfg(feature = "hydrate")]
-        {
-            let clipboard = window().navigator().clipboard();
-            let _ = clipboard.write_text(&text);
-            copied.set(true);
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = &text;
-    };
-    view! {
-        <button type="button" class="btn btn-small" on:click=copy>
-            {move || if copied.get() { "Copied" } else { "Copy snippet" }}
-        </button>
-    }
+    view! { <crate::components::copy::CopyButton text label="Copy snippet"/> }
 }

@@ -1,6 +1,7 @@
 //! `GET /auth/oidc/complete`: the browser is back on our own site with its session cookie.
 //! Takes the answered flow bound to this browser (once) and does what it was for: sign in
-//! (a fresh session id: no fixation), link the identity, or mark the session re-verified.
+//! (a fresh session id: no fixation; from an invitation's page, joining through it), link
+//! the identity, or mark the session re-verified.
 
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -8,7 +9,7 @@ use axum::response::Response;
 use axum::Extension;
 use tower_sessions::Session;
 
-use app::domain::admin::sso_accounts;
+use app::domain::admin::{invitations, sso_accounts};
 use app::domain::identity::sso::flows::{self, Answered, Purpose};
 use app::domain::identity::sso::SsoError;
 use app::state::AppState;
@@ -58,7 +59,7 @@ async fn finish(
             provider = provider.id(),
             "signed in by single sign-on"
         );
-        return Ok(landing::local(Some(&answered.return_to)));
+        return Ok(joined_by_invitation(state, session, &answered.return_to).await);
     }
     // Link and re-authentication: the same account must still be signed in here.
     let who = app::session::signed_in(state, session)
@@ -78,4 +79,24 @@ async fn finish(
         .await
         .map_err(|_| SsoError::Unavailable("session store".into()))?;
     Ok(landing::local(Some(&answered.return_to)))
+}
+
+/// A sign-in started from an invitation's page (`next=/invite/{token}`) joins through it and
+/// lands in the workspace; if it cannot (another email, used meanwhile), the invitation's page
+/// says why.
+async fn joined_by_invitation(state: &AppState, session: &Session, return_to: &str) -> String {
+    let back = landing::local(Some(return_to));
+    let Some(token) = back.strip_prefix("/invite/") else {
+        return back;
+    };
+    let Ok(who) = app::session::signed_in(state, session).await else {
+        return back;
+    };
+    match invitations::accept(&state.pool, token, &who).await {
+        Ok(slug) => format!("/w/{slug}"),
+        Err(e) => {
+            tracing::info!(error = %e, "invitation not accepted after single sign-on");
+            back
+        }
+    }
 }

@@ -1,3 +1,10 @@
+//! `/w/{ws}/users`: the workspace's members, and for admins the invitations
+//! (`invitations`: the invite form, the link just made, the pending list).
+
+mod invitations;
+mod invite_form;
+mod pending;
+
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -13,7 +20,7 @@ use crate::model::{MemberView, Role};
 use crate::time_fmt::format_utc;
 
 /// `/w/{ws}/users`: members and their roles; admins can change a role, end a member's
-/// sessions and remove a member.
+/// sessions, remove a member and invite people.
 #[component]
 pub fn UsersPage() -> impl IntoView {
     let ws = use_workspace_slug();
@@ -50,6 +57,7 @@ pub fn UsersPage() -> impl IntoView {
                                             .collect_view()}
                                     </tbody>
                                 </table>
+                                {page.can_manage.then(|| view! { <invitations::Invitations ws=ws.clone()/> })}
                             }
                                 .into_any()
                         }
