@@ -53,7 +53,7 @@ pub async fn sign_in(
         let user = user_by(&mut tx, "id", found.user_id)
             .await?
             .ok_or(SsoError::State)?;
-        events::record_account(&mut tx, &user.email, "sso.sign_in", &via).await?;
+        events::record_platform(&mut tx, &user.email, "sso.sign_in", &via).await?;
         tx.commit().await?;
         return Ok(user);
     }
@@ -66,7 +66,7 @@ pub async fn sign_in(
                 identity.email, provider.name
             );
             identities::link(&mut tx, user.id, &provider.id, identity).await?;
-            events::record_account(&mut tx, &user.email, "sso.link", &detail).await?;
+            events::record_platform(&mut tx, &user.email, "sso.link", &detail).await?;
             user
         }
         Some(_) => return Err(SsoError::AccountExists),
@@ -82,7 +82,7 @@ pub async fn sign_in(
         }
     };
     join(&mut tx, &user, &joining, &provider.name).await?;
-    events::record_account(&mut tx, &user.email, "sso.sign_in", &via).await?;
+    events::record_platform(&mut tx, &user.email, "sso.sign_in", &via).await?;
     tx.commit().await?;
     Ok(user)
 }
@@ -156,7 +156,7 @@ pub async fn link(
     }
     identities::link(&mut tx, who.user().id, &provider.id, identity).await?;
     let detail = format!("{} with {}", identity.email, provider.name);
-    events::record_account(&mut tx, &who.user().email, "sso.link", &detail).await?;
+    events::record_platform(&mut tx, &who.user().email, "sso.link", &detail).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -191,7 +191,7 @@ pub async fn unlink(pool: &Pool, who: &SignedIn, identity_id: i64) -> Result<(),
         ));
     }
     let detail = format!("{} ({})", removed.email, removed.provider_id);
-    events::record_account(&mut tx, &who.user().email, "sso.unlink", &detail).await?;
+    events::record_platform(&mut tx, &who.user().email, "sso.unlink", &detail).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -18,27 +18,16 @@ pub async fn record_operator(
     let mut conn = pool.acquire().await?;
     match workspace_id {
         Some(ws) => record(&mut conn, ws, OPERATOR, action, None, detail).await,
-        None => {
-            let at = now();
-            sqlx::query(
-                "INSERT INTO operator_events (actor, action, detail, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)",
-            )
-            .bind(OPERATOR)
-            .bind(action)
-            .bind(detail)
-            .bind(at)
-            .execute(&mut *conn)
-            .await?;
-            Ok(())
-        }
+        None => record_platform(&mut conn, OPERATOR, action, detail).await,
     }
 }
 
-/// Records what happened to an account rather than to a workspace (a single sign-on, an
-/// identity linked or unlinked) in the platform trail, named by the account's email.
-pub async fn record_account(
+/// Records in the platform trail: an operator change that concerns no workspace, or what
+/// happened to an account rather than to a workspace (a single sign-on, an identity linked or
+/// unlinked), named by the account's email.
+pub async fn record_platform(
     conn: &mut AnyConnection,
-    email: &str,
+    actor: &str,
     action: &str,
     detail: &str,
 ) -> Result<(), DomainError> {
@@ -46,7 +35,7 @@ pub async fn record_account(
     sqlx::query(
         "INSERT INTO operator_events (actor, action, detail, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)",
     )
-    .bind(email)
+    .bind(actor)
     .bind(action)
     .bind(detail)
     .bind(at)
