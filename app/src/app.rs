@@ -12,7 +12,8 @@ use crate::pages::secrets::{
 use crate::pages::{
     account::AccountPage, agent::AgentPage, agents::AgentsPage, home::HomePage, invite::InvitePage,
     login::LoginPage, not_found::NotFoundPage, operator::OperatorPage, reauth::ReauthPage,
-    users::UsersPage, webhooks::WebhooksPage, workspace::WorkspaceHome, workspace::WorkspaceLayout,
+    second_step::SecondStepPage, users::UsersPage, webhooks::WebhooksPage,
+    workspace::WorkspaceHome, workspace::WorkspaceLayout,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -56,6 +57,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                 <Route path=path!("/reauth") view=ReauthPage ssr=SsrMode::Async/>
+                <Route path=path!("/login/code") view=SecondStepPage ssr=SsrMode::Async/>
                 <Route path=path!("/invite/:token") view=InvitePage ssr=SsrMode::Async/>
                 <Route path=path!("/operator") view=OperatorPage ssr=SsrMode::Async/>
                 // Every page below renders `Async` too: a route takes the most restrictive mode on

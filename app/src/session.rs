@@ -15,6 +15,12 @@ pub use crate::domain::identity::session_store::USER_ID_KEY;
 pub const AUTH_AT_KEY: &str = "auth_at";
 /// The last renewal of an active session (the idle limit counts from here).
 pub const SEEN_AT_KEY: &str = "seen_at";
+/// Half signed in: the account whose password was right and whose second factor is awaited.
+/// Holds no rights (it is not [`USER_ID_KEY`]).
+pub const SECOND_STEP_USER_KEY: &str = "second_step_uid";
+/// When the password was right (the second step must follow within [`SECOND_STEP_SECONDS`]).
+pub const SECOND_STEP_AT_KEY: &str = "second_step_at";
+pub const SECOND_STEP_SECONDS: i64 = 300;
 /// The last password check (sign-in or re-authentication) for dangerous actions.
 pub const VERIFIED_AT_KEY: &str = "verified_at";
 
@@ -62,6 +68,41 @@ pub async fn begin(session: &Session, user_id: i64) -> Result<(), AppError> {
         session.insert(key, value).await.map_err(session_error)?;
     }
     Ok(())
+}
+
+/// The password was right and a second factor is due: a new session id holding only the
+/// account awaiting its second step, and when.
+pub async fn begin_second_step(session: &Session, user_id: i64) -> Result<(), AppError> {
+    session.clear().await;
+    session.cycle_id().await.map_err(session_error)?;
+    session
+        .insert(SECOND_STEP_USER_KEY, user_id)
+        .await
+        .map_err(session_error)?;
+    session
+        .insert(SECOND_STEP_AT_KEY, now())
+        .await
+        .map_err(session_error)
+}
+
+/// The account awaiting its second step, within [`SECOND_STEP_SECONDS`] of its password;
+/// otherwise `NotSignedIn` (and the half-signed-in state is dropped).
+pub async fn second_step_user(session: &Session) -> Result<i64, AppError> {
+    let user: Option<i64> = session
+        .get(SECOND_STEP_USER_KEY)
+        .await
+        .map_err(session_error)?;
+    let at: Option<i64> = session
+        .get(SECOND_STEP_AT_KEY)
+        .await
+        .map_err(session_error)?;
+    match (user, at) {
+        (Some(user), Some(at)) if now() - at < SECOND_STEP_SECONDS => Ok(user),
+        _ => {
+            session.clear().await;
+            Err(AppError::NotSignedIn)
+        }
+    }
 }
 
 /// Someone just proved who they are (a password, or the provider asking again): dangerous

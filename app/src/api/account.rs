@@ -112,12 +112,12 @@ pub async fn change_password(
     .await
 }
 
-/// Confirms the caller's password so that dangerous actions go through for the next
-/// `reauth_minutes`.
+/// Confirms the caller's password (and, with an authenticator app, a code) so that dangerous
+/// actions go through for the next `reauth_minutes`.
 #[server(endpoint = "account/reauthenticate")]
-pub async fn reauthenticate(password: String) -> Result<(), AppError> {
+pub async fn reauthenticate(password: String, code: Option<String>) -> Result<(), AppError> {
     use super::ctx;
-    use crate::domain::identity::users;
+    use crate::domain::identity::{totp, users};
     use secrecy::SecretString;
     ctx::respond(async move {
         let (state, who) = ctx::signed_in().await?;
@@ -136,6 +136,31 @@ pub async fn reauthenticate(password: String) -> Result<(), AppError> {
                 message: "The password is incorrect.".into(),
             };
             return Err(ssr::wrong_password(&session, attempt, refusal).await);
+        }
+        let user = who.user();
+        if totp::store::is_enabled(&state.pool, user.id).await? {
+            let code = code.unwrap_or_default();
+            let passed = totp::check(
+                &state.pool,
+                &state.keyring,
+                user.id,
+                &user.email,
+                &code,
+                crate::domain::now(),
+            )
+            .await?;
+            if passed.is_none() {
+                return Err(AppError::Validation {
+                    field: "code".into(),
+                    message:
+                        "Enter the current code from your authenticator app (or a recovery code)."
+                            .into(),
+                });
+            }
+            if passed == Some(totp::Passed::Recovery) {
+                crate::domain::admin::second_factor::recovery_code_used(&state.pool, &user.email)
+                    .await?;
+            }
         }
         ssr::mark_verified(&session).await?;
         Ok(())

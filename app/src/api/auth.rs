@@ -8,7 +8,7 @@ use crate::model::Me;
 #[server(endpoint = "auth/login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use super::ctx;
-    use crate::domain::identity::{sso, users};
+    use crate::domain::identity::{sso, totp, users};
     use secrecy::SecretString;
 
     ctx::respond(async move {
@@ -31,8 +31,65 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
             );
             return Err(sso_required());
         }
+        let next = super::redirects::local_next(next.as_deref(), "/");
+        if totp::store::is_enabled(&state.pool, user.id).await? {
+            crate::session::begin_second_step(&session, user.id).await?;
+            tracing::info!(user_id = user.id, "password right; authentication code due");
+            leptos_axum::redirect(&second_step_path(&next));
+            return Ok(());
+        }
         crate::session::begin(&session, user.id).await?;
         tracing::info!(user_id = user.id, "signed in");
+        leptos_axum::redirect(&next);
+        Ok(())
+    })
+    .await
+}
+
+/// The second step's page, going on to `next` afterwards.
+pub fn second_step_path(next: &str) -> String {
+    format!(
+        "/login/code?next={}",
+        crate::components::url::urlencode(next)
+    )
+}
+
+/// The second step of a sign-in: a code from the authenticator app, or a recovery code,
+/// within five minutes of the password. Wrong codes draw on the account's sign-in allowance.
+#[server(endpoint = "auth/second_factor")]
+pub async fn second_factor(code: String, next: Option<String>) -> Result<(), AppError> {
+    use super::ctx;
+    use crate::domain::admin::second_factor;
+    use crate::domain::identity::{totp, users};
+    ctx::respond(async move {
+        let state = ctx::state()?;
+        let session = ctx::session().await?;
+        let user_id = crate::session::second_step_user(&session).await?;
+        let user = users::find_by_id(&state.pool, user_id)
+            .await?
+            .ok_or(AppError::NotSignedIn)?;
+        ctx::charge_account(&state, &user.email)?;
+        let passed = totp::check(
+            &state.pool,
+            &state.keyring,
+            user.id,
+            &user.email,
+            &code,
+            crate::domain::now(),
+        )
+        .await?;
+        let Some(passed) = passed else {
+            tracing::info!(user_id = user.id, "authentication code refused");
+            return Err(AppError::Validation {
+                field: "code".into(),
+                message: "That code is not right, or was used already.".into(),
+            });
+        };
+        if passed == totp::Passed::Recovery {
+            second_factor::recovery_code_used(&state.pool, &user.email).await?;
+        }
+        crate::session::begin(&session, user.id).await?;
+        tracing::info!(user_id = user.id, "signed in with a second factor");
         leptos_axum::redirect(&super::redirects::local_next(next.as_deref(), "/"));
         Ok(())
     })

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod invitations;
 pub mod members;
 pub mod operator;
+pub mod second_factor;
 pub mod secrets;
 pub mod sso;
 pub mod webhooks;

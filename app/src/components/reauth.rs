@@ -7,7 +7,7 @@ use leptos::server_fn::ServerFn;
 
 use crate::api::account::Reauthenticate;
 use crate::components::call::{after_success, Call, CallForm};
-use crate::components::field::{FormError, PasswordField};
+use crate::components::field::{FieldError, FormError, PasswordField};
 use crate::components::url::urlencode;
 use crate::error::AppError;
 
@@ -41,7 +41,13 @@ pub fn ReauthPrompt(call: Call) -> impl IntoView {
                 <CallForm call=reauth>
                     <PasswordField id="reauth-password" name="password" label="Password"
                         autocomplete="current-password" error=reauth_error autofocus=true/>
-                    <FormError error=reauth_error fields=&["password"]/>
+                    <div class="field">
+                        <label for="reauth-code">"Authentication code (if you use an authenticator app)"</label>
+                        <input id="reauth-code" name="code" type="text" inputmode="numeric"
+                            autocomplete="one-time-code" aria-describedby="reauth-code-error"/>
+                        <FieldError error=reauth_error field="code" id="reauth-code-error"/>
+                    </div>
+                    <FormError error=reauth_error fields=&["password", "code"]/>
                     <button type="submit" class="btn btn-primary">"Confirm and continue"</button>
                 </CallForm>
                 <p class="hint">

@@ -102,6 +102,7 @@ pub mod import;
 pub mod invitations;
 pub mod lifecycle;
 pub mod operator;
+pub mod second_factor;
 pub mod secrets;
 pub mod sso;
 pub mod webhooks;

@@ -9,6 +9,7 @@ pub mod login;
 pub mod not_found;
 pub mod operator;
 pub mod reauth;
+pub mod second_step;
 pub mod secrets;
 pub mod users;
 pub mod webhooks;

@@ -11,7 +11,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::account::Reauthenticate;
 use crate::api::sso::sign_in_ways;
 use crate::components::call::{Call, CallForm};
-use crate::components::field::{FormError, PasswordField};
+use crate::components::field::{FieldError, FormError, PasswordField};
 use crate::components::url::{is_same_site_path, urlencode};
 use crate::model::sso::{sso_message, SignInMethods};
 
@@ -98,7 +98,13 @@ fn ReauthCard(next: String) -> impl IntoView {
                         <CallForm call=reauth>
                             <PasswordField id="reauth-password" name="password" label="Password"
                                 autocomplete="current-password" error autofocus=true/>
-                            <FormError error fields=&["password"]/>
+                            <div class="field">
+                                <label for="reauth-code">"Authentication code (if you use an authenticator app)"</label>
+                                <input id="reauth-code" name="code" type="text" inputmode="numeric"
+                                    autocomplete="one-time-code" aria-describedby="reauth-code-error"/>
+                                <FieldError error field="code" id="reauth-code-error"/>
+                            </div>
+                            <FormError error fields=&["password", "code"]/>
                             <button type="submit" class="btn btn-primary btn-block">"Confirm"</button>
                         </CallForm>
                     }

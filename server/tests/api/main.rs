@@ -32,6 +32,7 @@ mod receiver;
 mod retention;
 mod rotation;
 mod runtime;
+mod second_factor;
 mod secrets;
 mod secrets_access;
 mod secrets_tab;

@@ -8,6 +8,7 @@
 pub mod agents;
 pub mod invitations;
 pub mod memberships;
+pub mod second_factor;
 pub mod sign_out;
 pub mod sso_accounts;
 pub mod token_identity;

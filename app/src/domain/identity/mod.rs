@@ -13,5 +13,6 @@ pub mod session_policy;
 pub mod session_store;
 pub mod shell;
 pub mod sso;
+pub mod totp;
 pub mod users;
 pub mod workspaces;

@@ -127,19 +127,54 @@ pub async fn rewrap_all(pool: &Pool, keyring: &Keyring) -> Result<RewrapReport, 
         .await?;
         rewrapped += updated.rows_affected();
     }
+    rewrapped += reseal_user_secrets(pool, keyring).await?;
     Ok(RewrapReport {
         rewrapped,
         remaining: not_under_current(pool, keyring).await?,
     })
 }
 
-/// How many data keys are wrapped under a master key other than the current one: while
-/// any are, the previous master key is still needed.
-pub async fn not_under_current(pool: &Pool, keyring: &Keyring) -> Result<i64, DomainError> {
-    Ok(
-        sqlx::query_scalar("SELECT COUNT(*) FROM workspace_keys WHERE kek_id <> $1")
-            .bind(keyring.current().0)
-            .fetch_one(pool)
-            .await?,
+/// The authenticator secrets sealed directly under a previous master key, sealed again
+/// under the current one (each guarded by its old key id, like the data keys).
+async fn reseal_user_secrets(pool: &Pool, keyring: &Keyring) -> Result<u64, DomainError> {
+    let (current_id, current) = keyring.current();
+    let stale: Vec<(i64, String, Vec<u8>)> = sqlx::query_as(
+        "SELECT user_id, kek_id, secret_sealed FROM user_totp WHERE kek_id <> $1 ORDER BY user_id",
     )
+    .bind(current_id)
+    .fetch_all(pool)
+    .await?;
+    let mut resealed = 0;
+    for (user_id, kek_id, sealed) in stale {
+        let Ok(old) = keyring.find(&kek_id) else {
+            tracing::warn!(user_id, kek_id = %kek_id, "authenticator secret sealed under an unknown master key; skipped");
+            continue;
+        };
+        let secret = crypto::open_user_secret(old, &sealed, user_id).map_err(crypto_err)?;
+        let again = crypto::seal_user_secret(current, &secret, user_id).map_err(crypto_err)?;
+        let updated = sqlx::query(
+            "UPDATE user_totp SET kek_id = $1, secret_sealed = $2, updated_at = $3 WHERE user_id = $4 AND kek_id = $5",
+        )
+        .bind(current_id)
+        .bind(again)
+        .bind(now())
+        .bind(user_id)
+        .bind(&kek_id)
+        .execute(pool)
+        .await?;
+        resealed += updated.rows_affected();
+    }
+    Ok(resealed)
+}
+
+/// How many data keys (and authenticator secrets) are under a master key other than the
+/// current one: while any are, the previous master key is still needed.
+pub async fn not_under_current(pool: &Pool, keyring: &Keyring) -> Result<i64, DomainError> {
+    Ok(sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM workspace_keys WHERE kek_id <> $1) \
+                  + (SELECT COUNT(*) FROM user_totp WHERE kek_id <> $1)",
+    )
+    .bind(keyring.current().0)
+    .fetch_one(pool)
+    .await?)
 }

@@ -3,6 +3,7 @@
 
 mod password;
 mod sign_in_methods;
+mod two_factor;
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -17,6 +18,7 @@ use crate::components::field::FormError;
 use crate::components::flash::FlashNote;
 
 use sign_in_methods::SignInMethodsCard;
+use two_factor::TwoFactorCard;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -36,6 +38,7 @@ pub fn AccountPage() -> impl IntoView {
                                 </header>
                                 <FlashNote id="account".to_string()/>
                                 <SignInMethodsCard/>
+                                <TwoFactorCard/>
                                 <SignOutEverywhere/>
                             </section>
                         </main>

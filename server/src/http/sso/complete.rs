@@ -12,6 +12,7 @@ use tower_sessions::Session;
 use app::domain::admin::{invitations, sso_accounts};
 use app::domain::identity::sso::flows::{self, Answered, Purpose};
 use app::domain::identity::sso::SsoError;
+use app::domain::identity::totp;
 use app::state::AppState;
 
 use super::flow_cookie::FlowCookie;
@@ -51,6 +52,14 @@ async fn finish(
     if answered.purpose == Purpose::SignIn {
         let user =
             sso_accounts::sign_in(&state.pool, provider.settings(), &answered.identity).await?;
+        if totp::store::is_enabled(&state.pool, user.id).await? {
+            // The provider vouched for the person; their authenticator app is still asked.
+            app::session::begin_second_step(session, user.id)
+                .await
+                .map_err(|_| SsoError::Unavailable("session store".into()))?;
+            let next = landing::local(Some(&answered.return_to));
+            return Ok(app::api::auth::second_step_path(&next));
+        }
         app::session::begin(session, user.id)
             .await
             .map_err(|_| SsoError::Unavailable("session store".into()))?;

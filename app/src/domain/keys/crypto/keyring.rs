@@ -19,6 +19,28 @@ fn kek_cipher(kek: &MasterKey) -> Aes256Gcm {
     Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(kek.bytes()))
 }
 
+fn user_secret_aad(user_id: i64) -> Vec<u8> {
+    format!("secrets-vault/totp/v1|user={user_id}").into_bytes()
+}
+
+/// Seals a person's authenticator secret directly under a master key, bound to the person: a
+/// blob moved to another account does not open.
+pub fn seal_user_secret(
+    kek: &MasterKey,
+    plaintext: &[u8],
+    user_id: i64,
+) -> Result<Vec<u8>, CryptoError> {
+    seal_with(&kek_cipher(kek), plaintext, &user_secret_aad(user_id))
+}
+
+pub fn open_user_secret(
+    kek: &MasterKey,
+    blob: &[u8],
+    user_id: i64,
+) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+    open_with(&kek_cipher(kek), blob, &user_secret_aad(user_id))
+}
+
 /// A short public identifier of a master key, stored next to each wrapped data key.
 pub fn kek_id(kek: &MasterKey) -> String {
     let digest = Sha256::new()

@@ -11,4 +11,4 @@ mod keyring;
 
 pub use bound::{open, open_webhook, seal, seal_webhook, SecretAad, WebhookAad, FORMAT_VERSION};
 pub use cipher::{CryptoError, DataKey};
-pub use keyring::{kek_id, unwrap_dek, wrap_dek, Keyring};
+pub use keyring::{kek_id, open_user_secret, seal_user_secret, unwrap_dek, wrap_dek, Keyring};

@@ -1,0 +1,203 @@
+//! Authenticator codes (RFC 6238) as a second factor, over HTTP: setting one up, the second
+//! step of a sign-in (codes single use, recovery codes single use, five minutes, no rights
+//! before it), and re-authentication asking for a code.
+
+use reqwest::{Client, StatusCode};
+use totp_rs::{Builder, Secret};
+
+use crate::helpers::*;
+
+async fn me(app: &TestApp, client: &Client) -> serde_json::Value {
+    let body = expect_status(app.call(client, "auth/me", &[]).await, StatusCode::OK).await;
+    serde_json::from_str(&body).unwrap()
+}
+
+/// The code an authenticator app shows now for `setup_key`.
+fn code_now(setup_key: &str) -> String {
+    let secret = Secret::try_from_base32(setup_key.replace(' ', "")).unwrap();
+    let totp = Builder::new()
+        .with_secret(secret)
+        .with_account_name("someone")
+        .build()
+        .unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    totp.generate(now).to_string()
+}
+
+/// Sets up an app for `who`; returns its setup key, the code that confirmed it and the
+/// recovery codes.
+async fn enrol(app: &TestApp, who: (&str, &str)) -> (String, String, Vec<String>) {
+    let client = app.signed_in(who).await;
+    let body = expect_status(
+        app.call(&client, "mfa/totp_begin", &[]).await,
+        StatusCode::OK,
+    )
+    .await;
+    let setup: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(setup["qr_svg"].as_str().unwrap().starts_with("<svg"));
+    let key = setup["setup_key"].as_str().unwrap().to_string();
+    let code = code_now(&key);
+    let wrong = format!("{:06}", (code.parse::<u32>().unwrap() + 1) % 1_000_000);
+    let res = app
+        .call(&client, "mfa/totp_confirm", &[("code", &wrong)])
+        .await;
+    expect_status(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let body = expect_status(
+        app.call(&client, "mfa/totp_confirm", &[("code", &code)])
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let codes: Vec<String> = serde_json::from_str(&body).unwrap();
+    (key, code, codes)
+}
+
+/// Password only: the half-signed-in client.
+async fn password_step(app: &TestApp, who: (&str, &str)) -> Client {
+    let client = app.client();
+    let res = app
+        .call(
+            &client,
+            "auth/login",
+            &[("email", who.0), ("password", who.1)],
+        )
+        .await;
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{}",
+        res.status()
+    );
+    client
+}
+
+#[tokio::test]
+async fn after_setup_a_sign_in_needs_a_code_used_once_or_a_recovery_code_used_once() {
+    let app = spawn_app().await;
+    let (key, used, recovery) = enrol(&app, MEMBER).await;
+    assert_eq!(recovery.len(), 10);
+    let sealed: Vec<u8> = sqlx::query_scalar("SELECT secret_sealed FROM user_totp")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let secret = Secret::try_from_base32(key.replace(' ', "")).unwrap();
+    let raw: &[u8] = secret.as_ref();
+    assert!(
+        !sealed.windows(raw.len()).any(|w| w == raw),
+        "stored in the clear"
+    );
+
+    // Half signed in: no rights.
+    let client = password_step(&app, MEMBER).await;
+    assert!(me(&app, &client).await.is_null());
+    let res = app.call(&client, "members/list", &[("ws", "acme")]).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    // The code that confirmed the setup was used: never twice.
+    let res = app
+        .call(&client, "auth/second_factor", &[("code", &used)])
+        .await;
+    expect_status(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(me(&app, &client).await.is_null());
+    // A recovery code works once.
+    let res = app
+        .call(&client, "auth/second_factor", &[("code", &recovery[0])])
+        .await;
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{}",
+        res.status()
+    );
+    assert_eq!(me(&app, &client).await["email"], MEMBER.0);
+    let again = password_step(&app, MEMBER).await;
+    let res = app
+        .call(&again, "auth/second_factor", &[("code", &recovery[0])])
+        .await;
+    expect_status(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let events: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM operator_events WHERE actor = $1 AND action LIKE '2fa.%' ORDER BY id",
+    )
+    .bind(MEMBER.0)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(events, ["2fa.enrol", "2fa.recovery_used"]);
+}
+
+#[tokio::test]
+async fn the_half_signed_in_state_lasts_five_minutes() {
+    let app = spawn_app().await;
+    let (_, _, recovery) = enrol(&app, MEMBER).await;
+    let client = password_step(&app, MEMBER).await;
+    // Five minutes and a second later, as the clock would have it.
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT id, data FROM sessions WHERE data LIKE '%second_step_at%'")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(rows.len(), 1);
+    for (id, data) in rows {
+        let mut data: serde_json::Value = serde_json::from_str(&data).unwrap();
+        data["second_step_at"] = serde_json::json!(app::domain::now() - 301);
+        sqlx::query("UPDATE sessions SET data = $1 WHERE id = $2")
+            .bind(data.to_string())
+            .bind(id)
+            .execute(&app.pool)
+            .await
+            .unwrap();
+    }
+    let res = app
+        .call(&client, "auth/second_factor", &[("code", &recovery[1])])
+        .await;
+    expect_status(res, StatusCode::UNAUTHORIZED).await;
+    assert!(me(&app, &client).await.is_null());
+}
+
+#[tokio::test]
+async fn wrong_codes_draw_on_the_accounts_sign_in_allowance() {
+    let app = spawn_app_with(|config| {
+        config.sign_in.sign_in_account_burst = 3;
+        config.sign_in.sign_in_account_rate = app::domain::limits::Rate::per_hour(1);
+    })
+    .await;
+    let (_, _, _) = enrol(&app, MEMBER).await;
+    // Three attempts in all: the setup's sign-in, this password, and one wrong code.
+    let client = password_step(&app, MEMBER).await;
+    let res = app
+        .call(&client, "auth/second_factor", &[("code", "000000")])
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let res = app
+        .call(&client, "auth/second_factor", &[("code", "111111")])
+        .await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn re_authentication_asks_for_a_code_once_an_app_is_set_up() {
+    let app = spawn_app().await;
+    let (_, _, recovery) = enrol(&app, MEMBER).await;
+    let client = password_step(&app, MEMBER).await;
+    let res = app
+        .call(&client, "auth/second_factor", &[("code", &recovery[2])])
+        .await;
+    assert!(res.status().is_success() || res.status().is_redirection());
+    let res = app
+        .call(
+            &client,
+            "account/reauthenticate",
+            &[("password", MEMBER.1), ("code", "")],
+        )
+        .await;
+    let body = expect_status(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(body.contains("authenticator app"), "{body}");
+    let res = app
+        .call(
+            &client,
+            "account/reauthenticate",
+            &[("password", MEMBER.1), ("code", &recovery[3])],
+        )
+        .await;
+    expect_status(res, StatusCode::OK).await;
+}
