@@ -201,3 +201,44 @@ async fn re_authentication_asks_for_a_code_once_an_app_is_set_up() {
         .await;
     expect_status(res, StatusCode::OK).await;
 }
+
+#[tokio::test]
+async fn rotating_the_master_key_seals_authenticator_secrets_again() {
+    use app::domain::identity::totp::store;
+    use app::domain::keys::crypto::Keyring;
+    use app::domain::keys::data_keys;
+    use app::domain::keys::master_key::MasterKey;
+
+    let app = spawn_app().await;
+    let (key, _, _) = enrol(&app, MEMBER).await;
+    let user_id: i64 = sqlx::query_scalar("SELECT user_id FROM user_totp")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let new_path = dir.path().join("new.key");
+    MasterKey::read_or_create_file(&new_path).unwrap();
+    let during = Keyring::new(
+        MasterKey::read_file(&new_path).unwrap(),
+        vec![MasterKey::read_file(&app.key_path()).unwrap()],
+    );
+    assert_eq!(
+        data_keys::not_under_current(&app.pool, &during)
+            .await
+            .unwrap(),
+        1
+    );
+    let report = data_keys::rewrap_all(&app.pool, &during).await.unwrap();
+    assert_eq!(report.remaining, 0);
+    let new_only = Keyring::new(MasterKey::read_file(&new_path).unwrap(), vec![]);
+    let secret = store::confirmed_secret(&app.pool, &new_only, user_id)
+        .await
+        .unwrap()
+        .expect("the app's secret");
+    let expected = Secret::try_from_base32(key.replace(' ', "")).unwrap();
+    assert_eq!(secret.as_slice(), AsRef::<[u8]>::as_ref(&expected));
+    let old_only = Keyring::new(MasterKey::read_file(&app.key_path()).unwrap(), vec![]);
+    assert!(store::confirmed_secret(&app.pool, &old_only, user_id)
+        .await
+        .is_err());
+}
