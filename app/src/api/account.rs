@@ -117,6 +117,7 @@ pub async fn change_password(
 #[server(endpoint = "account/reauthenticate")]
 pub async fn reauthenticate(password: String, code: Option<String>) -> Result<(), AppError> {
     use super::ctx;
+    use crate::domain::admin::second_factor;
     use crate::domain::identity::{totp, users};
     use secrecy::SecretString;
     ctx::respond(async move {
@@ -140,15 +141,8 @@ pub async fn reauthenticate(password: String, code: Option<String>) -> Result<()
         let user = who.user();
         if totp::store::is_enabled(&state.pool, user.id).await? {
             let code = code.unwrap_or_default();
-            let passed = totp::check(
-                &state.pool,
-                &state.keyring,
-                user.id,
-                &user.email,
-                &code,
-                crate::domain::now(),
-            )
-            .await?;
+            let now = crate::domain::now();
+            let passed = second_factor::pass(&state.pool, &state.keyring, user, &code, now).await?;
             if passed.is_none() {
                 return Err(AppError::Validation {
                     field: "code".into(),
@@ -156,10 +150,6 @@ pub async fn reauthenticate(password: String, code: Option<String>) -> Result<()
                         "Enter the current code from your authenticator app (or a recovery code)."
                             .into(),
                 });
-            }
-            if passed == Some(totp::Passed::Recovery) {
-                crate::domain::admin::second_factor::recovery_code_used(&state.pool, &user.email)
-                    .await?;
             }
         }
         ssr::mark_verified(&session).await?;

@@ -60,7 +60,7 @@ pub fn second_step_path(next: &str) -> String {
 pub async fn second_factor(code: String, next: Option<String>) -> Result<(), AppError> {
     use super::ctx;
     use crate::domain::admin::second_factor;
-    use crate::domain::identity::{totp, users};
+    use crate::domain::identity::users;
     ctx::respond(async move {
         let state = ctx::state()?;
         let session = ctx::session().await?;
@@ -69,24 +69,20 @@ pub async fn second_factor(code: String, next: Option<String>) -> Result<(), App
             .await?
             .ok_or(AppError::NotSignedIn)?;
         ctx::charge_account(&state, &user.email)?;
-        let passed = totp::check(
+        let passed = second_factor::pass(
             &state.pool,
             &state.keyring,
-            user.id,
-            &user.email,
+            &user,
             &code,
             crate::domain::now(),
         )
         .await?;
-        let Some(passed) = passed else {
+        if passed.is_none() {
             tracing::info!(user_id = user.id, "authentication code refused");
             return Err(AppError::Validation {
                 field: "code".into(),
                 message: "That code is not right, or was used already.".into(),
             });
-        };
-        if passed == totp::Passed::Recovery {
-            second_factor::recovery_code_used(&state.pool, &user.email).await?;
         }
         crate::session::begin(&session, user.id).await?;
         tracing::info!(user_id = user.id, "signed in with a second factor");

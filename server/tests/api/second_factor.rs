@@ -55,24 +55,6 @@ async fn enrol(app: &TestApp, who: (&str, &str)) -> (String, String, Vec<String>
     (key, code, codes)
 }
 
-/// Password only: the half-signed-in client.
-async fn password_step(app: &TestApp, who: (&str, &str)) -> Client {
-    let client = app.client();
-    let res = app
-        .call(
-            &client,
-            "auth/login",
-            &[("email", who.0), ("password", who.1)],
-        )
-        .await;
-    assert!(
-        res.status().is_success() || res.status().is_redirection(),
-        "{}",
-        res.status()
-    );
-    client
-}
-
 #[tokio::test]
 async fn after_setup_a_sign_in_needs_a_code_used_once_or_a_recovery_code_used_once() {
     let app = spawn_app().await;
@@ -90,7 +72,7 @@ async fn after_setup_a_sign_in_needs_a_code_used_once_or_a_recovery_code_used_on
     );
 
     // Half signed in: no rights.
-    let client = password_step(&app, MEMBER).await;
+    let client = app.signed_in(MEMBER).await;
     assert!(me(&app, &client).await.is_null());
     let res = app.call(&client, "members/list", &[("ws", "acme")]).await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
@@ -110,7 +92,7 @@ async fn after_setup_a_sign_in_needs_a_code_used_once_or_a_recovery_code_used_on
         res.status()
     );
     assert_eq!(me(&app, &client).await["email"], MEMBER.0);
-    let again = password_step(&app, MEMBER).await;
+    let again = app.signed_in(MEMBER).await;
     let res = app
         .call(&again, "auth/second_factor", &[("code", &recovery[0])])
         .await;
@@ -129,7 +111,7 @@ async fn after_setup_a_sign_in_needs_a_code_used_once_or_a_recovery_code_used_on
 async fn the_half_signed_in_state_lasts_five_minutes() {
     let app = spawn_app().await;
     let (_, _, recovery) = enrol(&app, MEMBER).await;
-    let client = password_step(&app, MEMBER).await;
+    let client = app.signed_in(MEMBER).await;
     // Five minutes and a second later, as the clock would have it.
     let rows: Vec<(String, String)> =
         sqlx::query_as("SELECT id, data FROM sessions WHERE data LIKE '%second_step_at%'")
@@ -163,7 +145,7 @@ async fn wrong_codes_draw_on_the_accounts_sign_in_allowance() {
     .await;
     let (_, _, _) = enrol(&app, MEMBER).await;
     // Three attempts in all: the setup's sign-in, this password, and one wrong code.
-    let client = password_step(&app, MEMBER).await;
+    let client = app.signed_in(MEMBER).await;
     let res = app
         .call(&client, "auth/second_factor", &[("code", "000000")])
         .await;
@@ -178,7 +160,7 @@ async fn wrong_codes_draw_on_the_accounts_sign_in_allowance() {
 async fn re_authentication_asks_for_a_code_once_an_app_is_set_up() {
     let app = spawn_app().await;
     let (_, _, recovery) = enrol(&app, MEMBER).await;
-    let client = password_step(&app, MEMBER).await;
+    let client = app.signed_in(MEMBER).await;
     let res = app
         .call(&client, "auth/second_factor", &[("code", &recovery[2])])
         .await;

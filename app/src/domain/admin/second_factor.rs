@@ -5,7 +5,8 @@
 use crate::domain::audit::events;
 use crate::domain::db::{begin_write, Pool};
 use crate::domain::identity::access::SignedIn;
-use crate::domain::identity::totp::{code, recovery, store};
+use crate::domain::identity::totp::{self, code, recovery, store};
+use crate::domain::identity::users::User;
 use crate::domain::keys::crypto::Keyring;
 use crate::domain::DomainError;
 
@@ -73,14 +74,25 @@ pub async fn new_recovery_codes(pool: &Pool, who: &SignedIn) -> Result<Vec<Strin
     Ok(codes)
 }
 
-/// A recovery code signed `email` in (audited: the person may have lost their app).
-pub async fn recovery_code_used(pool: &Pool, email: &str) -> Result<(), DomainError> {
-    let mut conn = pool.acquire().await?;
-    events::record_platform(
-        &mut conn,
-        email,
-        "2fa.recovery_used",
-        "a recovery code signed in",
-    )
-    .await
+/// Checks a second step's `code` for `user` (see [`totp::check`]); a recovery code used is
+/// audited, since the person may have lost their app.
+pub async fn pass(
+    pool: &Pool,
+    keyring: &Keyring,
+    user: &User,
+    code: &str,
+    now: i64,
+) -> Result<Option<totp::Passed>, DomainError> {
+    let passed = totp::check(pool, keyring, user.id, &user.email, code, now).await?;
+    if passed == Some(totp::Passed::Recovery) {
+        let mut conn = pool.acquire().await?;
+        events::record_platform(
+            &mut conn,
+            &user.email,
+            "2fa.recovery_used",
+            "a recovery code",
+        )
+        .await?;
+    }
+    Ok(passed)
 }
