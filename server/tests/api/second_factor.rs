@@ -13,7 +13,7 @@ async fn me(app: &TestApp, client: &Client) -> serde_json::Value {
 }
 
 /// The code an authenticator app shows now for `setup_key`.
-fn code_now(setup_key: &str) -> String {
+pub(crate) fn code_now(setup_key: &str) -> String {
     let secret = Secret::try_from_base32(setup_key.replace(' ', "")).unwrap();
     let totp = Builder::new()
         .with_secret(secret)

@@ -298,3 +298,44 @@ async fn an_invited_email_continues_with_single_sign_on_and_lands_in_the_workspa
     assert!(accepted.is_some(), "the invitation is used");
     assert_eq!(methods(&app, &client).await["has_password"], false);
 }
+
+#[tokio::test]
+async fn an_authenticator_app_is_still_asked_after_a_single_sign_on() {
+    let (app, _op) = sso_app(None, &[], |_| {}).await;
+    cli_ok(&app, &["workspace", "sso", "acme", "--domain", "acme.test"]);
+    let client = app.client();
+    assert_eq!(sso_sign_in(&app, &client, "alice@acme.test").await, "/");
+    let body = expect_status(
+        app.call(&client, "mfa/totp_begin", &[]).await,
+        StatusCode::OK,
+    )
+    .await;
+    let setup: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let code = crate::second_factor::code_now(setup["setup_key"].as_str().unwrap());
+    let body = expect_status(
+        app.call(&client, "mfa/totp_confirm", &[("code", &code)])
+            .await,
+        StatusCode::OK,
+    )
+    .await;
+    let recovery: Vec<String> = serde_json::from_str(&body).unwrap();
+
+    let again = app.client();
+    assert_eq!(
+        sso_sign_in(&app, &again, "alice@acme.test").await,
+        "/login/code?next=%2F"
+    );
+    assert!(
+        me(&app, &again).await.is_null(),
+        "no rights before the code"
+    );
+    let res = app
+        .call(&again, "auth/second_factor", &[("code", &recovery[0])])
+        .await;
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{}",
+        res.status()
+    );
+    assert_eq!(me(&app, &again).await["email"], "alice@acme.test");
+}
