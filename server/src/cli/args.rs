@@ -173,6 +173,10 @@ pub enum UserCommand {
         #[arg(long, value_enum)]
         role: RoleArg,
     },
+    /// Take a lost second factor off an account (its authenticator app and recovery codes);
+    /// every session of the account ends. Audited.
+    #[command(name = "reset-2fa")]
+    Reset2fa { email: String },
     /// Change a member's role.
     SetRole {
         email: String,

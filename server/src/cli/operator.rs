@@ -98,6 +98,11 @@ pub(super) async fn user(config: &Config, cmd: UserCommand, shell: &Shell) -> Re
             workspace,
             role,
         } => membership(config, &email, &workspace, role.into(), false, shell).await?,
+        UserCommand::Reset2fa { email } => {
+            let pool = startup::open_database(config).await?;
+            app::domain::admin::second_factor::reset(&pool, &shell.operator(), &email).await?;
+            println!("the second factor of {email} is removed; its sessions have ended");
+        }
     }
     Ok(())
 }

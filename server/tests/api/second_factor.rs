@@ -224,3 +224,35 @@ async fn rotating_the_master_key_seals_authenticator_secrets_again() {
         .await
         .is_err());
 }
+
+#[tokio::test]
+async fn the_operator_resets_a_lost_second_factor_from_the_shell_and_its_sessions_end() {
+    let app = spawn_app().await;
+    let (_, _, recovery) = enrol(&app, MEMBER).await;
+    let before = app.signed_in(MEMBER).await;
+    let res = app
+        .call(&before, "auth/second_factor", &[("code", &recovery[0])])
+        .await;
+    assert!(res.status().is_success() || res.status().is_redirection());
+    assert_eq!(me(&app, &before).await["email"], MEMBER.0);
+    let out = app.cli(&["user", "reset-2fa", MEMBER.0]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(me(&app, &before).await.is_null(), "its sessions ended");
+    // A password alone signs in again.
+    let after = app.signed_in(MEMBER).await;
+    assert_eq!(me(&app, &after).await["email"], MEMBER.0);
+    let reset: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM operator_events WHERE action = '2fa.reset' AND detail = $1",
+    )
+    .bind(MEMBER.0)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(reset, 1);
+    let again = app.cli(&["user", "reset-2fa", MEMBER.0]);
+    assert!(!again.status.success(), "nothing left to reset");
+}

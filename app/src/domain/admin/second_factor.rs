@@ -1,12 +1,14 @@
 //! What changes a person's second factor, audited in the platform trail under their email:
 //! confirming an authenticator app (which makes the recovery codes), removing it, a new set
-//! of recovery codes, and a recovery code used to sign in.
+//! of recovery codes, a recovery code used to sign in, and the operator's reset of a lost
+//! factor.
 
 use crate::domain::audit::events;
 use crate::domain::db::{begin_write, Pool};
-use crate::domain::identity::access::SignedIn;
+use crate::domain::identity::access::{actor_label, Operator, SignedIn};
+use crate::domain::identity::session_store;
 use crate::domain::identity::totp::{self, code, recovery, store};
-use crate::domain::identity::users::User;
+use crate::domain::identity::users::{self, User};
 use crate::domain::keys::crypto::Keyring;
 use crate::domain::DomainError;
 
@@ -72,6 +74,23 @@ pub async fn new_recovery_codes(pool: &Pool, who: &SignedIn) -> Result<Vec<Strin
     .await?;
     tx.commit().await?;
     Ok(codes)
+}
+
+/// The operator (through the shell) takes a lost second factor off an account: its app and
+/// recovery codes go, and every session of the account ends. Audited under the operator.
+pub async fn reset(pool: &Pool, operator: &Operator, email: &str) -> Result<(), DomainError> {
+    let user = users::find_by_email(pool, email)
+        .await?
+        .ok_or(DomainError::NotFound("user"))?;
+    let mut tx = begin_write(pool).await?;
+    if !store::remove(&mut tx, user.id).await? {
+        return Err(DomainError::NotFound("second factor"));
+    }
+    session_store::delete_for_user(&mut tx, user.id, None).await?;
+    let actor = actor_label(operator.actor());
+    events::record_platform(&mut tx, &actor, "2fa.reset", &user.email).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Checks a second step's `code` for `user` (see [`totp::check`]); a recovery code used is
