@@ -19,24 +19,6 @@ use crate::domain::identity::users::{self, User};
 use crate::domain::{now, DomainError};
 use crate::model::Role;
 
-async fn user_by(
-    conn: &mut AnyConnection,
-    column: &str,
-    value: impl ToString,
-) -> Result<Option<User>, DomainError> {
-    let sql = match column {
-        "id" => "SELECT id, email, name FROM users WHERE id = $1",
-        _ => "SELECT id, email, name FROM users WHERE email = $1",
-    };
-    let value = value.to_string();
-    let query = sqlx::query_as(sql);
-    let query = match value.parse::<i64>() {
-        Ok(id) if column == "id" => query.bind(id),
-        _ => query.bind(value),
-    };
-    Ok(query.fetch_optional(&mut *conn).await?)
-}
-
 /// Signs in with a verified identity: the account it is linked to; else the account with
 /// its email when the provider is authoritative for the email's domain (linked now); else a
 /// new account without a password, when a workspace accepts the domain or an invitation
@@ -50,7 +32,7 @@ pub async fn sign_in(
     let via = format!("single sign-on with {}", provider.name);
     if let Some(found) = identities::find(&mut tx, &identity.issuer, &identity.subject).await? {
         identities::touch(&mut tx, found.id, &identity.email).await?;
-        let user = user_by(&mut tx, "id", found.user_id)
+        let user = users::find_by_id(&mut *tx, found.user_id)
             .await?
             .ok_or(SsoError::State)?;
         events::record_platform(&mut tx, &user.email, "sso.sign_in", &via).await?;
@@ -59,7 +41,7 @@ pub async fn sign_in(
     }
     let domain = domain_of(&identity.email).ok_or(SsoError::EmailMissing)?;
     let joining = domains::joining(&mut tx, domain, &provider.id).await?;
-    let user = match user_by(&mut tx, "email", &identity.email).await? {
+    let user = match users::find_by_email(&mut *tx, &identity.email).await? {
         Some(user) if provider.domains.iter().any(|d| d == domain) => {
             let detail = format!(
                 "{} linked: {} is authoritative for {domain}",

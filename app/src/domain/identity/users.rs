@@ -118,20 +118,28 @@ pub async fn has_password(pool: &Pool, user_id: i64) -> Result<bool, DomainError
     Ok(hash.is_some_and(|h| !h.is_empty()))
 }
 
-pub async fn find_by_id(pool: &Pool, id: i64) -> Result<Option<User>, DomainError> {
+/// The user with `id`, on the pool or inside a caller's transaction.
+pub async fn find_by_id<'c>(
+    db: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    id: i64,
+) -> Result<Option<User>, DomainError> {
     Ok(
         sqlx::query_as("SELECT id, email, name FROM users WHERE id = $1")
             .bind(id)
-            .fetch_optional(pool)
+            .fetch_optional(db)
             .await?,
     )
 }
 
-pub async fn find_by_email(pool: &Pool, email: &str) -> Result<Option<User>, DomainError> {
+/// The user with `email` (any case), on the pool or inside a caller's transaction.
+pub async fn find_by_email<'c>(
+    db: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    email: &str,
+) -> Result<Option<User>, DomainError> {
     Ok(
         sqlx::query_as("SELECT id, email, name FROM users WHERE email = $1")
             .bind(email.trim().to_lowercase())
-            .fetch_optional(pool)
+            .fetch_optional(db)
             .await?,
     )
 }

@@ -7,15 +7,12 @@ use axum::http::header::{CACHE_CONTROL, LOCATION};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 
-use app::components::url::is_same_site_path;
 use app::domain::identity::sso::flows::Purpose;
 use app::domain::identity::sso::SsoError;
 
-/// A path on this site, else the home page.
+/// A path on this site, else the home page (the password sign-in's own rule).
 pub fn local(next: Option<&str>) -> String {
-    next.filter(|p| is_same_site_path(p))
-        .map(str::to_string)
-        .unwrap_or_else(|| "/".into())
+    app::api::redirects::local_next(next, "/")
 }
 
 fn escape(text: &str) -> String {

@@ -119,19 +119,6 @@ impl Directory {
         })
     }
 
-    /// No providers: the sign-in page shows the password form only.
-    pub fn empty() -> Self {
-        Self {
-            providers: Vec::new(),
-            http: reqwest::Client::new(),
-            timing: Timing {
-                flow_seconds: 600,
-                retry_seconds: 30,
-                request_seconds: 10,
-            },
-        }
-    }
-
     pub fn timing(&self) -> Timing {
         self.timing
     }
@@ -145,13 +132,6 @@ impl Directory {
             .iter()
             .find(|p| p.id() == id)
             .ok_or(SsoError::UnknownProvider)
-    }
-
-    /// The provider whose issuer is `issuer`.
-    pub fn by_issuer(&self, issuer: &str) -> Option<&Arc<Provider>> {
-        self.providers
-            .iter()
-            .find(|p| p.settings.issuer.trim_end_matches('/') == issuer.trim_end_matches('/'))
     }
 
     pub fn list(&self) -> Vec<Listed> {

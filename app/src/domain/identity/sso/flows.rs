@@ -87,11 +87,22 @@ pub async fn create(
     browser: &str,
     expires_at: i64,
 ) -> Result<(), SsoError> {
+    insert(pool, flow, browser, expires_at, None).await
+}
+
+/// One row of `sso_flows`: a flow under way (`outcome` none) or answered.
+async fn insert(
+    pool: &Pool,
+    flow: &NewFlow<'_>,
+    browser: &str,
+    expires_at: i64,
+    outcome: Option<&str>,
+) -> Result<(), SsoError> {
     let at = now();
     sqlx::query(
         "INSERT INTO sso_flows (state_hash, browser_hash, provider_id, purpose, user_id, \
-         redirect_uri, return_to, nonce, pkce_verifier, expires_at, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+         redirect_uri, return_to, nonce, pkce_verifier, outcome, expires_at, created_at, \
+         updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)",
     )
     .bind(sha256_hex(flow.state.as_bytes()))
     .bind(sha256_hex(browser.as_bytes()))
@@ -102,6 +113,7 @@ pub async fn create(
     .bind(flow.return_to)
     .bind(flow.nonce)
     .bind(flow.pkce_verifier)
+    .bind(outcome)
     .bind(expires_at)
     .bind(at)
     .execute(pool)
@@ -161,7 +173,8 @@ pub async fn take(pool: &Pool, state: &str, browser: &str) -> Result<Pending, Ss
     })
 }
 
-/// The callback verified the provider's answer: the browser completes it on our site.
+/// The callback verified the provider's answer: the browser completes it on our site. The
+/// nonce and the PKCE verifier are not kept: they served their one exchange.
 pub async fn answer(
     pool: &Pool,
     state: &str,
@@ -171,25 +184,17 @@ pub async fn answer(
 ) -> Result<(), SsoError> {
     let outcome = serde_json::to_string(identity)
         .map_err(|e| SsoError::Domain(crate::domain::DomainError::Internal(e.to_string())))?;
-    let at = now();
-    sqlx::query(
-        "INSERT INTO sso_flows (state_hash, browser_hash, provider_id, purpose, user_id, \
-         redirect_uri, return_to, nonce, pkce_verifier, outcome, expires_at, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, '', '', $8, $9, $10, $10)",
-    )
-    .bind(sha256_hex(state.as_bytes()))
-    .bind(sha256_hex(browser.as_bytes()))
-    .bind(&pending.provider_id)
-    .bind(pending.purpose.as_str())
-    .bind(pending.user_id)
-    .bind(&pending.redirect_uri)
-    .bind(&pending.return_to)
-    .bind(outcome)
-    .bind(pending.expires_at)
-    .bind(at)
-    .execute(pool)
-    .await?;
-    Ok(())
+    let flow = NewFlow {
+        provider_id: &pending.provider_id,
+        purpose: pending.purpose,
+        user_id: pending.user_id,
+        redirect_uri: &pending.redirect_uri,
+        return_to: &pending.return_to,
+        state,
+        nonce: "",
+        pkce_verifier: "",
+    };
+    insert(pool, &flow, browser, pending.expires_at, Some(&outcome)).await
 }
 
 type AnsweredRow = (String, String, Option<i64>, String, String, i64);

@@ -57,12 +57,6 @@ pub fn matching_step(secret: &[u8], account: &str, code: &str, now: i64) -> Opti
     i64::try_from(step).ok()
 }
 
-/// The code of `secret` at `time` (tests and the setup's self-check).
-pub fn code_at(secret: &[u8], account: &str, time: i64) -> Option<String> {
-    let time = u64::try_from(time).ok()?;
-    Some(totp(secret, account).ok()?.generate(time).to_string())
-}
-
 /// `text` as a QR code in SVG, black squares on white, drawn from our own URL only.
 pub fn qr_svg(text: &str) -> Result<String, DomainError> {
     let qr = QrCode::encode_text(text, QrCodeEcc::Medium)
@@ -88,6 +82,12 @@ pub fn qr_svg(text: &str) -> Result<String, DomainError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The code of `secret` at `time`, as an app shows it.
+    fn code_at(secret: &[u8], account: &str, time: i64) -> Option<String> {
+        let time = u64::try_from(time).ok()?;
+        Some(totp(secret, account).ok()?.generate(time).to_string())
+    }
 
     /// RFC 6238 appendix B's SHA-1 secret, with 6 digits.
     const RFC_SECRET: &[u8] = b"12345678901234567890";
