@@ -418,6 +418,12 @@ impl TestApp {
     }
 
     /// Who `/api/me` says a raw `Cookie` header belongs to: `"null"` for nobody.
+    /// Who `client` is signed in as (`auth/me`): the user, or `null`.
+    pub async fn me(&self, client: &Client) -> serde_json::Value {
+        let body = expect_status(self.call(client, "auth/me", &[]).await, StatusCode::OK).await;
+        serde_json::from_str(&body).expect("auth/me answers JSON")
+    }
+
     pub async fn me_with_cookie(&self, cookie: &str) -> String {
         let res = Client::new()
             .post(self.url("/api/auth/me"))

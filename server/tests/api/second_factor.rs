@@ -2,15 +2,10 @@
 //! step of a sign-in (codes single use, recovery codes single use, five minutes, no rights
 //! before it), and re-authentication asking for a code.
 
-use reqwest::{Client, StatusCode};
+use reqwest::StatusCode;
 use totp_rs::{Builder, Secret};
 
 use crate::helpers::*;
-
-async fn me(app: &TestApp, client: &Client) -> serde_json::Value {
-    let body = expect_status(app.call(client, "auth/me", &[]).await, StatusCode::OK).await;
-    serde_json::from_str(&body).unwrap()
-}
 
 /// The code an authenticator app shows now for `setup_key`.
 pub(crate) fn code_now(setup_key: &str) -> String {
@@ -73,7 +68,7 @@ async fn after_setup_a_sign_in_needs_a_code_used_once_or_a_recovery_code_used_on
 
     // Half signed in: no rights.
     let client = app.signed_in(MEMBER).await;
-    assert!(me(&app, &client).await.is_null());
+    assert!(app.me(&client).await.is_null());
     let res = app.call(&client, "members/list", &[("ws", "acme")]).await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     // The code that confirmed the setup was used: never twice.
@@ -81,7 +76,7 @@ async fn after_setup_a_sign_in_needs_a_code_used_once_or_a_recovery_code_used_on
         .call(&client, "auth/second_factor", &[("code", &used)])
         .await;
     expect_status(res, StatusCode::UNPROCESSABLE_ENTITY).await;
-    assert!(me(&app, &client).await.is_null());
+    assert!(app.me(&client).await.is_null());
     // A recovery code works once.
     let res = app
         .call(&client, "auth/second_factor", &[("code", &recovery[0])])
@@ -91,7 +86,7 @@ async fn after_setup_a_sign_in_needs_a_code_used_once_or_a_recovery_code_used_on
         "{}",
         res.status()
     );
-    assert_eq!(me(&app, &client).await["email"], MEMBER.0);
+    assert_eq!(app.me(&client).await["email"], MEMBER.0);
     let again = app.signed_in(MEMBER).await;
     let res = app
         .call(&again, "auth/second_factor", &[("code", &recovery[0])])
@@ -133,7 +128,7 @@ async fn the_half_signed_in_state_lasts_five_minutes() {
         .call(&client, "auth/second_factor", &[("code", &recovery[1])])
         .await;
     expect_status(res, StatusCode::UNAUTHORIZED).await;
-    assert!(me(&app, &client).await.is_null());
+    assert!(app.me(&client).await.is_null());
 }
 
 #[tokio::test]
@@ -234,17 +229,17 @@ async fn the_operator_resets_a_lost_second_factor_from_the_shell_and_its_session
         .call(&before, "auth/second_factor", &[("code", &recovery[0])])
         .await;
     assert!(res.status().is_success() || res.status().is_redirection());
-    assert_eq!(me(&app, &before).await["email"], MEMBER.0);
+    assert_eq!(app.me(&before).await["email"], MEMBER.0);
     let out = app.cli(&["user", "reset-2fa", MEMBER.0]);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(me(&app, &before).await.is_null(), "its sessions ended");
+    assert!(app.me(&before).await.is_null(), "its sessions ended");
     // A password alone signs in again.
     let after = app.signed_in(MEMBER).await;
-    assert_eq!(me(&app, &after).await["email"], MEMBER.0);
+    assert_eq!(app.me(&after).await["email"], MEMBER.0);
     let reset: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM operator_events WHERE action = '2fa.reset' AND detail = $1",
     )

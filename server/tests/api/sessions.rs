@@ -17,8 +17,6 @@ use crate::helpers::{
 
 const NEW_PASSWORD: &str = "a-brand-new-passphrase";
 
-/// Moves the given session timestamps (and, with `row`, the row's expiry) `seconds` into
-/// the past, for every stored session of `email`.
 /// Moves the named session timestamps of `email`'s sessions `seconds` into the past (and the
 /// row's expiry too when `row`).
 pub(crate) async fn age(app: &TestApp, email: &str, seconds: i64, keys: &[&str], row: bool) {

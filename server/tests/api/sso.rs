@@ -7,12 +7,6 @@ use reqwest::StatusCode;
 use crate::helpers::*;
 use crate::oidc_provider::{finish, sso_app, sso_sign_in, walk, PROVIDER};
 
-/// Who the client is signed in as, if anyone.
-async fn me(app: &TestApp, client: &reqwest::Client) -> serde_json::Value {
-    let body = expect_status(app.call(client, "auth/me", &[]).await, StatusCode::OK).await;
-    serde_json::from_str(&body).unwrap()
-}
-
 async fn users_named(app: &TestApp, email: &str) -> i64 {
     sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email = $1")
         .bind(email)
@@ -38,7 +32,7 @@ async fn a_verified_identity_of_a_bound_domain_joins_the_workspace_as_a_member()
     bind(&app, &["acme", "--domain", "acme.test"]);
     let client = app.client();
     assert_eq!(sso_sign_in(&app, &client, "alice@acme.test").await, "/");
-    let me = me(&app, &client).await;
+    let me = app.me(&client).await;
     assert_eq!(me["email"], "alice@acme.test");
     assert_eq!(me["workspaces"][0]["slug"], "acme");
     assert_eq!(me["workspaces"][0]["role"], "member");
@@ -84,7 +78,7 @@ async fn refusals_land_on_the_sign_in_page_with_a_reason_and_sign_nobody_in() {
         let client = app.client();
         let landed = sso_sign_in(&app, &client, email).await;
         assert_eq!(landed, format!("/login?sso={code}"), "{email}");
-        assert!(me(&app, &client).await.is_null(), "{email} got a session");
+        assert!(app.me(&client).await.is_null(), "{email} got a session");
     }
     assert_eq!(users_named(&app, "unverified@acme.test").await, 0);
     assert_eq!(users_named(&app, "eve@elsewhere.test").await, 0);
@@ -114,13 +108,13 @@ async fn a_callback_is_single_use_and_bound_to_the_browser_that_started_it() {
         finish(&app, &thief, &walked.callback).await,
         "/login?sso=state"
     );
-    assert!(me(&app, &thief).await.is_null());
+    assert!(app.me(&thief).await.is_null());
     // A tampered state: refused.
     let forged = walked.callback.replace("state=", "state=x");
     assert_eq!(finish(&app, &client, &forged).await, "/login?sso=state");
 
     assert_eq!(finish(&app, &client, &walked.callback).await, "/");
-    assert_eq!(me(&app, &client).await["email"], "alice@acme.test");
+    assert_eq!(app.me(&client).await["email"], "alice@acme.test");
     // Replayed: the state was used.
     let replay = app.client();
     assert_eq!(
@@ -163,7 +157,7 @@ async fn a_code_used_once_is_refused_in_another_flow() {
         .callback
         .replace(&code(&walked.callback), &code(&used.callback));
     assert_eq!(finish(&app, &second, &injected).await, "/login?sso=code");
-    assert!(me(&app, &second).await.is_null());
+    assert!(app.me(&second).await.is_null());
 }
 
 #[tokio::test]
@@ -183,7 +177,7 @@ async fn an_id_token_failing_any_check_signs_nobody_in() {
             "/login?sso=token",
             "{why}"
         );
-        assert!(me(&app, &client).await.is_null(), "{why}");
+        assert!(app.me(&client).await.is_null(), "{why}");
         assert_eq!(users_named(&app, "alice@acme.test").await, 0, "{why}");
     }
 }
@@ -200,7 +194,7 @@ async fn keys_the_provider_rotated_are_fetched_again() {
     assert_eq!(rotated.status(), StatusCode::OK);
     let client = app.client();
     assert_eq!(sso_sign_in(&app, &client, "alice@acme.test").await, "/");
-    assert_eq!(me(&app, &client).await["email"], "alice@acme.test");
+    assert_eq!(app.me(&client).await["email"], "alice@acme.test");
 }
 
 #[tokio::test]
@@ -244,7 +238,7 @@ async fn a_provider_that_is_down_is_shown_and_passwords_still_work() {
         .unwrap();
     assert_eq!(res.headers()["location"], "/login?sso=unavailable");
     let signed_in = app.signed_in(ADMIN).await;
-    assert_eq!(me(&app, &signed_in).await["email"], ADMIN.0);
+    assert_eq!(app.me(&signed_in).await["email"], ADMIN.0);
 }
 
 #[tokio::test]
@@ -278,6 +272,6 @@ async fn a_flow_left_at_the_provider_past_its_time_is_refused() {
         finish(&app, &client, &walked.callback).await,
         "/login?sso=state"
     );
-    assert!(me(&app, &client).await.is_null());
+    assert!(app.me(&client).await.is_null());
     assert_eq!(users_named(&app, "alice@acme.test").await, 0);
 }

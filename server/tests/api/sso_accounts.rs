@@ -7,11 +7,6 @@ use reqwest::StatusCode;
 use crate::helpers::*;
 use crate::oidc_provider::{finish, sso_app, sso_sign_in, walk, PROVIDER};
 
-async fn me(app: &TestApp, client: &reqwest::Client) -> serde_json::Value {
-    let body = expect_status(app.call(client, "auth/me", &[]).await, StatusCode::OK).await;
-    serde_json::from_str(&body).unwrap()
-}
-
 async fn methods(app: &TestApp, client: &reqwest::Client) -> serde_json::Value {
     let body = expect_status(app.call(client, "sso/methods", &[]).await, StatusCode::OK).await;
     serde_json::from_str(&body).unwrap()
@@ -26,26 +21,10 @@ fn cli_ok(app: &TestApp, args: &[&str]) {
     );
 }
 
-/// Makes every dangerous action of the client's session ask again: its last check is an
-/// hour old.
+/// Makes every dangerous action of `email`'s sessions ask again: its last check is an hour
+/// old.
 async fn age_verification(app: &TestApp, email: &str) {
-    let rows: Vec<(String, String)> = sqlx::query_as(
-        "SELECT s.id, s.data FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = $1",
-    )
-    .bind(email)
-    .fetch_all(&app.pool)
-    .await
-    .unwrap();
-    for (id, data) in rows {
-        let mut data: serde_json::Value = serde_json::from_str(&data).unwrap();
-        data["verified_at"] = serde_json::json!(app::domain::now() - 3600);
-        sqlx::query("UPDATE sessions SET data = $1 WHERE id = $2")
-            .bind(data.to_string())
-            .bind(id)
-            .execute(&app.pool)
-            .await
-            .unwrap();
-    }
+    crate::sessions::age(app, email, 3600, &["verified_at"], false).await;
 }
 
 #[tokio::test]
@@ -68,7 +47,7 @@ async fn an_admin_links_an_identity_then_signs_in_with_it_and_unlinks_it() {
     // Bob's identity now signs the admin in, in a browser of its own.
     let elsewhere = app.client();
     assert_eq!(sso_sign_in(&app, &elsewhere, "bob@acme.test").await, "/");
-    assert_eq!(me(&app, &elsewhere).await["email"], ADMIN.0);
+    assert_eq!(app.me(&elsewhere).await["email"], ADMIN.0);
 
     let id = linked["identities"][0]["id"].to_string();
     expect_status(
@@ -127,7 +106,7 @@ async fn an_authoritative_provider_links_the_account_with_the_same_email() {
     let (app, _op) = sso_app(None, &["acme.test"], |_| {}).await;
     let client = app.client();
     assert_eq!(sso_sign_in(&app, &client, "admin@acme.test").await, "/");
-    assert_eq!(me(&app, &client).await["email"], ADMIN.0);
+    assert_eq!(app.me(&client).await["email"], ADMIN.0);
     let linked: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM operator_events WHERE actor = $1 AND action = 'sso.link'",
     )
@@ -199,9 +178,9 @@ async fn a_workspace_that_requires_sso_refuses_its_members_passwords_but_not_ope
     )
     .await;
     assert!(body.contains("requires single sign-on"), "{body}");
-    assert!(me(&app, &client).await.is_null());
+    assert!(app.me(&client).await.is_null());
     let operator = app.signed_in(OPERATOR).await;
-    assert_eq!(me(&app, &operator).await["email"], OPERATOR.0);
+    assert_eq!(app.me(&operator).await["email"], OPERATOR.0);
     let out = app.cli(&["workspace", "sso-list"]);
     let listed = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -286,7 +265,7 @@ async fn an_invited_email_continues_with_single_sign_on_and_lands_in_the_workspa
     let client = app.client();
     let walked = walk(&app, &client, &start, "alice@acme.test").await;
     assert_eq!(finish(&app, &client, &walked.callback).await, "/w/acme");
-    let me = me(&app, &client).await;
+    let me = app.me(&client).await;
     assert_eq!(me["email"], "alice@acme.test");
     assert_eq!(me["workspaces"][0]["slug"], "acme");
     assert_eq!(me["workspaces"][0]["role"], "member");
@@ -325,10 +304,7 @@ async fn an_authenticator_app_is_still_asked_after_a_single_sign_on() {
         sso_sign_in(&app, &again, "alice@acme.test").await,
         "/login/code?next=%2F"
     );
-    assert!(
-        me(&app, &again).await.is_null(),
-        "no rights before the code"
-    );
+    assert!(app.me(&again).await.is_null(), "no rights before the code");
     let res = app
         .call(&again, "auth/second_factor", &[("code", &recovery[0])])
         .await;
@@ -337,5 +313,5 @@ async fn an_authenticator_app_is_still_asked_after_a_single_sign_on() {
         "{}",
         res.status()
     );
-    assert_eq!(me(&app, &again).await["email"], "alice@acme.test");
+    assert_eq!(app.me(&again).await["email"], "alice@acme.test");
 }
