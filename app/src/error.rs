@@ -19,6 +19,10 @@ pub enum AppError {
     Forbidden,
     #[error("Secrets Vault is not enabled for this workspace; ask your operator.")]
     FeatureDisabled,
+    /// The workspace's rule "Admins must use a second factor" and the caller has none: 403,
+    /// and pages send the browser to set one up.
+    #[error("This workspace requires admins to use a second factor. Set one up on your Account page to continue.")]
+    SecondFactorRequired,
     #[error("Not found.")]
     NotFound,
     #[error("{message}")]
@@ -52,7 +56,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::NotSignedIn | AppError::InvalidCredentials | AppError::ReauthRequired => 401,
-            AppError::Forbidden | AppError::FeatureDisabled => 403,
+            AppError::Forbidden | AppError::FeatureDisabled | AppError::SecondFactorRequired => 403,
             AppError::NotFound => 404,
             AppError::Conflict { .. } => 409,
             AppError::Validation { .. } | AppError::Invalid(_) => 422,
@@ -153,6 +157,7 @@ impl From<crate::domain::DomainError> for AppError {
             D::InvalidCredentials => AppError::InvalidCredentials,
             D::Forbidden => AppError::Forbidden,
             D::FeatureDisabled => AppError::FeatureDisabled,
+            D::SecondFactorRequired => AppError::SecondFactorRequired,
             // Logged once per episode by the server's `DiskWatch` (see `api::ctx::respond`).
             D::Database(e) if crate::domain::db::is_disk_full(&e) => {
                 AppError::Unavailable(DISK_FULL.into())

@@ -21,6 +21,9 @@ pub const SECOND_STEP_USER_KEY: &str = "second_step_uid";
 /// When the password was right (the second step must follow within [`SECOND_STEP_SECONDS`]).
 pub const SECOND_STEP_AT_KEY: &str = "second_step_at";
 pub const SECOND_STEP_SECONDS: i64 = 300;
+/// Signed in through a single sign-on provider that vouched for a second factor (see
+/// `sso::protocol`): it counts for the rule "Admins must use a second factor".
+pub const PROVIDER_SECOND_FACTOR_KEY: &str = "provider_2fa";
 /// The last password check (sign-in or re-authentication) for dangerous actions.
 pub const VERIFIED_AT_KEY: &str = "verified_at";
 
@@ -51,7 +54,19 @@ pub async fn signed_in(state: &AppState, session: &Session) -> Result<SignedIn, 
             return Err(AppError::NotSignedIn);
         }
     }
-    Ok(access::signed_in(&state.pool, user_id).await?)
+    let vouched: Option<bool> = session
+        .get(PROVIDER_SECOND_FACTOR_KEY)
+        .await
+        .map_err(session_error)?;
+    Ok(access::signed_in(&state.pool, user_id, vouched.unwrap_or(false)).await?)
+}
+
+/// The provider of this single sign-on vouched for a second factor (call after [`begin`]).
+pub async fn mark_provider_second_factor(session: &Session) -> Result<(), AppError> {
+    session
+        .insert(PROVIDER_SECOND_FACTOR_KEY, true)
+        .await
+        .map_err(session_error)
 }
 
 /// Starts a signed-in session for `user_id`: a new session id, all timestamps now.
@@ -126,4 +141,21 @@ pub async fn recently_verified(state: &AppState, session: &Session) -> Result<()
     } else {
         Err(AppError::ReauthRequired)
     }
+}
+
+/// A passkey ceremony under way: what webauthn-rs remembers between its two requests, kept
+/// here on the server under `key` (one per kind of ceremony), for [`SECOND_STEP_SECONDS`].
+pub async fn put_ceremony(session: &Session, key: &str, state: String) -> Result<(), AppError> {
+    session
+        .insert(key, (now(), state))
+        .await
+        .map_err(session_error)
+}
+
+/// Takes the ceremony kept under `key`, once; `None` if there is none or it is too old.
+pub async fn take_ceremony(session: &Session, key: &str) -> Result<Option<String>, AppError> {
+    let kept: Option<(i64, String)> = session.remove(key).await.map_err(session_error)?;
+    Ok(kept
+        .filter(|(at, _)| now() - at < SECOND_STEP_SECONDS)
+        .map(|(_, state)| state))
 }

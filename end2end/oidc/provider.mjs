@@ -15,9 +15,11 @@
 //   OP_ACCOUNTS  JSON array [{"email","password","email_verified","name","sub"?}]; `sub`
 //                defaults to "sub-" + first 16 hex chars of sha256(email); email_verified defaults to
 //                true; the email match at login is case-insensitive. Defaults: see ACCOUNTS.
-//   OP_TAMPER    one of aud|iss|nonce|exp|sig: the token endpoint's id_token is re-signed
+//   OP_TAMPER    one of aud|iss|nonce|exp|sig|amr: the token endpoint's id_token is re-signed
 //                (RS256, same kid) with aud="someone-else" | iss=issuer+"/evil" |
-//                nonce="not-the-nonce" | iat 2h ago & exp 1h ago | a key that is NOT in the JWKS.
+//                nonce="not-the-nonce" | iat 2h ago & exp 1h ago | a key that is NOT in the JWKS |
+//                amr=["pwd","otp"] (what a provider that also asked for a one-time code says;
+//                signed with its published key, so a genuine answer, not a tampered one).
 //
 // Stdout: exactly one line once listening: {"issuer":"http://127.0.0.1:<port>"}. Logs -> stderr.
 // Scopes: openid email profile; claims: sub, email, email_verified, name (also in the ID token).
@@ -60,8 +62,8 @@ const ACCOUNTS = parseEnv('OP_ACCOUNTS', [
 }));
 
 const TAMPER = process.env.OP_TAMPER || '';
-if (TAMPER && !['aud', 'iss', 'nonce', 'exp', 'sig'].includes(TAMPER)) {
-  throw new Error(`OP_TAMPER must be one of aud, iss, nonce, exp, sig (got ${TAMPER})`);
+if (TAMPER && !['aud', 'iss', 'nonce', 'exp', 'sig', 'amr'].includes(TAMPER)) {
+  throw new Error(`OP_TAMPER must be one of aud, iss, nonce, exp, sig, amr (got ${TAMPER})`);
 }
 
 const newSigningKey = () => {
@@ -84,6 +86,7 @@ async function tamperIdToken(idToken, issuer) {
   if (TAMPER === 'iss') claims.iss = `${issuer}/evil`;
   if (TAMPER === 'nonce') claims.nonce = 'not-the-nonce';
   if (TAMPER === 'exp') Object.assign(claims, { iat: now - 7200, exp: now - 3600 });
+  if (TAMPER === 'amr') claims.amr = ['pwd', 'otp'];
   const jwk = TAMPER === 'sig' ? rogueKey : signingKeys.find((k) => k.kid === header.kid);
   return new SignJWT(claims).setProtectedHeader(header).sign(await importJWK(jwk, header.alg));
 }

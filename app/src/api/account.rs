@@ -139,7 +139,16 @@ pub async fn reauthenticate(password: String, code: Option<String>) -> Result<()
             return Err(ssr::wrong_password(&session, attempt, refusal).await);
         }
         let user = who.user();
-        if totp::store::is_enabled(&state.pool, user.id).await? {
+        let app = totp::store::is_enabled(&state.pool, user.id).await?;
+        if !app && crate::domain::identity::factors::enrolled(&state.pool, user.id).await? {
+            return Err(AppError::Validation {
+                field: "code".into(),
+                message:
+                    "Your account uses a passkey as its second factor: confirm with your passkey."
+                        .into(),
+            });
+        }
+        if app {
             let code = code.unwrap_or_default();
             let now = crate::domain::now();
             let passed = second_factor::pass(&state.pool, &state.keyring, user, &code, now).await?;

@@ -8,7 +8,7 @@ use crate::model::Me;
 #[server(endpoint = "auth/login")]
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use super::ctx;
-    use crate::domain::identity::{sso, totp, users};
+    use crate::domain::identity::{factors, sso, users};
     use secrecy::SecretString;
 
     ctx::respond(async move {
@@ -32,9 +32,9 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
             return Err(sso_required());
         }
         let next = super::redirects::local_next(next.as_deref(), "/");
-        if totp::store::is_enabled(&state.pool, user.id).await? {
+        if factors::enrolled(&state.pool, user.id).await? {
             crate::session::begin_second_step(&session, user.id).await?;
-            tracing::info!(user_id = user.id, "password right; authentication code due");
+            tracing::info!(user_id = user.id, "password right; second factor due");
             leptos_axum::redirect(&second_step_path(&next));
             return Ok(());
         }

@@ -59,6 +59,14 @@ pub async fn site_origin(state: &AppState) -> Result<String, AppError> {
         .ok_or_else(|| AppError::BadRequest("the request names no host".into()))
 }
 
+/// The WebAuthn relying party: this site, as [`site_origin`] names it.
+pub async fn relying_party(state: &AppState) -> Result<webauthn_rs::prelude::Webauthn, AppError> {
+    let origin = site_origin(state).await?;
+    Ok(crate::domain::identity::passkeys::ceremony::relying_party(
+        &origin,
+    )?)
+}
+
 /// For issuing or rotating a token: an admin of `ws` who entered their password recently, and
 /// the lifetime asked for (empty: the workspace's default).
 pub async fn token_issuer(

@@ -14,6 +14,7 @@ pub async fn list_members(ws: String) -> Result<MembersPage, AppError> {
         Ok(MembersPage {
             members: memberships::list(&state.pool, member.workspace().id).await?,
             can_manage: member.role() == Role::Admin,
+            second_factor_rule: member.workspace().admins_need_second_factor(),
             my_user_id: member.user().id,
         })
     })
@@ -64,6 +65,21 @@ pub async fn remove_member(ws: String, user_id: i64) -> Result<(), AppError> {
         let admin = access::require_admin(&state.pool, &who, &ws).await?;
         let session = ctx::session().await?;
         Ok(memberships::remove(&state.pool, &admin, user_id, session.id().as_ref()).await?)
+    })
+    .await
+}
+
+/// An admin takes a lost second factor off a member (see
+/// [`crate::domain::admin::second_factor::reset_member`]); asks for a recent password check.
+#[server(endpoint = "members/reset_2fa")]
+pub async fn reset_member_factor(ws: String, user_id: i64) -> Result<(), AppError> {
+    use super::ctx;
+    use crate::domain::{admin::second_factor, identity::access};
+    ctx::respond(async move {
+        let (state, who) = ctx::signed_in().await?;
+        let admin = access::require_admin(&state.pool, &who, &ws).await?;
+        ctx::recently_verified(&state).await?;
+        Ok(second_factor::reset_member(&state.pool, &admin, user_id).await?)
     })
     .await
 }

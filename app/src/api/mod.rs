@@ -7,6 +7,8 @@ pub mod auth;
 pub mod invitations;
 pub mod members;
 pub mod operator;
+pub mod passkey_sign_in;
+pub mod passkeys;
 pub mod second_factor;
 pub mod secrets;
 pub mod sso;

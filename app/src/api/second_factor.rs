@@ -12,12 +12,15 @@ use crate::model::second_factor::{SecondFactorStatus, TotpSetup};
 pub async fn two_factor_status() -> Result<SecondFactorStatus, AppError> {
     use super::ctx;
     use crate::domain::identity::totp::{recovery, store};
+    use crate::domain::identity::{factors, passkeys};
     ctx::respond(async move {
         let (state, who) = ctx::signed_in().await?;
         let id = who.user().id;
         Ok(SecondFactorStatus {
             totp: store::is_enabled(&state.pool, id).await?,
             recovery_codes_left: recovery::left(&state.pool, id).await?,
+            required_by: factors::required_by(&state.pool, id).await?,
+            passkeys: passkeys::store::list(&state.pool, id).await?,
         })
     })
     .await

@@ -38,3 +38,18 @@ pub async fn workspace_context(ws: String) -> Result<WorkspaceView, AppError> {
     })
     .await
 }
+
+/// Switches "Admins must use a second factor" (see
+/// [`crate::domain::admin::second_factor_rule::set`]); asks for a recent password check.
+#[server(endpoint = "workspace/second_factor_rule")]
+pub async fn set_second_factor_rule(ws: String, on: bool) -> Result<(), AppError> {
+    use super::ctx;
+    use crate::domain::{admin::second_factor_rule, identity::access};
+    ctx::respond(async move {
+        let (state, who) = ctx::signed_in().await?;
+        let admin = access::require_admin(&state.pool, &who, &ws).await?;
+        ctx::recently_verified(&state).await?;
+        Ok(second_factor_rule::set(&state.pool, &admin, &who, on).await?)
+    })
+    .await
+}

@@ -7,6 +7,7 @@ use crate::error::AppError;
 pub fn ErrorPanel(error: AppError) -> impl IntoView {
     let (title, class) = match &error {
         AppError::NotSignedIn => return to_sign_in().into_any(),
+        AppError::SecondFactorRequired => return to_second_factor_setup().into_any(),
         AppError::FeatureDisabled => ("Secrets Vault is not enabled", "panel notice"),
         AppError::Forbidden => ("Access denied", "panel denied"),
         AppError::NotFound => ("Not found", "panel denied"),
@@ -28,6 +29,19 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
 fn to_sign_in() -> impl IntoView {
     view! { <leptos_router::components::Redirect path="/login"/> }
 }
+
+/// The workspace requires its admins to use a second factor: to the Account page to set one up.
+#[cfg(feature = "ssr")]
+fn to_second_factor_setup() -> impl IntoView {
+    view! { <leptos_router::components::Redirect path=SECOND_FACTOR_SETUP/> }
+}
+
+#[cfg(not(feature = "ssr"))]
+fn to_second_factor_setup() -> impl IntoView {
+    let _ = window().location().set_href(SECOND_FACTOR_SETUP);
+}
+
+const SECOND_FACTOR_SETUP: &str = "/account#two-factor";
 
 #[cfg(not(feature = "ssr"))]
 fn to_sign_in() -> impl IntoView {

@@ -8,6 +8,7 @@ pub mod flash;
 pub mod loaded;
 pub mod pager;
 pub mod params;
+pub mod passkey;
 pub mod reauth;
 pub mod table;
 pub mod text_area;

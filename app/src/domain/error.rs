@@ -26,6 +26,9 @@ pub enum DomainError {
     Forbidden,
     #[error("the secrets vault feature is not enabled for this workspace")]
     FeatureDisabled,
+    /// The workspace requires its admins to use a second factor and this one has none.
+    #[error("this workspace requires admins to use a second factor")]
+    SecondFactorRequired,
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("internal error: {0}")]

@@ -105,7 +105,7 @@ pub async fn seed(pool: &Pool, keyring: &Keyring) -> Result<bool, DomainError> {
     let admin = users::find_by_email(pool, ADMIN.email)
         .await?
         .ok_or(DomainError::NotFound("demo admin"))?;
-    let who = access::signed_in(pool, Some(admin.id)).await?;
+    let who = access::signed_in(pool, Some(admin.id), false).await?;
     let gate = access::require_secrets_admin(pool, &who, "acme").await?;
     let ws = gate.workspace().id;
     let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM secrets WHERE workspace_id = $1")

@@ -36,7 +36,7 @@ const fn webhook_only(name: &'static str) -> AuditAction {
 }
 
 /// In the order the audit log's filter and the webhook form list them.
-pub const AUDIT_ACTIONS: [AuditAction; 21] = [
+pub const AUDIT_ACTIONS: [AuditAction; 27] = [
     both("secret.create"),
     filter_only("secret.describe"),
     webhook_only("secret.replace"),
@@ -58,6 +58,12 @@ pub const AUDIT_ACTIONS: [AuditAction; 21] = [
     webhook_only("token.rotate"),
     both("token.revoke"),
     webhook_only("workspace.flag"),
+    both("workspace.2fa_rule"),
+    both("2fa.enrol"),
+    both("2fa.remove"),
+    both("2fa.recovery_codes"),
+    both("2fa.recovery_used"),
+    both("2fa.reset"),
 ];
 
 /// The actions the audit log can be filtered by.
@@ -102,9 +108,16 @@ mod tests {
                 "invitation.revoke",
                 "invitation.accept",
                 "token.revoke",
+                "workspace.2fa_rule",
+                "2fa.enrol",
+                "2fa.remove",
+                "2fa.recovery_codes",
+                "2fa.recovery_used",
+                "2fa.reset",
             ]
         );
-        assert_eq!(webhook_events().count(), 17);
+        assert_eq!(webhook_events().count(), 23);
+        assert!(is_webhook_event("2fa.reset"));
         assert!(is_webhook_event("workspace.flag"));
         assert!(!is_webhook_event("secret.read"));
     }

@@ -81,6 +81,8 @@ pub struct MemberView {
     pub name: String,
     pub role: Role,
     pub joined_at: i64,
+    /// Whether the member has a second factor of their own.
+    pub second_factor: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,6 +90,8 @@ pub struct MembersPage {
     pub members: Vec<MemberView>,
     /// Whether the caller may change roles.
     pub can_manage: bool,
+    /// The workspace's rule "Admins must use a second factor".
+    pub second_factor_rule: bool,
     pub my_user_id: i64,
 }
 

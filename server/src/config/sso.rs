@@ -29,6 +29,11 @@ pub struct OidcProvider {
     /// Email domains this provider is authoritative for (links existing accounts by email).
     #[serde(default)]
     pub domains: Vec<String>,
+    /// The operator vouches that the provider enforces a second factor at every sign-in, so
+    /// that its sign-ins count for "Admins must use a second factor" (otherwise only its
+    /// `amr` claim can say so).
+    #[serde(default)]
+    pub second_factor: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -39,6 +44,8 @@ pub struct Sso {
     pub oidc_client_id: Option<String>,
     pub oidc_client_secret_file: Option<PathBuf>,
     pub oidc_name: Option<String>,
+    /// `VAULT_OIDC_SECOND_FACTOR`: the environment's provider enforces a second factor.
+    pub oidc_second_factor: bool,
     /// A sign-in left at the provider longer than this is refused.
     pub sso_flow_minutes: i64,
     /// A provider that could not be reached is asked again at most this often.
@@ -55,6 +62,7 @@ impl Default for Sso {
             oidc_client_id: None,
             oidc_client_secret_file: None,
             oidc_name: None,
+            oidc_second_factor: false,
             sso_flow_minutes: 10,
             sso_retry_seconds: 30,
             sso_request_seconds: 10,
@@ -95,6 +103,7 @@ impl Sso {
                 client_secret_file: secret.clone(),
                 scopes: None,
                 domains: Vec::new(),
+                second_factor: self.oidc_second_factor,
             }),
             _ => {
                 return Err(invalid(
@@ -191,6 +200,7 @@ fn check(entry: OidcProvider, mode: Mode) -> Result<ProviderSettings, ConfigErro
             .iter()
             .map(|d| d.trim().to_lowercase())
             .collect(),
+        second_factor: entry.second_factor,
     })
 }
 
@@ -207,6 +217,7 @@ mod tests {
             client_secret_file: secret_file,
             scopes: None,
             domains: vec!["Acme.com".into()],
+            second_factor: false,
         }
     }
 

@@ -20,6 +20,7 @@ use crate::http::client_addr::ClientAddr;
 use app::domain::limits::{Rate, Throttle, Wait};
 
 const SIGN_IN_PATH: &str = "/api/auth/login";
+const PASSKEY_PATHS: [&str; 2] = ["/api/auth/passkey_begin", "/api/auth/passkey_finish"];
 
 #[derive(Clone)]
 pub struct SignInThrottle {
@@ -56,7 +57,9 @@ pub async fn throttle_sign_in(
     let path = req.uri().path();
     // Every single sign-on start writes a flow: throttled like password attempts.
     let sso_start = path.starts_with("/auth/oidc/") && path.ends_with("/start");
-    if path != SIGN_IN_PATH && !sso_start {
+    // A passkey sign-in writes a session at its start and checks a credential at its end.
+    let passkey = PASSKEY_PATHS.contains(&path);
+    if path != SIGN_IN_PATH && !sso_start && !passkey {
         return next.run(req).await;
     }
     let Some(&ClientAddr(client)) = req.extensions().get::<ClientAddr>() else {

@@ -393,7 +393,9 @@ pub async fn demo_admin_gate(pool: &Pool, ws: &str) -> app::domain::identity::ac
         .await
         .unwrap()
         .unwrap();
-    let who = access::signed_in(pool, Some(admin.id)).await.unwrap();
+    let who = access::signed_in(pool, Some(admin.id), false)
+        .await
+        .unwrap();
     access::require_secrets_admin(pool, &who, ws).await.unwrap()
 }
 

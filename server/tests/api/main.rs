@@ -33,6 +33,7 @@ mod retention;
 mod rotation;
 mod runtime;
 mod second_factor;
+mod second_factor_rule;
 mod secrets;
 mod secrets_access;
 mod secrets_tab;
@@ -41,6 +42,7 @@ mod showcase;
 mod slow_clients;
 mod sso;
 mod sso_accounts;
+mod sso_second_factor;
 #[path = "../support/shell.rs"]
 mod support_shell;
 mod token_lifetime;

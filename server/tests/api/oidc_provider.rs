@@ -115,6 +115,7 @@ impl Provider {
             client_secret_file: self.secret_file.clone(),
             scopes: None,
             domains: domains.iter().map(|d| d.to_string()).collect(),
+            second_factor: false,
         }
     }
 }

@@ -7,7 +7,7 @@ use reqwest::{Client, StatusCode};
 use crate::helpers::{expect_status, spawn_app, TestApp, ADMIN, MEMBER};
 
 /// Every Secrets endpoint with arguments aimed at acme's `target` secret.
-fn calls(ws: &'static str) -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
+pub(crate) fn calls(ws: &'static str) -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
     let target = ("name", "target");
     vec![
         ("secrets/list", vec![("ws", ws)]),

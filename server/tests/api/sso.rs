@@ -213,6 +213,7 @@ async fn a_provider_that_is_down_is_shown_and_passwords_still_work() {
             client_secret_file: secret.path().to_path_buf(),
             scopes: None,
             domains: vec![],
+            second_factor: false,
         }];
         config.sso.sso_retry_seconds = 3600;
     })

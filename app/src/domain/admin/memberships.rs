@@ -3,6 +3,7 @@
 use crate::domain::audit::change::Change;
 use crate::domain::db::Pool;
 use crate::domain::identity::access::Admin;
+use crate::domain::identity::factors;
 use crate::domain::{now, DomainError};
 use crate::model::{MemberView, Role};
 
@@ -34,22 +35,24 @@ pub async fn add(
 }
 
 pub async fn list(pool: &Pool, workspace_id: i64) -> Result<Vec<MemberView>, DomainError> {
-    let rows: Vec<(i64, String, String, String, i64)> = sqlx::query_as(
-        "SELECT u.id, u.email, u.name, m.role, m.created_at FROM memberships m \
+    let rows: Vec<(i64, String, String, String, i64, i64)> = sqlx::query_as(&format!(
+        "SELECT u.id, u.email, u.name, m.role, m.created_at, {} FROM memberships m \
          JOIN users u ON u.id = m.user_id WHERE m.workspace_id = $1 ORDER BY u.email",
-    )
+        factors::enrolled_sql("u.id")
+    ))
     .bind(workspace_id)
     .fetch_all(pool)
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(user_id, email, name, role, joined_at)| {
+        .filter_map(|(user_id, email, name, role, joined_at, factor)| {
             Role::parse(&role).map(|role| MemberView {
                 user_id,
                 email,
                 name,
                 role,
                 joined_at,
+                second_factor: factor != 0,
             })
         })
         .collect())

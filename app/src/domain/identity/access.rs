@@ -3,6 +3,7 @@
 //! does not compile. Fields are private: the only constructors are the checks below.
 
 use crate::domain::db::Pool;
+use crate::domain::identity::factors;
 use crate::domain::identity::users::{self, User};
 use crate::domain::identity::workspaces::{self, Workspace};
 use crate::domain::DomainError;
@@ -33,12 +34,20 @@ pub fn actor_label(actor: &Actor) -> String {
 #[derive(Debug, Clone)]
 pub struct SignedIn {
     user: User,
+    /// Signed in through a single sign-on provider that vouched for a second factor.
+    provider_second_factor: bool,
 }
 
 impl SignedIn {
     pub fn user(&self) -> &User {
         &self.user
     }
+}
+
+/// Whether the signed-in person has a second factor: one of their own (an authenticator app,
+/// a passkey), or a sign-in through a provider that enforces one.
+pub async fn has_second_factor(pool: &Pool, who: &SignedIn) -> Result<bool, DomainError> {
+    Ok(who.provider_second_factor || factors::enrolled(pool, who.user.id).await?)
 }
 
 /// A member (any role) of one workspace.
@@ -145,17 +154,26 @@ pub async fn is_operator(pool: &Pool, user_id: i64) -> Result<bool, DomainError>
     Ok(found.is_some())
 }
 
-/// Resolves the user id stored in a session. A deleted account is signed out.
-pub async fn signed_in(pool: &Pool, user_id: Option<i64>) -> Result<SignedIn, DomainError> {
+/// Resolves the user id stored in a session, and whether its sign-in came through a provider
+/// that vouched for a second factor. A deleted account is signed out.
+pub async fn signed_in(
+    pool: &Pool,
+    user_id: Option<i64>,
+    provider_second_factor: bool,
+) -> Result<SignedIn, DomainError> {
     let id = user_id.ok_or(DomainError::NotSignedIn)?;
     let user = users::find_by_id(pool, id)
         .await?
         .ok_or(DomainError::NotSignedIn)?;
-    Ok(SignedIn { user })
+    Ok(SignedIn {
+        user,
+        provider_second_factor,
+    })
 }
 
 /// A workspace the caller does not belong to is reported as not found, exactly like one
-/// that does not exist.
+/// that does not exist. An admin of a workspace whose admins must use a second factor, who
+/// has none, is refused everything there (`SecondFactorRequired`) until they set one up.
 pub async fn require_member(
     pool: &Pool,
     who: &SignedIn,
@@ -167,6 +185,12 @@ pub async fn require_member(
     let role = role_of(pool, workspace.id, who.user.id)
         .await?
         .ok_or(DomainError::NotFound("workspace"))?;
+    if role == Role::Admin
+        && workspace.admins_need_second_factor()
+        && !has_second_factor(pool, who).await?
+    {
+        return Err(DomainError::SecondFactorRequired);
+    }
     Ok(Member {
         user: who.user.clone(),
         workspace,

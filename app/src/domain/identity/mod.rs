@@ -8,6 +8,8 @@
 
 pub mod access;
 pub mod attempts;
+pub mod factors;
+pub mod passkeys;
 pub mod passwords;
 pub mod session_policy;
 pub mod session_store;

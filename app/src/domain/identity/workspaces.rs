@@ -10,12 +10,18 @@ pub struct Workspace {
     pub slug: String,
     pub name: String,
     secrets_enabled: i64,
+    admins_need_second_factor: i64,
 }
 
 impl Workspace {
     /// Whether an operator has switched the secrets vault feature flag on.
     pub fn secrets_enabled(&self) -> bool {
         self.secrets_enabled != 0
+    }
+
+    /// Whether an admin has set "Admins must use a second factor".
+    pub fn admins_need_second_factor(&self) -> bool {
+        self.admins_need_second_factor != 0
     }
 }
 
@@ -37,12 +43,13 @@ pub async fn create(pool: &Pool, slug: &str, name: &str) -> Result<Workspace, Do
         slug,
         name,
         secrets_enabled: 0,
+        admins_need_second_factor: 0,
     })
 }
 
 pub async fn find_by_slug(pool: &Pool, slug: &str) -> Result<Option<Workspace>, DomainError> {
     Ok(
-        sqlx::query_as("SELECT id, slug, name, secrets_enabled FROM workspaces WHERE slug = $1")
+        sqlx::query_as("SELECT id, slug, name, secrets_enabled, admins_need_second_factor FROM workspaces WHERE slug = $1")
             .bind(slug)
             .fetch_optional(pool)
             .await?,
@@ -79,7 +86,7 @@ pub async fn list_for_user(
 /// Every workspace, for the operator.
 pub async fn list_all(pool: &Pool) -> Result<Vec<Workspace>, DomainError> {
     Ok(
-        sqlx::query_as("SELECT id, slug, name, secrets_enabled FROM workspaces ORDER BY slug")
+        sqlx::query_as("SELECT id, slug, name, secrets_enabled, admins_need_second_factor FROM workspaces ORDER BY slug")
             .fetch_all(pool)
             .await?,
     )

@@ -25,13 +25,25 @@ pub fn TwoFactorCard() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match status.await {
                         Ok(s) if s.totp => view! { <TotpOn left=s.recovery_codes_left/> }.into_any(),
-                        Ok(_) => view! { <TotpSetupFlow/> }.into_any(),
+                        Ok(s) => view! { {required_notice(s.required_by)} <TotpSetupFlow/> }.into_any(),
                         Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
                     }
                 })}
             </Suspense>
         </div>
     }
+}
+
+/// Why the person was sent here: workspaces they administer require a second factor.
+fn required_notice(workspaces: Vec<String>) -> impl IntoView {
+    (!workspaces.is_empty()).then(|| {
+        view! {
+            <p class="panel notice" role="alert" data-second-factor-required="">
+                {workspaces.join(", ")}
+                " requires admins to use a second factor. Set one up to continue to the workspace."
+            </p>
+        }
+    })
 }
 
 /// The codes shown once, in a list the person can copy or print.

@@ -1,9 +1,11 @@
 //! `/w/{ws}/users`: the workspace's members, and for admins the invitations
 //! (`invitations`: the invite form, the link just made, the pending list).
 
+mod factor_reset;
 mod invitations;
 mod invite_form;
 mod pending;
+mod second_factor_rule;
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -45,6 +47,7 @@ pub fn UsersPage() -> impl IntoView {
                                             <th scope="col">"Name"</th>
                                             <th scope="col">"Email"</th>
                                             <th scope="col">"Role"</th>
+                                            <th scope="col">"Second factor"</th>
                                             <th scope="col">"Joined"</th>
                                             {page.can_manage.then(|| view! { <th scope="col">"Actions"</th> })}
                                         </tr>
@@ -53,10 +56,14 @@ pub fn UsersPage() -> impl IntoView {
                                         {page
                                             .members
                                             .into_iter()
-                                            .map(|m| view! { <MemberRow member=m ws=ws.clone() can_manage=page.can_manage/> })
+                                            .map(|m| {
+                                                let me = m.user_id == page.my_user_id;
+                                                view! { <MemberRow member=m ws=ws.clone() can_manage=page.can_manage me/> }
+                                            })
                                             .collect_view()}
                                     </tbody>
                                 </table>
+                                {page.can_manage.then(|| view! { <second_factor_rule::RuleForm ws=ws.clone() on=page.second_factor_rule/> })}
                                 {page.can_manage.then(|| view! { <invitations::Invitations ws=ws.clone()/> })}
                             }
                                 .into_any()
@@ -70,11 +77,19 @@ pub fn UsersPage() -> impl IntoView {
 }
 
 #[component]
-fn MemberRow(member: MemberView, ws: String, can_manage: bool) -> impl IntoView {
+fn MemberRow(member: MemberView, ws: String, can_manage: bool, me: bool) -> impl IntoView {
     let (ws_manage, id, email) = (ws.clone(), member.user_id, member.email.clone());
+    let resettable = can_manage && member.second_factor && !me;
+    let (ws_reset, email_reset) = (ws.clone(), member.email.clone());
     let manage_cell = can_manage.then(move || {
-        view! { <td><MemberActions ws=ws_manage user_id=id email/></td> }
+        view! {
+            <td>
+                <MemberActions ws=ws_manage user_id=id email/>
+                {resettable.then(|| view! { <factor_reset::ResetFactor ws=ws_reset user_id=id email=email_reset/> })}
+            </td>
+        }
     });
+    let factor = if member.second_factor { "On" } else { "Off" };
     let role_cell = if can_manage {
         view! { <RoleForm ws user_id=member.user_id email=member.email.clone() admin=member.role == Role::Admin/> }
         .into_any()
@@ -87,6 +102,7 @@ fn MemberRow(member: MemberView, ws: String, can_manage: bool) -> impl IntoView 
             <td>{member.name}</td>
             <td>{member.email}</td>
             <td>{role_cell}</td>
+            <td data-second-factor=factor>{factor}</td>
             <td>{format_utc(member.joined_at)}</td>
             {manage_cell}
         </tr>

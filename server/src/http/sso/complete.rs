@@ -10,9 +10,9 @@ use axum::Extension;
 use tower_sessions::Session;
 
 use app::domain::admin::{invitations, sso_accounts};
+use app::domain::identity::factors;
 use app::domain::identity::sso::flows::{self, Answered, Purpose};
 use app::domain::identity::sso::SsoError;
-use app::domain::identity::totp;
 use app::state::AppState;
 
 use super::flow_cookie::FlowCookie;
@@ -52,8 +52,8 @@ async fn finish(
     if answered.purpose == Purpose::SignIn {
         let user =
             sso_accounts::sign_in(&state.pool, provider.settings(), &answered.identity).await?;
-        if totp::store::is_enabled(&state.pool, user.id).await? {
-            // The provider vouched for the person; their authenticator app is still asked.
+        if factors::enrolled(&state.pool, user.id).await? {
+            // The provider vouched for the person; their own second factor is still asked.
             app::session::begin_second_step(session, user.id)
                 .await
                 .map_err(|_| SsoError::Unavailable("session store".into()))?;
@@ -63,6 +63,11 @@ async fn finish(
         app::session::begin(session, user.id)
             .await
             .map_err(|_| SsoError::Unavailable("session store".into()))?;
+        if answered.identity.second_factor {
+            app::session::mark_provider_second_factor(session)
+                .await
+                .map_err(|_| SsoError::Unavailable("session store".into()))?;
+        }
         tracing::info!(
             user_id = user.id,
             provider = provider.id(),

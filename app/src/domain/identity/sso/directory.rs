@@ -30,6 +30,9 @@ pub struct ProviderSettings {
     /// Email domains this provider is authoritative for: a verified email of one of them
     /// links to the existing account with that email.
     pub domains: Vec<String>,
+    /// The operator vouches that this provider enforces a second factor at every sign-in:
+    /// its sign-ins count for the rule "Admins must use a second factor".
+    pub second_factor: bool,
 }
 
 /// Times the flow keeps to, from the configuration.

@@ -42,6 +42,18 @@ pub struct VerifiedIdentity {
     pub name: Option<String>,
     /// When the person last typed their credentials at the provider (`auth_time`).
     pub auth_time: Option<i64>,
+    /// The provider vouched for a second factor: the operator marked it as enforcing one, or
+    /// its `amr` claim says so (see [`amr_second_factor`]).
+    #[serde(default)]
+    pub second_factor: bool,
+}
+
+/// Whether an `amr` claim (RFC 8176) tells of a second factor: `mfa`, or two or more methods.
+pub fn amr_second_factor<S: AsRef<str>>(amr: &[S]) -> bool {
+    let mut methods: Vec<&str> = amr.iter().map(|m| m.as_ref()).collect();
+    methods.sort_unstable();
+    methods.dedup();
+    methods.contains(&"mfa") || methods.len() >= 2
 }
 
 fn client(
@@ -193,6 +205,10 @@ fn verify(
             .and_then(|n| n.get(None))
             .map(|n| n.as_str().to_string()),
         auth_time: claims.auth_time().map(|t| t.timestamp()),
+        second_factor: settings.second_factor
+            || claims.auth_method_refs().is_some_and(|amr| {
+                amr_second_factor(&amr.iter().map(|m| m.as_str()).collect::<Vec<_>>())
+            }),
     })
 }
 
@@ -210,4 +226,19 @@ fn token_error(e: ClaimsVerificationError) -> SsoError {
     };
     tracing::info!(reason, "single sign-on ID token refused");
     SsoError::Token(reason)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::amr_second_factor;
+
+    #[test]
+    fn amr_counts_mfa_or_two_methods_and_nothing_less() {
+        assert!(amr_second_factor(&["mfa"]));
+        assert!(amr_second_factor(&["pwd", "otp"]));
+        assert!(amr_second_factor(&["hwk", "pin"]));
+        assert!(!amr_second_factor(&["pwd"]));
+        assert!(!amr_second_factor(&["pwd", "pwd"]));
+        assert!(!amr_second_factor::<&str>(&[]));
+    }
 }

@@ -1,0 +1,138 @@
+//! Signing in with a passkey: alone, without a password (the authenticator's discoverable
+//! credential says whose it is), or as the second step after a password. Two calls each, made
+//! by the passkey script (`components::passkey`); the second answers where to go.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+const SIGN_IN: &str = "passkey_sign_in";
+#[cfg(feature = "ssr")]
+const SECOND_STEP: &str = "passkey_second_step";
+
+/// The passkeys of `user_id`, or a field error when it has none.
+#[cfg(feature = "ssr")]
+pub async fn keys_of(
+    state: &crate::state::AppState,
+    user_id: i64,
+) -> Result<Vec<webauthn_rs::prelude::Passkey>, AppError> {
+    use crate::domain::identity::passkeys::store;
+    let keys: Vec<_> = store::credentials(&state.pool, user_id)
+        .await?
+        .into_iter()
+        .map(|(_, key)| key)
+        .collect();
+    if keys.is_empty() {
+        return Err(AppError::Validation {
+            field: "passkey".into(),
+            message: "This account has no passkey.".into(),
+        });
+    }
+    Ok(keys)
+}
+
+#[server(endpoint = "auth/passkey_begin")]
+pub async fn begin_passkey_sign_in() -> Result<String, AppError> {
+    use super::ctx;
+    use crate::domain::identity::passkeys::ceremony;
+    ctx::respond(async move {
+        let state = ctx::state()?;
+        let rp = ctx::relying_party(&state).await?;
+        let started = ceremony::start_sign_in(&rp)?;
+        crate::session::put_ceremony(&ctx::session().await?, SIGN_IN, started.state).await?;
+        Ok(started.options)
+    })
+    .await
+}
+
+/// The passkey answered: a fresh session for its account, unless a workspace of the account
+/// requires single sign-on (a passkey does not replace the organisation's provider).
+#[server(endpoint = "auth/passkey_finish")]
+pub async fn finish_passkey_sign_in(
+    credential: String,
+    next: Option<String>,
+) -> Result<String, AppError> {
+    use super::ctx;
+    use crate::domain::identity::passkeys::{ceremony, store};
+    use crate::domain::identity::{sso, users};
+    ctx::respond(async move {
+        let state = ctx::state()?;
+        let session = ctx::session().await?;
+        let kept = crate::session::take_ceremony(&session, SIGN_IN)
+            .await?
+            .ok_or_else(ceremony::expired)?;
+        let rp = ctx::relying_party(&state).await?;
+        let (handle, answer) = ceremony::identify(&rp, &credential)?;
+        let unknown = || AppError::Validation {
+            field: "passkey".into(),
+            message: "This passkey does not belong to an account here.".into(),
+        };
+        let user_id = store::user_by_handle(&state.pool, handle)
+            .await?
+            .ok_or_else(unknown)?;
+        let user = users::find_by_id(&state.pool, user_id)
+            .await?
+            .ok_or_else(unknown)?;
+        ctx::charge_account(&state, &user.email)?;
+        let mut keys = store::credentials(&state.pool, user.id).await?;
+        let plain: Vec<_> = keys.iter().map(|(_, key)| key.clone()).collect();
+        let result = ceremony::finish_sign_in(&rp, &answer, &kept, &plain)?;
+        store::used(&state.pool, user.id, &mut keys, &result).await?;
+        if sso::domains::password_refused(&state.pool, user.id).await? {
+            return Err(super::auth::sso_required());
+        }
+        crate::session::begin(&session, user.id).await?;
+        tracing::info!(user_id = user.id, "signed in with a passkey");
+        Ok(super::redirects::local_next(next.as_deref(), "/"))
+    })
+    .await
+}
+
+/// The second step with a passkey, after the password.
+#[server(endpoint = "auth/second_step_passkey_begin")]
+pub async fn begin_second_step_passkey() -> Result<String, AppError> {
+    use super::ctx;
+    use crate::domain::identity::passkeys::ceremony;
+    ctx::respond(async move {
+        let state = ctx::state()?;
+        let session = ctx::session().await?;
+        let user_id = crate::session::second_step_user(&session).await?;
+        let keys = keys_of(&state, user_id).await?;
+        let rp = ctx::relying_party(&state).await?;
+        let started = ceremony::start_known(&rp, &keys)?;
+        crate::session::put_ceremony(&session, SECOND_STEP, started.state).await?;
+        Ok(started.options)
+    })
+    .await
+}
+
+#[server(endpoint = "auth/second_step_passkey_finish")]
+pub async fn finish_second_step_passkey(
+    credential: String,
+    next: Option<String>,
+) -> Result<String, AppError> {
+    use super::ctx;
+    use crate::domain::identity::passkeys::{ceremony, store};
+    use crate::domain::identity::users;
+    ctx::respond(async move {
+        let state = ctx::state()?;
+        let session = ctx::session().await?;
+        let user_id = crate::session::second_step_user(&session).await?;
+        let user = users::find_by_id(&state.pool, user_id)
+            .await?
+            .ok_or(AppError::NotSignedIn)?;
+        ctx::charge_account(&state, &user.email)?;
+        let kept = crate::session::take_ceremony(&session, SECOND_STEP)
+            .await?
+            .ok_or_else(ceremony::expired)?;
+        let mut keys = store::credentials(&state.pool, user.id).await?;
+        let rp = ctx::relying_party(&state).await?;
+        let result = ceremony::finish_known(&rp, &credential, &kept)?;
+        store::used(&state.pool, user.id, &mut keys, &result).await?;
+        crate::session::begin(&session, user.id).await?;
+        tracing::info!(user_id = user.id, "signed in with a password and a passkey");
+        Ok(super::redirects::local_next(next.as_deref(), "/"))
+    })
+    .await
+}
