@@ -38,7 +38,7 @@ test('a member changes their password on the Account page and signs in with the 
   await hydrated(page);
   await page.getByLabel('Email').fill(MEMBER.email);
   await page.getByLabel('Password').fill(MEMBER.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByRole('alert')).toHaveText('Email or password is incorrect.');
   await signIn(page, { email: MEMBER.email, password: NEW_PASSWORD });
 

@@ -20,7 +20,7 @@ test('a wrong password is rejected without saying which part was wrong', async (
   await hydrated(page);
   await page.getByLabel('Email').fill(ADMIN.email);
   await page.getByLabel('Password').fill('not-the-password');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByRole('alert')).toHaveText('Email or password is incorrect.');
   await expect(page).toHaveURL(/\/login$/);
 });

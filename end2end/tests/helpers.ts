@@ -15,7 +15,7 @@ export async function signIn(page: Page, who: { email: string; password: string 
   await hydrated(page);
   await page.getByLabel('Email').fill(who.email);
   await page.getByLabel('Password').fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page).toHaveURL(landing);
   await hydrated(page);
 }

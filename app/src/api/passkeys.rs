@@ -54,7 +54,7 @@ pub async fn finish_registration(name: String, credential: String) -> Result<Str
         let key = ceremony::finish_registration(&rp, &credential, &kept)?;
         passkeys::add(&state.pool, &who, &name, &key).await?;
         tracing::info!(user_id = who.user().id, "passkey added");
-        Ok("/account#two-factor".to_string())
+        Ok("/account?passkey=added#two-factor".to_string())
     })
     .await
 }

@@ -45,6 +45,9 @@ pub async fn sign_in_ways() -> Result<SignInMethods, AppError> {
             .collect();
         Ok(SignInMethods {
             has_password: users::has_password(&state.pool, user_id).await?,
+            has_passkey: !crate::domain::identity::passkeys::store::list(&state.pool, user_id)
+                .await?
+                .is_empty(),
             identities,
             providers,
         })

@@ -51,7 +51,7 @@ pub fn ReauthPrompt(call: Call) -> impl IntoView {
                     <button type="submit" class="btn btn-primary">"Confirm and continue"</button>
                 </CallForm>
                 <p class="hint">
-                    <a href="/reauth" on:click=to_reauth_page>"Confirm with single sign-on instead"</a>
+                    <a href="/reauth" on:click=to_reauth_page>"Confirm with a passkey or single sign-on instead"</a>
                 </p>
             </div>
         </Show>

@@ -28,6 +28,8 @@ pub struct LinkedIdentity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignInMethods {
     pub has_password: bool,
+    /// The account has a passkey (it confirms re-authentication).
+    pub has_passkey: bool,
     pub identities: Vec<LinkedIdentity>,
     pub providers: Vec<SsoProvider>,
 }

@@ -9,9 +9,11 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::auth::Login;
+use crate::api::passkey_sign_in::{BeginPasskeySignIn, FinishPasskeySignIn};
 use crate::api::sso::sso_providers;
 use crate::components::call::{Call, CallForm};
 use crate::components::field::FormError;
+use crate::components::passkey::{Ceremony, PasskeyForm};
 use crate::components::url::{is_same_site_path, urlencode};
 use crate::model::sso::{sso_message, SsoProvider};
 
@@ -27,6 +29,7 @@ pub fn LoginPage() -> impl IntoView {
     };
     let providers = Resource::new(|| (), |_| sso_providers());
     let sso_next = next.clone();
+    let passkey_next = next.clone();
     view! {
         <Title text="Sign in · Secrets Vault"/>
         <main class="auth">
@@ -43,6 +46,11 @@ pub fn LoginPage() -> impl IntoView {
                     }}
                 </Suspense>
                 <PasswordSignIn next/>
+                <p class="or">"or"</p>
+                <PasskeyForm ceremony=Ceremony::Get begin=BeginPasskeySignIn::PATH
+                    finish=FinishPasskeySignIn::PATH label="Sign in with a passkey">
+                    {passkey_next.map(|next| view! { <input type="hidden" name="next" value=next/> })}
+                </PasskeyForm>
             </div>
         </main>
     }

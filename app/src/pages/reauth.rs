@@ -1,6 +1,7 @@
 //! `/reauth?next=/path`: the check before dangerous actions reached by a plain link (the
-//! audit export, linking an identity, a prompt of an account without a password): the
-//! password, or the provider of a linked identity asking again. On success the browser goes
+//! audit export, linking an identity, a prompt of an account without a password): a passkey,
+//! the password (with the authenticator code when there is one), or the provider of a linked
+//! identity asking again. On success the browser goes
 //! on to `next`, a path on this site.
 
 use leptos::prelude::*;
@@ -9,9 +10,11 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::account::Reauthenticate;
+use crate::api::passkeys::{BeginReauth, FinishReauth};
 use crate::api::sso::sign_in_ways;
 use crate::components::call::{Call, CallForm};
 use crate::components::field::{FieldError, FormError, PasswordField};
+use crate::components::passkey::{Ceremony, PasskeyForm};
 use crate::components::url::{is_same_site_path, urlencode};
 use crate::model::sso::{sso_message, SignInMethods};
 
@@ -59,6 +62,8 @@ pub fn ReauthPage() -> impl IntoView {
 #[component]
 fn Ways(methods: Option<SignInMethods>, next: String) -> impl IntoView {
     let has_password = methods.as_ref().is_none_or(|m| m.has_password);
+    let has_passkey = methods.as_ref().is_some_and(|m| m.has_passkey);
+    let passkey_next = next.clone();
     let mut providers: Vec<(String, String)> = methods
         .map(|m| {
             m.identities
@@ -80,6 +85,12 @@ fn Ways(methods: Option<SignInMethods>, next: String) -> impl IntoView {
         })
         .collect_view();
     view! {
+        {has_passkey.then(|| view! {
+            <PasskeyForm ceremony=Ceremony::Get begin=BeginReauth::PATH finish=FinishReauth::PATH
+                label="Confirm with a passkey" class="btn btn-primary btn-block">
+                <input type="hidden" name="next" value=passkey_next/>
+            </PasskeyForm>
+        })}
         <div class="sso-buttons">{buttons}</div>
         {has_password.then(|| view! { <ReauthCard next/> })}
     }

@@ -1,5 +1,5 @@
 //! `/login/code?next=/path`: the second step of a sign-in, after the password: a code from
-//! the authenticator app, or one of the recovery codes. Five minutes after the password the
+//! the authenticator app, one of the recovery codes, or a passkey. Five minutes after the password the
 //! half-finished sign-in is gone and the person starts again.
 
 use leptos::prelude::*;
@@ -8,8 +8,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::auth::SecondFactor;
+use crate::api::passkey_sign_in::{BeginSecondStepPasskey, FinishSecondStepPasskey};
 use crate::components::call::{Call, CallForm};
 use crate::components::field::{FieldError, FormError};
+use crate::components::passkey::{Ceremony, PasskeyForm};
 use crate::components::url::is_same_site_path;
 
 #[component]
@@ -24,7 +26,12 @@ pub fn SecondStepPage() -> impl IntoView {
             <div class="card auth-card">
                 <p class="brand brand-large">"Secrets Vault"</p>
                 <h1>"Two-factor authentication"</h1>
-                <CodeForm next/>
+                <CodeForm next=next.clone()/>
+                <p class="or">"or, if you added a passkey"</p>
+                <PasskeyForm ceremony=Ceremony::Get begin=BeginSecondStepPasskey::PATH
+                    finish=FinishSecondStepPasskey::PATH label="Use a passkey">
+                    {next.map(|next| view! { <input type="hidden" name="next" value=next/> })}
+                </PasskeyForm>
                 <p class="hint"><a href="/login">"Start again"</a></p>
             </div>
         </main>

@@ -1,6 +1,7 @@
 //! `/account`: the signed-in user's own account: ways to sign in (the password, linked
 //! single sign-on identities), sign out everywhere.
 
+mod passkeys;
 mod password;
 mod sign_in_methods;
 mod two_factor;

@@ -15,6 +15,8 @@ use crate::components::flash::reload_on_success;
 use crate::components::reauth::ReauthPrompt;
 use crate::model::second_factor::TotpSetup;
 
+use super::passkeys::PasskeysSection;
+
 #[component]
 pub fn TwoFactorCard() -> impl IntoView {
     let status = Resource::new(|| (), |_| two_factor_status());
@@ -24,8 +26,20 @@ pub fn TwoFactorCard() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match status.await {
-                        Ok(s) if s.totp => view! { <TotpOn left=s.recovery_codes_left/> }.into_any(),
-                        Ok(s) => view! { {required_notice(s.required_by)} <TotpSetupFlow/> }.into_any(),
+                        Ok(s) if s.totp => view! {
+                            <TotpOn left=s.recovery_codes_left/>
+                            <PasskeysSection keys=s.passkeys/>
+                        }
+                            .into_any(),
+                        Ok(s) => {
+                            let required = if s.passkeys.is_empty() { s.required_by } else { Vec::new() };
+                            view! {
+                                {required_notice(required)}
+                                <TotpSetupFlow/>
+                                <PasskeysSection keys=s.passkeys/>
+                            }
+                                .into_any()
+                        }
                         Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
                     }
                 })}
