@@ -24,6 +24,7 @@ mod metrics;
 mod oidc_provider;
 mod openapi_fuzz;
 mod operator;
+mod passkeys;
 mod plain_forms;
 mod races;
 mod read_cache;
