@@ -85,9 +85,9 @@ pub async fn begin(session: &Session, user_id: i64) -> Result<(), AppError> {
     Ok(())
 }
 
-/// The password was right and a second factor is due: a new session id holding only the
-/// account awaiting its second step, and when.
-pub async fn begin_second_step(session: &Session, user_id: i64) -> Result<(), AppError> {
+/// The password was right at `at` (the state's clock) and a second factor is due: a new
+/// session id holding only the account awaiting its second step, and when.
+pub async fn begin_second_step(session: &Session, user_id: i64, at: i64) -> Result<(), AppError> {
     session.clear().await;
     session.cycle_id().await.map_err(session_error)?;
     session
@@ -95,14 +95,15 @@ pub async fn begin_second_step(session: &Session, user_id: i64) -> Result<(), Ap
         .await
         .map_err(session_error)?;
     session
-        .insert(SECOND_STEP_AT_KEY, now())
+        .insert(SECOND_STEP_AT_KEY, at)
         .await
         .map_err(session_error)
 }
 
-/// The account awaiting its second step, within [`SECOND_STEP_SECONDS`] of its password;
-/// otherwise `NotSignedIn` (and the half-signed-in state is dropped).
-pub async fn second_step_user(session: &Session) -> Result<i64, AppError> {
+/// The account awaiting its second step, at `now` (the state's clock) within
+/// [`SECOND_STEP_SECONDS`] of its password; otherwise `NotSignedIn` (and the half-signed-in
+/// state is dropped).
+pub async fn second_step_user(session: &Session, now: i64) -> Result<i64, AppError> {
     let user: Option<i64> = session
         .get(SECOND_STEP_USER_KEY)
         .await
@@ -112,7 +113,7 @@ pub async fn second_step_user(session: &Session) -> Result<i64, AppError> {
         .await
         .map_err(session_error)?;
     match (user, at) {
-        (Some(user), Some(at)) if now() - at < SECOND_STEP_SECONDS => Ok(user),
+        (Some(user), Some(at)) if now - at < SECOND_STEP_SECONDS => Ok(user),
         _ => {
             session.clear().await;
             Err(AppError::NotSignedIn)
@@ -143,19 +144,30 @@ pub async fn recently_verified(state: &AppState, session: &Session) -> Result<()
     }
 }
 
-/// A passkey ceremony under way: what webauthn-rs remembers between its two requests, kept
-/// here on the server under `key` (one per kind of ceremony), for [`SECOND_STEP_SECONDS`].
-pub async fn put_ceremony(session: &Session, key: &str, state: String) -> Result<(), AppError> {
+/// A passkey ceremony started at `at` (the state's clock): what webauthn-rs remembers
+/// between its two requests, kept here on the server under `key` (one per kind of ceremony),
+/// for [`SECOND_STEP_SECONDS`].
+pub async fn put_ceremony(
+    session: &Session,
+    key: &str,
+    state: String,
+    at: i64,
+) -> Result<(), AppError> {
     session
-        .insert(key, (now(), state))
+        .insert(key, (at, state))
         .await
         .map_err(session_error)
 }
 
-/// Takes the ceremony kept under `key`, once; `None` if there is none or it is too old.
-pub async fn take_ceremony(session: &Session, key: &str) -> Result<Option<String>, AppError> {
+/// Takes the ceremony kept under `key`, once; `None` if there is none or it is older than
+/// [`SECOND_STEP_SECONDS`] at `now`.
+pub async fn take_ceremony(
+    session: &Session,
+    key: &str,
+    now: i64,
+) -> Result<Option<String>, AppError> {
     let kept: Option<(i64, String)> = session.remove(key).await.map_err(session_error)?;
     Ok(kept
-        .filter(|(at, _)| now() - at < SECOND_STEP_SECONDS)
+        .filter(|(at, _)| now - at < SECOND_STEP_SECONDS)
         .map(|(_, state)| state))
 }

@@ -7,6 +7,7 @@ use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 
 use crate::domain::audit::writer::AuditSink;
+use crate::domain::clock::Clock;
 use crate::domain::db::{DiskWatch, Pool};
 use crate::domain::identity::attempts::AccountAttempts;
 pub use crate::domain::identity::session_policy::SessionPolicy;
@@ -74,4 +75,6 @@ pub struct Shared {
     pub invitation_days: i64,
     /// Mails invitation links when SMTP is configured (`smtp_url`).
     pub mail: Option<Mailer>,
+    /// The time second-factor checks go by (the system's; a test's own in tests).
+    pub clock: Clock,
 }

@@ -150,7 +150,7 @@ pub async fn reauthenticate(password: String, code: Option<String>) -> Result<()
         }
         if app {
             let code = code.unwrap_or_default();
-            let now = crate::domain::now();
+            let now = state.clock.now();
             let passed = second_factor::pass(&state.pool, &state.keyring, user, &code, now).await?;
             if passed.is_none() {
                 return Err(AppError::Validation {

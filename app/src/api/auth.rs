@@ -33,7 +33,7 @@ pub async fn login(email: String, password: String, next: Option<String>) -> Res
         }
         let next = super::redirects::local_next(next.as_deref(), "/");
         if factors::enrolled(&state.pool, user.id).await? {
-            crate::session::begin_second_step(&session, user.id).await?;
+            crate::session::begin_second_step(&session, user.id, state.clock.now()).await?;
             tracing::info!(user_id = user.id, "password right; second factor due");
             leptos_axum::redirect(&second_step_path(&next));
             return Ok(());
@@ -64,19 +64,14 @@ pub async fn second_factor(code: String, next: Option<String>) -> Result<(), App
     ctx::respond(async move {
         let state = ctx::state()?;
         let session = ctx::session().await?;
-        let user_id = crate::session::second_step_user(&session).await?;
+        let user_id = crate::session::second_step_user(&session, state.clock.now()).await?;
         let user = users::find_by_id(&state.pool, user_id)
             .await?
             .ok_or(AppError::NotSignedIn)?;
         ctx::charge_account(&state, &user.email)?;
-        let passed = second_factor::pass(
-            &state.pool,
-            &state.keyring,
-            &user,
-            &code,
-            crate::domain::now(),
-        )
-        .await?;
+        let passed =
+            second_factor::pass(&state.pool, &state.keyring, &user, &code, state.clock.now())
+                .await?;
         if passed.is_none() {
             tracing::info!(user_id = user.id, "authentication code refused");
             return Err(AppError::Validation {

@@ -40,7 +40,13 @@ pub async fn begin_passkey_sign_in() -> Result<String, AppError> {
         let state = ctx::state()?;
         let rp = ctx::relying_party(&state).await?;
         let started = ceremony::start_sign_in(&rp)?;
-        crate::session::put_ceremony(&ctx::session().await?, SIGN_IN, started.state).await?;
+        crate::session::put_ceremony(
+            &ctx::session().await?,
+            SIGN_IN,
+            started.state,
+            state.clock.now(),
+        )
+        .await?;
         Ok(started.options)
     })
     .await
@@ -59,7 +65,7 @@ pub async fn finish_passkey_sign_in(
     ctx::respond(async move {
         let state = ctx::state()?;
         let session = ctx::session().await?;
-        let kept = crate::session::take_ceremony(&session, SIGN_IN)
+        let kept = crate::session::take_ceremony(&session, SIGN_IN, state.clock.now())
             .await?
             .ok_or_else(ceremony::expired)?;
         let rp = ctx::relying_party(&state).await?;
@@ -97,11 +103,12 @@ pub async fn begin_second_step_passkey() -> Result<String, AppError> {
     ctx::respond(async move {
         let state = ctx::state()?;
         let session = ctx::session().await?;
-        let user_id = crate::session::second_step_user(&session).await?;
+        let user_id = crate::session::second_step_user(&session, state.clock.now()).await?;
         let keys = keys_of(&state, user_id).await?;
         let rp = ctx::relying_party(&state).await?;
         let started = ceremony::start_known(&rp, &keys)?;
-        crate::session::put_ceremony(&session, SECOND_STEP, started.state).await?;
+        crate::session::put_ceremony(&session, SECOND_STEP, started.state, state.clock.now())
+            .await?;
         Ok(started.options)
     })
     .await
@@ -118,12 +125,12 @@ pub async fn finish_second_step_passkey(
     ctx::respond(async move {
         let state = ctx::state()?;
         let session = ctx::session().await?;
-        let user_id = crate::session::second_step_user(&session).await?;
+        let user_id = crate::session::second_step_user(&session, state.clock.now()).await?;
         let user = users::find_by_id(&state.pool, user_id)
             .await?
             .ok_or(AppError::NotSignedIn)?;
         ctx::charge_account(&state, &user.email)?;
-        let kept = crate::session::take_ceremony(&session, SECOND_STEP)
+        let kept = crate::session::take_ceremony(&session, SECOND_STEP, state.clock.now())
             .await?
             .ok_or_else(ceremony::expired)?;
         let mut keys = store::credentials(&state.pool, user.id).await?;

@@ -31,7 +31,13 @@ pub async fn begin_registration(name: String) -> Result<String, AppError> {
             .map(|(_, key)| key.cred_id().clone())
             .collect();
         let started = ceremony::start_registration(&rp, handle, &user.email, &user.name, existing)?;
-        crate::session::put_ceremony(&ctx::session().await?, REGISTER, started.state).await?;
+        crate::session::put_ceremony(
+            &ctx::session().await?,
+            REGISTER,
+            started.state,
+            state.clock.now(),
+        )
+        .await?;
         Ok(started.options)
     })
     .await
@@ -47,7 +53,7 @@ pub async fn finish_registration(name: String, credential: String) -> Result<Str
         let (state, who) = ctx::signed_in().await?;
         let name = store::name(&name)?;
         let session = ctx::session().await?;
-        let kept = crate::session::take_ceremony(&session, REGISTER)
+        let kept = crate::session::take_ceremony(&session, REGISTER, state.clock.now())
             .await?
             .ok_or_else(ceremony::expired)?;
         let rp = ctx::relying_party(&state).await?;
@@ -82,7 +88,13 @@ pub async fn begin_reauth() -> Result<String, AppError> {
         let keys = super::passkey_sign_in::keys_of(&state, who.user().id).await?;
         let rp = ctx::relying_party(&state).await?;
         let started = ceremony::start_known(&rp, &keys)?;
-        crate::session::put_ceremony(&ctx::session().await?, REAUTH, started.state).await?;
+        crate::session::put_ceremony(
+            &ctx::session().await?,
+            REAUTH,
+            started.state,
+            state.clock.now(),
+        )
+        .await?;
         Ok(started.options)
     })
     .await
@@ -97,7 +109,7 @@ pub async fn finish_reauth(credential: String, next: Option<String>) -> Result<S
     ctx::respond(async move {
         let (state, who) = ctx::signed_in().await?;
         let session = ctx::session().await?;
-        let kept = crate::session::take_ceremony(&session, REAUTH)
+        let kept = crate::session::take_ceremony(&session, REAUTH, state.clock.now())
             .await?
             .ok_or_else(ceremony::expired)?;
         let user_id = who.user().id;

@@ -53,7 +53,7 @@ pub async fn confirm_totp(code: String) -> Result<Vec<String>, AppError> {
     use crate::domain::admin::second_factor;
     ctx::respond(async move {
         let (state, who) = ctx::signed_in().await?;
-        let now = crate::domain::now();
+        let now = state.clock.now();
         Ok(second_factor::confirm(&state.pool, &state.keyring, &who, &code, now).await?)
     })
     .await

@@ -1,8 +1,8 @@
 //! Server-only domain code shared by server functions, the runtime API and the CLI.
 //! No UI code lives here.
 //!
-//! Rooms, each importing only the ones listed before it (and this root: `db`, `error`,
-//! `limits`, `validate`, `now`):
+//! Rooms, each importing only the ones listed before it (and this root: `clock`, `db`,
+//! `error`, `limits`, `validate`, `now`):
 //! 1. `keys`: ciphers, master keys, data keys;
 //! 2. `identity`: users, passwords, workspaces, sessions, rights types;
 //! 3. `audit`: audit events, the batched writer, log queries, the audited-change helper;
@@ -21,6 +21,7 @@
 
 pub mod admin;
 pub mod audit;
+pub mod clock;
 pub mod db;
 pub mod demo;
 pub mod error;

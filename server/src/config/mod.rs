@@ -74,6 +74,9 @@ pub struct Config {
     pub demo_showcase: bool,
     /// Entries one import (page or `vault import`) may hold.
     pub import_max_entries: usize,
+    /// The time second-factor checks go by: never configured (the system's); tests set one.
+    #[serde(skip)]
+    pub clock: app::domain::clock::Clock,
 }
 
 impl Default for Config {
@@ -90,6 +93,7 @@ impl Default for Config {
             webhooks: Default::default(),
             sso: Default::default(),
             mail: Default::default(),
+            clock: Default::default(),
         }
     }
 }

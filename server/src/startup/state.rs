@@ -118,5 +118,6 @@ pub async fn build_state(config: &Config) -> Result<AppState, CliError> {
             .map(|url| url.to_string()),
         invitation_days: config.sign_in.invitation_days,
         mail,
+        clock: config.clock.clone(),
     }))
 }

@@ -34,6 +34,7 @@ mod retention;
 mod rotation;
 mod runtime;
 mod second_factor;
+mod second_factor_clock;
 mod second_factor_rule;
 mod secrets;
 mod secrets_access;

@@ -54,7 +54,7 @@ async fn finish(
             sso_accounts::sign_in(&state.pool, provider.settings(), &answered.identity).await?;
         if factors::enrolled(&state.pool, user.id).await? {
             // The provider vouched for the person; their own second factor is still asked.
-            app::session::begin_second_step(session, user.id)
+            app::session::begin_second_step(session, user.id, state.clock.now())
                 .await
                 .map_err(|_| SsoError::Unavailable("session store".into()))?;
             let next = landing::local(Some(&answered.return_to));
