@@ -8,6 +8,7 @@ mod auth;
 mod backup;
 mod cli;
 mod durable_audit;
+mod factor_reset;
 mod front_door;
 mod full_disk;
 mod graceful_shutdown;
