@@ -97,6 +97,14 @@ test('someone adds a passkey, then signs in with the passkey alone and as the st
   await expect(holder).toHaveURL(/\/login\/code/);
   await holder.getByRole('button', { name: 'Use a passkey' }).click();
   await expect(holder).toHaveURL(/\/w\/acme$/);
+
+  // Confirming it is you before a dangerous action, with the passkey; then removing it.
+  await holder.goto(`${LOCAL}/reauth?next=%2Faccount`);
+  await holder.getByRole('button', { name: 'Confirm with a passkey' }).click();
+  await expect(holder).toHaveURL(`${LOCAL}/account`);
+  await hydrated(holder);
+  await holder.getByRole('button', { name: 'Remove the passkey Test laptop' }).click();
+  await expect(holder.locator('#no-passkeys')).toBeVisible();
   await context.close();
 });
 
