@@ -24,6 +24,8 @@ pub const SECOND_STEP_SECONDS: i64 = 300;
 /// Signed in through a single sign-on provider that vouched for a second factor (see
 /// `sso::protocol`): it counts for the rule "Admins must use a second factor".
 pub const PROVIDER_SECOND_FACTOR_KEY: &str = "provider_2fa";
+/// A single sign-on re-authentication awaiting the account's own second factor: when.
+pub const REAUTH_SECOND_STEP_KEY: &str = "reauth_second_step_at";
 /// The last password check (sign-in or re-authentication) for dangerous actions.
 pub const VERIFIED_AT_KEY: &str = "verified_at";
 
@@ -170,4 +172,24 @@ pub async fn take_ceremony(
     Ok(kept
         .filter(|(at, _)| now - at < SECOND_STEP_SECONDS)
         .map(|(_, state)| state))
+}
+
+/// A re-authentication through single sign-on passed at `at` (the state's clock) for an
+/// account with a second factor the provider did not vouch for: the factor is still due
+/// (see [`reauth_second_step_due`]).
+pub async fn begin_reauth_second_step(session: &Session, at: i64) -> Result<(), AppError> {
+    session
+        .insert(REAUTH_SECOND_STEP_KEY, at)
+        .await
+        .map_err(session_error)
+}
+
+/// Whether a single sign-on re-authentication within [`SECOND_STEP_SECONDS`] of `now` awaits
+/// its second factor. Taken once.
+pub async fn reauth_second_step_due(session: &Session, now: i64) -> Result<bool, AppError> {
+    let at: Option<i64> = session
+        .remove(REAUTH_SECOND_STEP_KEY)
+        .await
+        .map_err(session_error)?;
+    Ok(at.is_some_and(|at| now - at < SECOND_STEP_SECONDS))
 }

@@ -167,6 +167,36 @@ pub async fn reauthenticate(password: String, code: Option<String>) -> Result<()
     .await
 }
 
+/// The second step of a re-authentication through single sign-on, for an account whose own
+/// authenticator app the provider did not vouch for: its code (or a recovery code), within
+/// five minutes of the provider's answer.
+#[server(endpoint = "account/reauth_code")]
+pub async fn reauth_code(code: String) -> Result<(), AppError> {
+    use super::ctx;
+    use crate::domain::admin::second_factor;
+    ctx::respond(async move {
+        let (state, who) = ctx::signed_in().await?;
+        let session = ctx::session().await?;
+        let now = state.clock.now();
+        if !crate::session::reauth_second_step_due(&session, now).await? {
+            return Err(AppError::ReauthRequired);
+        }
+        let _ = ssr::charge(&state, &session, &who).await?;
+        let passed =
+            second_factor::pass(&state.pool, &state.keyring, who.user(), &code, now).await?;
+        if passed.is_none() {
+            // Another try needs the provider again: a wrong code ends this second step.
+            return Err(AppError::Validation {
+                field: "code".into(),
+                message: "That code is not right. Confirm with your provider again.".into(),
+            });
+        }
+        ssr::mark_verified(&session).await?;
+        Ok(())
+    })
+    .await
+}
+
 /// Ends every session of the caller, this one included, and goes to the sign-in page.
 #[server(endpoint = "account/logout_everywhere")]
 pub async fn logout_everywhere() -> Result<(), AppError> {

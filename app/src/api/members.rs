@@ -11,9 +11,15 @@ pub async fn list_members(ws: String) -> Result<MembersPage, AppError> {
     ctx::respond(async move {
         let (state, who) = ctx::signed_in().await?;
         let member = access::require_member(&state.pool, &who, &ws).await?;
+        let can_manage = member.role() == Role::Admin;
+        let mut members = memberships::list(&state.pool, member.workspace().id).await?;
+        if !can_manage {
+            // Who lacks a second factor is for admins to know.
+            members.iter_mut().for_each(|m| m.second_factor = false);
+        }
         Ok(MembersPage {
-            members: memberships::list(&state.pool, member.workspace().id).await?,
-            can_manage: member.role() == Role::Admin,
+            members,
+            can_manage,
             second_factor_rule: member.workspace().admins_need_second_factor(),
             my_user_id: member.user().id,
         })

@@ -9,7 +9,7 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::account::Reauthenticate;
+use crate::api::account::{ReauthCode, Reauthenticate};
 use crate::api::passkeys::{BeginReauth, FinishReauth};
 use crate::api::sso::sign_in_ways;
 use crate::components::call::{Call, CallForm};
@@ -26,12 +26,13 @@ fn local_path(next: Option<String>) -> String {
 
 #[component]
 pub fn ReauthPage() -> impl IntoView {
-    let (next, refused) = {
+    let (next, refused, second) = {
         let query = use_query_map();
         let query = query.read_untracked();
         (
             local_path(query.get("next")),
             query.get("sso").and_then(|code| sso_message(&code)),
+            query.get("step").as_deref() == Some("second"),
         )
     };
     let methods = Resource::new(|| (), |_| sign_in_ways());
@@ -48,7 +49,11 @@ pub fn ReauthPage() -> impl IntoView {
                         let next = next.clone();
                         Suspend::new(async move {
                             let methods = methods.await.ok();
-                            view! { <Ways methods next/> }
+                            if second {
+                                view! { <SecondStep methods next/> }.into_any()
+                            } else {
+                                view! { <Ways methods next/> }.into_any()
+                            }
                         })
                     }}
                 </Suspense>
@@ -93,6 +98,51 @@ fn Ways(methods: Option<SignInMethods>, next: String) -> impl IntoView {
         })}
         <div class="sso-buttons">{buttons}</div>
         {has_password.then(|| view! { <ReauthCard next/> })}
+    }
+}
+
+/// After the provider confirmed it is you: the account's own second factor, which the
+/// provider did not vouch for.
+#[component]
+fn SecondStep(methods: Option<SignInMethods>, next: String) -> impl IntoView {
+    let has_passkey = methods.as_ref().is_some_and(|m| m.has_passkey);
+    let passkey_next = next.clone();
+    view! {
+        <p class="hint">"Your provider confirmed it is you. Your account also has a second factor:"</p>
+        {has_passkey.then(|| view! {
+            <PasskeyForm ceremony=Ceremony::Get begin=BeginReauth::PATH finish=FinishReauth::PATH
+                label="Confirm with a passkey" class="btn btn-primary btn-block">
+                <input type="hidden" name="next" value=passkey_next/>
+            </PasskeyForm>
+        })}
+        <CodeCard next/>
+    }
+}
+
+#[island]
+fn CodeCard(next: String) -> impl IntoView {
+    let next = Signal::stored(next);
+    let step = Call::new(ReauthCode::PATH);
+    let error = step.error();
+    view! {
+        <Show
+            when=move || step.succeeded()
+            fallback=move || view! {
+                <CallForm call=step>
+                    <div class="field">
+                        <label for="reauth-second-code">"Authentication code"</label>
+                        <input id="reauth-second-code" name="code" type="text" inputmode="numeric"
+                            autocomplete="one-time-code" required aria-describedby="reauth-second-code-error"/>
+                        <FieldError error field="code" id="reauth-second-code-error"/>
+                    </div>
+                    <FormError error fields=&["code"]/>
+                    <button type="submit" class="btn btn-primary btn-block">"Confirm"</button>
+                </CallForm>
+            }
+        >
+            <p class="success" role="status">"Confirmed."</p>
+            <a class="btn btn-primary btn-block" href=move || next.get() rel="external">"Continue"</a>
+        </Show>
     }
 }
 

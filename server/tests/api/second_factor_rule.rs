@@ -199,6 +199,22 @@ async fn members_are_not_affected_and_other_workspaces_neither() {
         let res = app.call(&member, f, &[("ws", "acme")]).await;
         expect_status(res, StatusCode::OK).await;
     }
+    // Who has a second factor is for admins to see.
+    let factors = |body: String| -> Vec<bool> {
+        let page: serde_json::Value = serde_json::from_str(&body).unwrap();
+        page["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["second_factor"].as_bool().unwrap())
+            .collect()
+    };
+    let seen_by_admin = app.call(&admin, "members/list", &[("ws", "acme")]).await;
+    let seen_by_admin = factors(expect_status(seen_by_admin, StatusCode::OK).await);
+    assert!(seen_by_admin.contains(&true), "{seen_by_admin:?}");
+    let seen_by_member = app.call(&member, "members/list", &[("ws", "acme")]).await;
+    let seen_by_member = factors(expect_status(seen_by_member, StatusCode::OK).await);
+    assert!(!seen_by_member.contains(&true), "{seen_by_member:?}");
     // Globex has no rule: an admin there without a factor is answered.
     let olive = app.outsider(true).await;
     let res = app.call(&olive, "secrets/list", &[("ws", "initech")]).await;

@@ -64,3 +64,42 @@ async fn the_session_of_a_password_sign_in_does_not_inherit_it() {
         .await;
     expect_status(res, StatusCode::FORBIDDEN).await;
 }
+
+#[tokio::test]
+async fn re_authentication_through_the_provider_still_asks_for_the_accounts_own_code() {
+    use crate::oidc_provider::{finish, walk, PROVIDER};
+    let (app, _provider) = sso_app(None, &["acme.test"], |config| {
+        config.sign_in.reauth_minutes = 10;
+    })
+    .await;
+    let client = app.client();
+    sso_sign_in(&app, &client, ADMIN_AT_PROVIDER).await;
+    let (key, _, _) = crate::second_factor::enrol_signed_in(&app, &client).await;
+    let dangerous = || app.call(&client, "mfa/recovery_codes", &[]);
+    crate::sessions::age(&app, ADMIN_AT_PROVIDER, 3600, &["verified_at"], false).await;
+    expect_status(dangerous().await, StatusCode::UNAUTHORIZED).await;
+
+    let reauth = format!("/auth/oidc/{PROVIDER}/start?purpose=reauth&next=%2Faccount");
+    let walked = walk(&app, &client, &reauth, ADMIN_AT_PROVIDER).await;
+    let landed = finish(&app, &client, &walked.callback).await;
+    assert_eq!(landed, "/reauth?step=second&next=%2Faccount");
+    expect_status(dangerous().await, StatusCode::UNAUTHORIZED).await;
+    // A wrong code ends this second step: the provider is asked again.
+    let res = app
+        .call(&client, "account/reauth_code", &[("code", "000000")])
+        .await;
+    expect_status(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let next_code = crate::second_factor::code_at(&key, app::domain::now() + 30);
+    let res = app
+        .call(&client, "account/reauth_code", &[("code", &next_code)])
+        .await;
+    expect_status(res, StatusCode::UNAUTHORIZED).await;
+
+    let walked = walk(&app, &client, &reauth, ADMIN_AT_PROVIDER).await;
+    finish(&app, &client, &walked.callback).await;
+    let res = app
+        .call(&client, "account/reauth_code", &[("code", &next_code)])
+        .await;
+    expect_status(res, StatusCode::OK).await;
+    expect_status(dangerous().await, StatusCode::OK).await;
+}

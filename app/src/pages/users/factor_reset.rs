@@ -17,7 +17,7 @@ pub fn ResetFactor(ws: String, user_id: i64, email: String) -> impl IntoView {
     reload_on_success(reset, "members", move |()| {
         format!("The second factor of {done} was reset and their sessions ended: they sign in with their password and can set up a new one.")
     });
-    let label = format!("Reset the second factor of {email}");
+    let label = format!("Reset second factor of {email}");
     view! {
         <CallForm call=reset>
             <input type="hidden" name="ws" value=ws/>

@@ -47,7 +47,7 @@ pub fn UsersPage() -> impl IntoView {
                                             <th scope="col">"Name"</th>
                                             <th scope="col">"Email"</th>
                                             <th scope="col">"Role"</th>
-                                            <th scope="col">"Second factor"</th>
+                                            {page.can_manage.then(|| view! { <th scope="col">"Second factor"</th> })}
                                             <th scope="col">"Joined"</th>
                                             {page.can_manage.then(|| view! { <th scope="col">"Actions"</th> })}
                                         </tr>
@@ -89,6 +89,7 @@ fn MemberRow(member: MemberView, ws: String, can_manage: bool, me: bool) -> impl
             </td>
         }
     });
+    // Who lacks a second factor is for admins to see, not for a phisher among the members.
     let factor = if member.second_factor { "On" } else { "Off" };
     let role_cell = if can_manage {
         view! { <RoleForm ws user_id=member.user_id email=member.email.clone() admin=member.role == Role::Admin/> }
@@ -102,7 +103,7 @@ fn MemberRow(member: MemberView, ws: String, can_manage: bool, me: bool) -> impl
             <td>{member.name}</td>
             <td>{member.email}</td>
             <td>{role_cell}</td>
-            <td data-second-factor=factor>{factor}</td>
+            {can_manage.then(|| view! { <td data-second-factor=factor>{factor}</td> })}
             <td>{format_utc(member.joined_at)}</td>
             {manage_cell}
         </tr>

@@ -89,6 +89,17 @@ async fn finish(
     if !sso_accounts::is_linked_to(&state.pool, &who, &answered.identity).await? {
         return Err(SsoError::WrongAccount);
     }
+    if !answered.identity.second_factor && factors::enrolled(&state.pool, who.user().id).await? {
+        // The provider did not vouch for a second factor: the account's own is still asked.
+        app::session::begin_reauth_second_step(session, state.clock.now())
+            .await
+            .map_err(|_| SsoError::Unavailable("session store".into()))?;
+        let next = landing::local(Some(&answered.return_to));
+        return Ok(format!(
+            "/reauth?step=second&next={}",
+            app::components::url::urlencode(&next)
+        ));
+    }
     app::session::mark_verified(session)
         .await
         .map_err(|_| SsoError::Unavailable("session store".into()))?;
