@@ -60,15 +60,10 @@ pub fn second_step_path(next: &str) -> String {
 pub async fn second_factor(code: String, next: Option<String>) -> Result<(), AppError> {
     use super::ctx;
     use crate::domain::admin::second_factor;
-    use crate::domain::identity::users;
     ctx::respond(async move {
         let state = ctx::state()?;
         let session = ctx::session().await?;
-        let user_id = crate::session::second_step_user(&session, state.clock.now()).await?;
-        let user = users::find_by_id(&state.pool, user_id)
-            .await?
-            .ok_or(AppError::NotSignedIn)?;
-        ctx::charge_account(&state, &user.email)?;
+        let user = ctx::second_step_account(&state, &session).await?;
         let passed =
             second_factor::pass(&state.pool, &state.keyring, &user, &code, state.clock.now())
                 .await?;

@@ -89,6 +89,66 @@ pub async fn token_issuer(
     Ok((state, admin, lifetime))
 }
 
+/// The account awaiting its second step (see [`crate::session::second_step_user`]), with
+/// one attempt charged to its sign-in allowance.
+pub async fn second_step_account(
+    state: &AppState,
+    session: &Session,
+) -> Result<crate::domain::identity::users::User, AppError> {
+    let user_id = crate::session::second_step_user(session, state.clock.now()).await?;
+    let user = crate::domain::identity::users::find_by_id(&state.pool, user_id)
+        .await?
+        .ok_or(AppError::NotSignedIn)?;
+    charge_account(state, &user.email)?;
+    Ok(user)
+}
+
+/// Starts asking for one of `user_id`'s passkeys (a field error when it has none), kept under
+/// `key`; the options for the browser.
+pub async fn begin_known_passkey(
+    state: &AppState,
+    session: &Session,
+    key: &str,
+    user_id: i64,
+) -> Result<String, AppError> {
+    use crate::domain::identity::passkeys::{ceremony, store};
+    let keys: Vec<_> = store::credentials(&state.pool, user_id)
+        .await?
+        .into_iter()
+        .map(|(_, key)| key)
+        .collect();
+    if keys.is_empty() {
+        return Err(AppError::Validation {
+            field: "passkey".into(),
+            message: "This account has no passkey.".into(),
+        });
+    }
+    let rp = relying_party(state).await?;
+    let started = ceremony::start_known(&rp, &keys)?;
+    crate::session::put_ceremony(session, key, started.state, state.clock.now()).await?;
+    Ok(started.options)
+}
+
+/// A passkey ceremony of a known account (`start_known`) kept under `key`, finished with the
+/// browser's `credential`: the passkey's counter and last use are saved.
+pub async fn finish_known_passkey(
+    state: &AppState,
+    session: &Session,
+    key: &str,
+    user_id: i64,
+    credential: &str,
+) -> Result<(), AppError> {
+    use crate::domain::identity::passkeys::{ceremony, store};
+    let kept = crate::session::take_ceremony(session, key, state.clock.now())
+        .await?
+        .ok_or_else(ceremony::expired)?;
+    let mut keys = store::credentials(&state.pool, user_id).await?;
+    let rp = relying_party(state).await?;
+    let result = ceremony::finish_known(&rp, credential, &kept)?;
+    store::used(&state.pool, user_id, &mut keys, &result).await?;
+    Ok(())
+}
+
 /// Charges one password attempt to `email`'s account (see
 /// [`crate::domain::identity::attempts`]): past its allowance, `Throttled` with how long to
 /// wait, and `Retry-After` on the reply.

@@ -11,27 +11,6 @@ const SIGN_IN: &str = "passkey_sign_in";
 #[cfg(feature = "ssr")]
 const SECOND_STEP: &str = "passkey_second_step";
 
-/// The passkeys of `user_id`, or a field error when it has none.
-#[cfg(feature = "ssr")]
-pub async fn keys_of(
-    state: &crate::state::AppState,
-    user_id: i64,
-) -> Result<Vec<webauthn_rs::prelude::Passkey>, AppError> {
-    use crate::domain::identity::passkeys::store;
-    let keys: Vec<_> = store::credentials(&state.pool, user_id)
-        .await?
-        .into_iter()
-        .map(|(_, key)| key)
-        .collect();
-    if keys.is_empty() {
-        return Err(AppError::Validation {
-            field: "passkey".into(),
-            message: "This account has no passkey.".into(),
-        });
-    }
-    Ok(keys)
-}
-
 #[server(endpoint = "auth/passkey_begin")]
 pub async fn begin_passkey_sign_in() -> Result<String, AppError> {
     use super::ctx;
@@ -99,17 +78,11 @@ pub async fn finish_passkey_sign_in(
 #[server(endpoint = "auth/second_step_passkey_begin")]
 pub async fn begin_second_step_passkey() -> Result<String, AppError> {
     use super::ctx;
-    use crate::domain::identity::passkeys::ceremony;
     ctx::respond(async move {
         let state = ctx::state()?;
         let session = ctx::session().await?;
         let user_id = crate::session::second_step_user(&session, state.clock.now()).await?;
-        let keys = keys_of(&state, user_id).await?;
-        let rp = ctx::relying_party(&state).await?;
-        let started = ceremony::start_known(&rp, &keys)?;
-        crate::session::put_ceremony(&session, SECOND_STEP, started.state, state.clock.now())
-            .await?;
-        Ok(started.options)
+        ctx::begin_known_passkey(&state, &session, SECOND_STEP, user_id).await
     })
     .await
 }
@@ -120,23 +93,11 @@ pub async fn finish_second_step_passkey(
     next: Option<String>,
 ) -> Result<String, AppError> {
     use super::ctx;
-    use crate::domain::identity::passkeys::{ceremony, store};
-    use crate::domain::identity::users;
     ctx::respond(async move {
         let state = ctx::state()?;
         let session = ctx::session().await?;
-        let user_id = crate::session::second_step_user(&session, state.clock.now()).await?;
-        let user = users::find_by_id(&state.pool, user_id)
-            .await?
-            .ok_or(AppError::NotSignedIn)?;
-        ctx::charge_account(&state, &user.email)?;
-        let kept = crate::session::take_ceremony(&session, SECOND_STEP, state.clock.now())
-            .await?
-            .ok_or_else(ceremony::expired)?;
-        let mut keys = store::credentials(&state.pool, user.id).await?;
-        let rp = ctx::relying_party(&state).await?;
-        let result = ceremony::finish_known(&rp, &credential, &kept)?;
-        store::used(&state.pool, user.id, &mut keys, &result).await?;
+        let user = ctx::second_step_account(&state, &session).await?;
+        ctx::finish_known_passkey(&state, &session, SECOND_STEP, user.id, &credential).await?;
         crate::session::begin(&session, user.id).await?;
         tracing::info!(user_id = user.id, "signed in with a password and a passkey");
         Ok(super::redirects::local_next(next.as_deref(), "/"))

@@ -82,20 +82,10 @@ pub async fn remove_passkey(id: i64) -> Result<(), AppError> {
 #[server(endpoint = "passkey/reauth_begin")]
 pub async fn begin_reauth() -> Result<String, AppError> {
     use super::ctx;
-    use crate::domain::identity::passkeys::ceremony;
     ctx::respond(async move {
         let (state, who) = ctx::signed_in().await?;
-        let keys = super::passkey_sign_in::keys_of(&state, who.user().id).await?;
-        let rp = ctx::relying_party(&state).await?;
-        let started = ceremony::start_known(&rp, &keys)?;
-        crate::session::put_ceremony(
-            &ctx::session().await?,
-            REAUTH,
-            started.state,
-            state.clock.now(),
-        )
-        .await?;
-        Ok(started.options)
+        let session = ctx::session().await?;
+        ctx::begin_known_passkey(&state, &session, REAUTH, who.user().id).await
     })
     .await
 }
@@ -105,18 +95,11 @@ pub async fn begin_reauth() -> Result<String, AppError> {
 #[server(endpoint = "passkey/reauth_finish")]
 pub async fn finish_reauth(credential: String, next: Option<String>) -> Result<String, AppError> {
     use super::ctx;
-    use crate::domain::identity::passkeys::{ceremony, store};
     ctx::respond(async move {
         let (state, who) = ctx::signed_in().await?;
         let session = ctx::session().await?;
-        let kept = crate::session::take_ceremony(&session, REAUTH, state.clock.now())
-            .await?
-            .ok_or_else(ceremony::expired)?;
         let user_id = who.user().id;
-        let mut keys = store::credentials(&state.pool, user_id).await?;
-        let rp = ctx::relying_party(&state).await?;
-        let result = ceremony::finish_known(&rp, &credential, &kept)?;
-        store::used(&state.pool, user_id, &mut keys, &result).await?;
+        ctx::finish_known_passkey(&state, &session, REAUTH, user_id, &credential).await?;
         crate::session::mark_verified(&session).await?;
         tracing::info!(user_id, "re-authenticated with a passkey");
         Ok(super::redirects::local_next(next.as_deref(), "/account"))

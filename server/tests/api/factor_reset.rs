@@ -7,51 +7,36 @@ use reqwest::StatusCode;
 use crate::helpers::*;
 use crate::second_factor::enrol_signed_in;
 
+async fn user_id(app: &TestApp, email: &str) -> String {
+    let user = app::domain::identity::users::find_by_email(&app.pool, email)
+        .await
+        .unwrap()
+        .expect("a user");
+    user.id.to_string()
+}
+
+async fn reset(app: &TestApp, admin: &reqwest::Client, ws: &str, id: &str) -> reqwest::Response {
+    app.call(admin, "members/reset_2fa", &[("ws", ws), ("user_id", id)])
+        .await
+}
+
 #[tokio::test]
 async fn an_admin_resets_a_members_lost_factor_and_their_sessions_end() {
     let app = spawn_app().await;
     let member = app.signed_in(MEMBER).await;
     enrol_signed_in(&app, &member).await;
     let admin = app.signed_in(ADMIN).await;
-    let member_id = app::domain::identity::users::find_by_email(&app.pool, MEMBER.0)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-        .to_string();
-    let admin_id = app::domain::identity::users::find_by_email(&app.pool, ADMIN.0)
-        .await
-        .unwrap()
-        .unwrap()
-        .id
-        .to_string();
+    let member_id = user_id(&app, MEMBER.0).await;
+    let admin_id = user_id(&app, ADMIN.0).await;
 
     // Not their own (the Account page does that), and not someone outside the workspace.
-    let res = app
-        .call(
-            &admin,
-            "members/reset_2fa",
-            &[("ws", "acme"), ("user_id", &admin_id)],
-        )
-        .await;
+    let res = reset(&app, &admin, "acme", &admin_id).await;
     expect_status(res, StatusCode::UNPROCESSABLE_ENTITY).await;
     let olive = app.outsider(true).await;
-    let res = app
-        .call(
-            &olive,
-            "members/reset_2fa",
-            &[("ws", "initech"), ("user_id", &member_id)],
-        )
-        .await;
+    let res = reset(&app, &olive, "initech", &member_id).await;
     expect_status(res, StatusCode::NOT_FOUND).await;
 
-    let res = app
-        .call(
-            &admin,
-            "members/reset_2fa",
-            &[("ws", "acme"), ("user_id", &member_id)],
-        )
-        .await;
+    let res = reset(&app, &admin, "acme", &member_id).await;
     expect_status(res, StatusCode::OK).await;
     assert!(app.me(&member).await.is_null(), "their session ended");
     let again = app.signed_in(MEMBER).await;
@@ -69,13 +54,7 @@ async fn an_admin_resets_a_members_lost_factor_and_their_sessions_end() {
     assert_eq!(trail.len(), 1);
     assert_eq!(trail[0].0, ADMIN.0);
     assert!(trail[0].1.contains(MEMBER.0), "{}", trail[0].1);
-    let res = app
-        .call(
-            &admin,
-            "members/reset_2fa",
-            &[("ws", "acme"), ("user_id", &member_id)],
-        )
-        .await;
+    let res = reset(&app, &admin, "acme", &member_id).await;
     expect_status(res, StatusCode::NOT_FOUND).await;
 }
 
@@ -96,13 +75,7 @@ async fn an_admin_of_one_workspace_cannot_reset_someone_who_also_belongs_to_anot
         .unwrap();
     let admin = app.signed_in(ADMIN).await;
     let id = olive_id.to_string();
-    let res = app
-        .call(
-            &admin,
-            "members/reset_2fa",
-            &[("ws", "acme"), ("user_id", &id)],
-        )
-        .await;
+    let res = reset(&app, &admin, "acme", &id).await;
     let body = expect_status(res, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert!(body.contains("ask your operator"), "{body}");
     assert!(
