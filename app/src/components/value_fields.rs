@@ -29,8 +29,7 @@ pub fn ValueFields(
             <FieldError error field="kind" id=prefix/>
             <div class="single-value field">
                 <label for=format!("{prefix}-value")>"Secret value"</label>
-                <textarea id=format!("{prefix}-value") name="value" rows="3" autocomplete="off" spellcheck="false"
-                    class="secret-input" data-1p-ignore></textarea>
+                <SecretInput id=format!("{prefix}-value") name="value".to_string() multiline=true/>
                 <p class="help">"Write-only: after saving, the value is never shown again."</p>
                 <FieldError error field="value" id="value-error"/>
             </div>
@@ -41,11 +40,10 @@ pub fn ValueFields(
                             <span class="sr-only">"Key of row " {id + 1}</span>
                             <input name=format!("pairs[{id}][key]") placeholder="client_id" autocomplete="off" spellcheck="false"/>
                         </label>
-                        <label>
-                            <span class="sr-only">"Value of row " {id + 1}</span>
-                            <input name=format!("pairs[{id}][value]") placeholder="value" autocomplete="off"
-                                spellcheck="false" class="secret-input" data-1p-ignore/>
-                        </label>
+                        <span>
+                            <label class="sr-only" for=format!("{prefix}-pair-{id}")>"Value of row " {id + 1}</label>
+                            <SecretInput id=format!("{prefix}-pair-{id}") name=format!("pairs[{id}][value]") multiline=false/>
+                        </span>
                         <button type="button" class="btn btn-small btn-quiet" on:click=move |_| rows.update(|r| r.retain(|x| *x != id))>
                             "Remove"
                         </button>
@@ -55,6 +53,50 @@ pub fn ValueFields(
                 <FieldError error field="pairs" id="pairs-error"/>
             </div>
         </fieldset>
+    }
+}
+
+/// A value as it is typed: masked (`-webkit-text-security`, which Chromium, WebKit and Gecko
+/// since 114 all apply) and never offered to a password manager (not a password field, and
+/// marked for the common extensions to ignore). Once the page is interactive it shows the
+/// value while it has focus, or while its "Show" toggle is pressed, and masks it again when
+/// focus leaves. Without the WebAssembly the value stays masked and the toggle is hidden.
+#[component]
+pub fn SecretInput(id: String, name: String, multiline: bool) -> impl IntoView {
+    let focused = RwSignal::new(false);
+    let shown = RwSignal::new(false);
+    let revealed = move || (focused.get() || shown.get()).then_some("");
+    let on_focus = move |_| focused.set(true);
+    let on_blur = move |_| {
+        focused.set(false);
+        shown.set(false);
+    };
+    let field = if multiline {
+        view! {
+            <textarea id=id.clone() name=name rows="3" autocomplete="off" spellcheck="false"
+                class="secret-input" data-revealed=revealed data-1p-ignore="" data-lpignore="true"
+                data-bwignore="" data-form-type="other" on:focus=on_focus on:blur=on_blur></textarea>
+        }
+        .into_any()
+    } else {
+        view! {
+            <input id=id.clone() name=name placeholder="value" autocomplete="off" spellcheck="false"
+                class="secret-input" data-revealed=revealed data-1p-ignore="" data-lpignore="true"
+                data-bwignore="" data-form-type="other" on:focus=on_focus on:blur=on_blur/>
+        }
+        .into_any()
+    };
+    view! {
+        <span class="secret-field">
+            {field}
+            <button type="button" class="btn btn-small btn-quiet reveal" aria-controls=id
+                aria-label="Show the value" aria-pressed=move || shown.get().to_string()
+                on:mousedown=|e| e.prevent_default()
+                on:click=move |_| shown.update(|s| *s = !*s)
+                on:blur=move |_| shown.set(false)>
+                "Show"
+            </button>
+        </span>
     }
 }
 
