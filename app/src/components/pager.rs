@@ -109,10 +109,12 @@ pub fn PagedTable(
 ) -> impl IntoView {
     view! {
         <Paged span>
-            <table class="table" aria-label=label>
-                <Columns names=columns/>
-                <tbody>{children()}</tbody>
-            </table>
+            <div class="table-scroll" role="region" aria-label=label tabindex="0">
+                <table class="table" aria-label=label>
+                    <Columns names=columns/>
+                    <tbody>{children()}</tbody>
+                </table>
+            </div>
         </Paged>
     }
 }

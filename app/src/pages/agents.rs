@@ -68,26 +68,28 @@ fn AgentTable(agents: Vec<AgentView>, ws: String, links: bool) -> impl IntoView 
         return view! { <p class="empty">"No agents yet."</p> }.into_any();
     }
     view! {
-        <table class="table" aria-label="Agents">
-            <Columns names=&["Name", "Created"]/>
-            <tbody>
-                {agents
-                    .into_iter()
-                    .map(|a| { let ws = ws.clone(); view! {
-                        <tr>
-                            <td class="mono">
-                                {if links {
-                                    view! { <a href=format!("/w/{ws}/agents/{}", a.name)>{a.name.clone()}</a> }.into_any()
-                                } else {
-                                    view! { <span>{a.name.clone()}</span> }.into_any()
-                                }}
-                            </td>
-                            <td>{format_utc(a.created_at)}</td>
-                        </tr>
-                    }})
-                    .collect_view()}
-            </tbody>
-        </table>
+        <div class="table-scroll" role="region" aria-label="Agents" tabindex="0">
+            <table class="table" aria-label="Agents">
+                <Columns names=&["Name", "Created"]/>
+                <tbody>
+                    {agents
+                        .into_iter()
+                        .map(|a| { let ws = ws.clone(); view! {
+                            <tr>
+                                <td class="mono">
+                                    {if links {
+                                        view! { <a href=format!("/w/{ws}/agents/{}", a.name)>{a.name.clone()}</a> }.into_any()
+                                    } else {
+                                        view! { <span>{a.name.clone()}</span> }.into_any()
+                                    }}
+                                </td>
+                                <td>{format_utc(a.created_at)}</td>
+                            </tr>
+                        }})
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
     .into_any()
 }

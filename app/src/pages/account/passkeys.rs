@@ -38,17 +38,19 @@ pub fn PasskeysSection(keys: Vec<PasskeyView>) -> impl IntoView {
             })
             .collect_view();
         view! {
-            <table class="table" aria-label="Passkeys">
-                <thead>
-                    <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Added"</th>
-                        <th scope="col">"Last used"</th>
-                        <th scope="col"><span class="sr-only">"Actions"</span></th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
+            <div class="table-scroll" role="region" aria-label="Passkeys" tabindex="0">
+                <table class="table" aria-label="Passkeys">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Name"</th>
+                            <th scope="col">"Added"</th>
+                            <th scope="col">"Last used"</th>
+                            <th scope="col"><span class="sr-only">"Actions"</span></th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
         }
         .into_any()
     };

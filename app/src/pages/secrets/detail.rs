@@ -87,28 +87,30 @@ fn Detail(d: SecretDetail, ws: String) -> impl IntoView {
             <section class="card" aria-labelledby="history-title">
                 <h2 id="history-title">"Version history"</h2>
                 <FlashNote id="rollback".to_string()/>
-                <table class="table" aria-label="Versions">
-                    <Columns names=&["Version", "Type", "Created", "By", "Note"] actions=true/>
-                    <tbody>
-                        {versions
-                            .into_iter()
-                            .map(|v| view! {
-                                <tr>
-                                    <td>{v.version} {(v.version == current).then_some(" (current)")}</td>
-                                    <td>{v.kind.label()}</td>
-                                    <td>{format_utc(v.created_at)}</td>
-                                    <td>{v.created_by}</td>
-                                    <td>{v.note}</td>
-                                    <td>
-                                        {(v.version != current).then(|| view! {
-                                            <RollbackButton ws=ws.clone() name=meta.name.clone() target=v.version current/>
-                                        })}
-                                    </td>
-                                </tr>
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
+                <div class="table-scroll" role="region" aria-label="Versions" tabindex="0">
+                    <table class="table" aria-label="Versions">
+                        <Columns names=&["Version", "Type", "Created", "By", "Note"] actions=true/>
+                        <tbody>
+                            {versions
+                                .into_iter()
+                                .map(|v| view! {
+                                    <tr>
+                                        <td>{v.version} {(v.version == current).then_some(" (current)")}</td>
+                                        <td>{v.kind.label()}</td>
+                                        <td>{format_utc(v.created_at)}</td>
+                                        <td>{v.created_by}</td>
+                                        <td>{v.note}</td>
+                                        <td>
+                                            {(v.version != current).then(|| view! {
+                                                <RollbackButton ws=ws.clone() name=meta.name.clone() target=v.version current/>
+                                            })}
+                                        </td>
+                                    </tr>
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                </div>
             </section>
             <DeleteForm ws=ws.clone() name=meta.name.clone() granted/>
         </section>

@@ -44,31 +44,33 @@ pub fn TrashPage() -> impl IntoView {
 #[component]
 fn TrashTable(items: Vec<TrashItem>, ws: String) -> impl IntoView {
     view! {
-        <table class="table" aria-label="Deleted secrets">
-            <Columns names=&["Name", "Deleted", "Purged on"] actions=true/>
-            <tbody>
-                {items
-                    .into_iter()
-                    .map(|t| {
-                        let (ws_restore, ws_purge) = (ws.clone(), ws.clone());
-                        let name = t.name;
-                        let (n_row, n_cell, n_restore, n_purge, n_label) =
-                            (name.clone(), name.clone(), name.clone(), name.clone(), name);
-                        view! {
-                            <tr data-secret=n_row>
-                                <td class="mono">{n_cell}</td>
-                                <td>{format_utc(t.deleted_at)}</td>
-                                <td>{format_utc(t.purge_at)}</td>
-                                <td class="row-actions">
-                                    <RestoreButton ws=ws_restore name=n_restore/>
-                                    <PurgeForm ws=ws_purge name=n_purge label=n_label/>
-                                </td>
-                            </tr>
-                        }
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
+        <div class="table-scroll" role="region" aria-label="Deleted secrets" tabindex="0">
+            <table class="table" aria-label="Deleted secrets">
+                <Columns names=&["Name", "Deleted", "Purged on"] actions=true/>
+                <tbody>
+                    {items
+                        .into_iter()
+                        .map(|t| {
+                            let (ws_restore, ws_purge) = (ws.clone(), ws.clone());
+                            let name = t.name;
+                            let (n_row, n_cell, n_restore, n_purge, n_label) =
+                                (name.clone(), name.clone(), name.clone(), name.clone(), name);
+                            view! {
+                                <tr data-secret=n_row>
+                                    <td class="mono">{n_cell}</td>
+                                    <td>{format_utc(t.deleted_at)}</td>
+                                    <td>{format_utc(t.purge_at)}</td>
+                                    <td class="row-actions">
+                                        <RestoreButton ws=ws_restore name=n_restore/>
+                                        <PurgeForm ws=ws_purge name=n_purge label=n_label/>
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
 }
 

@@ -41,28 +41,30 @@ pub fn UsersPage() -> impl IntoView {
                         Ok(page) => {
                             let ws = ws.get_untracked();
                             view! {
-                                <table class="table" aria-label="Members">
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">"Name"</th>
-                                            <th scope="col">"Email"</th>
-                                            <th scope="col">"Role"</th>
-                                            {page.can_manage.then(|| view! { <th scope="col">"Second factor"</th> })}
-                                            <th scope="col">"Joined"</th>
-                                            {page.can_manage.then(|| view! { <th scope="col">"Actions"</th> })}
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {page
-                                            .members
-                                            .into_iter()
-                                            .map(|m| {
-                                                let me = m.user_id == page.my_user_id;
-                                                view! { <MemberRow member=m ws=ws.clone() can_manage=page.can_manage me/> }
-                                            })
-                                            .collect_view()}
-                                    </tbody>
-                                </table>
+                                <div class="table-scroll" role="region" aria-label="Members" tabindex="0">
+                                    <table class="table" aria-label="Members">
+                                        <thead>
+                                            <tr>
+                                                <th scope="col">"Name"</th>
+                                                <th scope="col">"Email"</th>
+                                                <th scope="col">"Role"</th>
+                                                {page.can_manage.then(|| view! { <th scope="col">"Second factor"</th> })}
+                                                <th scope="col">"Joined"</th>
+                                                {page.can_manage.then(|| view! { <th scope="col">"Actions"</th> })}
+                                            </tr>
+                                        </thead>
+                                        <tbody>
+                                            {page
+                                                .members
+                                                .into_iter()
+                                                .map(|m| {
+                                                    let me = m.user_id == page.my_user_id;
+                                                    view! { <MemberRow member=m ws=ws.clone() can_manage=page.can_manage me/> }
+                                                })
+                                                .collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
                                 {page.can_manage.then(|| view! { <second_factor_rule::RuleForm ws=ws.clone() on=page.second_factor_rule/> })}
                                 {page.can_manage.then(|| view! { <invitations::Invitations ws=ws.clone()/> })}
                             }
