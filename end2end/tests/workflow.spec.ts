@@ -50,6 +50,30 @@ test('an agent gets a token, is granted in the matrix, reads over HTTP, loses ac
   expect(ok.status()).toBe(200);
   expect(await ok.json()).toEqual({ name: 'payments_key', version: 1, value: 'pk_runtime_e2e' });
 
+  // What the agent can read, on its page: the secret, this agent's last read (written by the
+  // audit writer as it commits), its rotation, the line that reads it, where to change access.
+  await page.goto('/w/acme/agents/checkout-fn');
+  const granted = page.getByTestId('agent-reads').locator('tr[data-secret="payments_key"]');
+  await expect(granted).toContainText('get_secret("payments_key")');
+  await expect(granted).toContainText('OK');
+  await expect
+    .poll(async () => {
+      await page.reload();
+      return granted.textContent();
+    })
+    .not.toContain('never');
+  await expect(granted.getByRole('link', { name: 'Change access' })).toHaveAttribute(
+    'href',
+    '/w/acme/secret/payments_key#access-title',
+  );
+  await expectNoSeriousA11yViolations(page);
+  // And at a glance in the Agents list.
+  await page.goto('/w/acme/agents');
+  const listed = page.locator('tr[data-agent="checkout-fn"]');
+  await expect(listed.getByTestId('agent-secrets')).toHaveText('1');
+  await expect(listed.getByTestId('agent-tokens')).toHaveText('2');
+  await expect(listed).not.toContainText('never');
+
   // Revoke in the per-secret access list: the next read is denied.
   await page.goto('/w/acme/secret/payments_key');
   await hydrated(page);

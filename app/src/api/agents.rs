@@ -11,9 +11,18 @@ pub async fn list_agents(ws: String) -> Result<AgentsPage, AppError> {
     ctx::respond(async move {
         let (state, who) = ctx::signed_in().await?;
         let member = access::require_member(&state.pool, &who, &ws).await?;
+        let workspace = member.workspace();
+        let can_manage = member.role() == Role::Admin;
+        let usage = if can_manage {
+            let now = crate::domain::now();
+            agents::usage(&state.pool, workspace.id, workspace.secrets_enabled(), now).await?
+        } else {
+            Vec::new()
+        };
         Ok(AgentsPage {
-            agents: agents::list(&state.pool, member.workspace().id).await?,
-            can_manage: member.role() == Role::Admin,
+            agents: agents::list(&state.pool, workspace.id).await?,
+            can_manage,
+            usage,
         })
     })
     .await

@@ -99,6 +99,20 @@ pub struct MembersPage {
 pub struct AgentsPage {
     pub agents: Vec<AgentView>,
     pub can_manage: bool,
+    /// For admins: what each agent can read and whether it still reads (empty for members).
+    pub usage: Vec<AgentUsage>,
+}
+
+/// One agent at a glance, for an admin reviewing least privilege.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentUsage {
+    pub agent_id: i64,
+    /// Secrets granted to it (`None` where the workspace's secrets vault is off).
+    pub secrets: Option<i64>,
+    /// Tokens neither revoked nor expired.
+    pub active_tokens: i64,
+    /// Its last runtime read of any secret.
+    pub last_read_at: Option<i64>,
 }
 
 pub mod audit_actions;
@@ -175,6 +189,10 @@ pub struct AgentTokensPage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgentRead {
     pub secret: String,
+    pub description: String,
+    /// Where the secret stands against its rotation policy.
+    pub status: lifecycle::RotationStatus,
+    /// This agent's last read of it.
     pub last_read_at: Option<i64>,
     /// Not read for 30 days (since the grant, if never).
     pub unused: bool,

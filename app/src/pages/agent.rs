@@ -14,11 +14,12 @@ use crate::components::reauth::ReauthPrompt;
 use crate::components::table::Columns;
 use crate::components::url::urlencode;
 use crate::model::{
-    AgentRead, AgentTokensPage, IssuedTokenView, TokenView, ROTATION_OVERLAPS, TOKEN_LIFETIMES,
+    AgentTokensPage, IssuedTokenView, TokenView, ROTATION_OVERLAPS, TOKEN_LIFETIMES,
 };
+use crate::pages::agent_reads::AgentReads;
 use crate::time_fmt::format_utc;
 
-/// `/w/{ws}/agents/{agent}`: an agent's runtime tokens (admins).
+/// `/w/{ws}/agents/{agent}`: what an agent can read, and its runtime tokens (admins).
 #[component]
 pub fn AgentPage() -> impl IntoView {
     let ws = use_workspace_slug();
@@ -39,6 +40,7 @@ pub fn AgentPage() -> impl IntoView {
                 <p class="lede">"Runtime tokens let this agent's functions read the secrets granted to it. Issue a new token before revoking an old one to rotate without downtime."</p>
             </header>
             <Loaded data=page loading="Loading tokens…" let:page>
+                <AgentReads ws=ws.get_untracked() agent=page.agent.clone() reads=page.reads.clone()/>
                 <AgentBody ws=ws.get_untracked() page/>
             </Loaded>
         </section>
@@ -108,7 +110,6 @@ fn AgentBody(ws: String, page: AgentTokensPage) -> impl IntoView {
                 <TokenTable tokens=p.tokens ws=ws.clone() agent=p.agent revoke rotate/>
                 <div class="grid-2">
                     <DefaultLifetime ws=ws.clone() current=p.default_lifetime action=set_default/>
-                    <Reads reads=p.reads/>
                 </div>
             }
             .into_any()
@@ -214,31 +215,6 @@ fn DefaultLifetime(ws: String, current: Option<i64>, action: Call) -> impl IntoV
                 <FormError error=action.error() fields=&[]/>
                 <button type="submit" class="btn">"Save default"</button>
             </CallForm>
-        </section>
-    }
-}
-
-/// The secrets this agent may read and its last read of each.
-#[component]
-fn Reads(reads: Vec<AgentRead>) -> impl IntoView {
-    view! {
-        <section class="card" aria-labelledby="reads-title">
-            <h2 id="reads-title">"Secrets it reads"</h2>
-            {if reads.is_empty() {
-                view! { <p class="help">"No secret is granted to this agent."</p> }.into_any()
-            } else {
-                view! {
-                    <ul class="readers" data-testid="agent-reads">
-                        {reads.into_iter().map(|r| view! {
-                            <li>
-                                <span class="mono">{r.secret}</span> ": "
-                                {r.last_read_at.map(|at| format!("last read {}", format_utc(at))).unwrap_or_else(|| "never read".into())}
-                                {r.unused.then(|| view! { " " <span class="badge badge-due">"unused for 30 days"</span> })}
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                }.into_any()
-            }}
         </section>
     }
 }

@@ -9,7 +9,7 @@ use crate::components::flash::reload_and_flash;
 use crate::components::loaded::Loaded;
 use crate::components::params::use_workspace_slug;
 use crate::components::table::Columns;
-use crate::model::AgentView;
+use crate::model::{AgentUsage, AgentView};
 use crate::time_fmt::format_utc;
 
 /// `/w/{ws}/agents`: the workspace's agents; admins can add one.
@@ -28,7 +28,7 @@ pub fn AgentsPage() -> impl IntoView {
             </header>
             <Loaded data=agents loading="Loading agents…" let:page>
                 {page.can_manage.then(|| view! { <CreateAgentForm ws=ws.get_untracked()/> })}
-                <AgentTable agents=page.agents ws=ws.get_untracked() links=page.can_manage/>
+                <AgentTable agents=page.agents usage=page.usage ws=ws.get_untracked() links=page.can_manage/>
             </Loaded>
         </section>
     }
@@ -63,19 +63,39 @@ fn CreateAgentForm(ws: String) -> impl IntoView {
 }
 
 #[component]
-fn AgentTable(agents: Vec<AgentView>, ws: String, links: bool) -> impl IntoView {
+fn AgentTable(
+    agents: Vec<AgentView>,
+    usage: Vec<AgentUsage>,
+    ws: String,
+    links: bool,
+) -> impl IntoView {
     if agents.is_empty() {
         return view! { <p class="empty">"No agents yet."</p> }.into_any();
     }
+    let secrets_shown = usage.iter().any(|u| u.secrets.is_some());
+    let columns: &'static [&'static str] = match (usage.is_empty(), secrets_shown) {
+        (true, _) => &["Name", "Created"],
+        (false, true) => &[
+            "Name",
+            "Secrets it can read",
+            "Active tokens",
+            "Last read",
+            "Created",
+        ],
+        (false, false) => &["Name", "Active tokens", "Last read", "Created"],
+    };
     view! {
         <div class="table-scroll" role="region" aria-label="Agents" tabindex="0">
             <table class="table" aria-label="Agents">
-                <Columns names=&["Name", "Created"]/>
+                <Columns names=columns/>
                 <tbody>
                     {agents
                         .into_iter()
-                        .map(|a| { let ws = ws.clone(); view! {
-                            <tr>
+                        .map(|a| {
+                            let ws = ws.clone();
+                            let used = usage.iter().find(|u| u.agent_id == a.id).cloned();
+                            view! {
+                            <tr data-agent=a.name.clone()>
                                 <td class="mono">
                                     {if links {
                                         view! { <a href=format!("/w/{ws}/agents/{}", a.name)>{a.name.clone()}</a> }.into_any()
@@ -83,6 +103,11 @@ fn AgentTable(agents: Vec<AgentView>, ws: String, links: bool) -> impl IntoView 
                                         view! { <span>{a.name.clone()}</span> }.into_any()
                                     }}
                                 </td>
+                                {used.map(|u| view! {
+                                    {u.secrets.map(|n| view! { <td data-testid="agent-secrets">{n}</td> })}
+                                    <td data-testid="agent-tokens">{u.active_tokens}</td>
+                                    <td>{u.last_read_at.map(format_utc).unwrap_or_else(|| "never".into())}</td>
+                                })}
                                 <td>{format_utc(a.created_at)}</td>
                             </tr>
                         }})

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod agent;
+pub mod agent_reads;
 pub mod agents;
 pub mod home;
 pub mod invite;

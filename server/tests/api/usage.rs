@@ -4,7 +4,7 @@
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
 
-use crate::helpers::{expect_status, spawn_app_with, TestApp, ADMIN};
+use crate::helpers::{expect_status, spawn_app_with, TestApp, ADMIN, MEMBER};
 use crate::runtime::{grant, issue_token};
 
 const MONTH_AND_A_DAY: i64 = 31 * 86_400;
@@ -121,6 +121,27 @@ async fn last_reads_are_kept_per_secret_and_agent_and_a_quiet_month_flags_them_u
         (Value::Bool(true), Value::Bool(false))
     );
     assert!(reads[1]["last_read_at"].is_i64());
+    assert_eq!(reads[1]["status"], "Ok");
+    assert!(reads[1]["description"].is_string());
+
+    // The Agents list: what each agent can read, its live tokens, its last read; for admins.
+    let res = app.call(&admin, "agents/list", &[("ws", "acme")]).await;
+    let page: Value = serde_json::from_str(&expect_status(res, StatusCode::OK).await).unwrap();
+    let billing = app.agent_id("acme", "billing-worker").await;
+    let usage = page["usage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["agent_id"] == billing)
+        .unwrap()
+        .clone();
+    assert_eq!(usage["secrets"], 2);
+    assert_eq!(usage["active_tokens"], 1);
+    assert!(usage["last_read_at"].is_i64());
+    let member = app.signed_in(MEMBER).await;
+    let res = app.call(&member, "agents/list", &[("ws", "acme")]).await;
+    let page: Value = serde_json::from_str(&expect_status(res, StatusCode::OK).await).unwrap();
+    assert_eq!(page["usage"], serde_json::json!([]));
 }
 
 #[tokio::test]

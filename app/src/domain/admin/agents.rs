@@ -4,7 +4,7 @@ use crate::domain::audit::change::Change;
 use crate::domain::db::Pool;
 use crate::domain::identity::access::Admin;
 use crate::domain::{now, validate, DomainError};
-use crate::model::AgentView;
+use crate::model::{AgentUsage, AgentView};
 
 pub async fn list(pool: &Pool, workspace_id: i64) -> Result<Vec<AgentView>, DomainError> {
     let rows: Vec<(i64, String, i64)> = sqlx::query_as(
@@ -20,6 +20,40 @@ pub async fn list(pool: &Pool, workspace_id: i64) -> Result<Vec<AgentView>, Doma
             name,
             created_at,
         })
+        .collect())
+}
+
+/// For each agent of the workspace, by name: how many secrets it may read (when `secrets`),
+/// its active tokens at `now`, and its last read (kept by the audit writer, never scanned).
+pub async fn usage(
+    pool: &Pool,
+    workspace_id: i64,
+    secrets: bool,
+    now: i64,
+) -> Result<Vec<AgentUsage>, DomainError> {
+    let rows: Vec<(i64, i64, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT a.id, \
+         (SELECT COUNT(*) FROM secret_grants g JOIN secrets s ON s.id = g.secret_id \
+          WHERE g.agent_id = a.id AND s.deleted_at IS NULL), \
+         (SELECT COUNT(*) FROM agent_tokens t WHERE t.agent_id = a.id AND t.revoked_at IS NULL \
+          AND (t.expires_at IS NULL OR t.expires_at > $2)), \
+         (SELECT MAX(r.last_read_at) FROM secret_reads r WHERE r.agent_id = a.id) \
+         FROM agents a WHERE a.workspace_id = $1 ORDER BY a.name",
+    )
+    .bind(workspace_id)
+    .bind(now)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(agent_id, granted, active_tokens, last_read_at)| AgentUsage {
+                agent_id,
+                secrets: secrets.then_some(granted),
+                active_tokens,
+                last_read_at,
+            },
+        )
         .collect())
 }
 

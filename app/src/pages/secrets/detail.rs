@@ -120,7 +120,7 @@ fn Detail(d: SecretDetail, ws: String) -> impl IntoView {
 /// A card with a snippet that reads the secret (its `<code>` has the id `id`), and a button
 /// that copies it.
 #[component]
-fn SnippetCard(
+pub(crate) fn SnippetCard(
     id: &'static str,
     title: &'static str,
     help: &'static str,
