@@ -128,9 +128,21 @@ def main():
     seed(a.db, a.events)
     admin = Admin(a.url)  # sign in again: the seeding may have outlived nothing, but be sure
     none = {"filter[secret]": ""}  # the filter argument is required, its fields are not
+    # Deep pages by position ("older than this event"), as the page's Older link asks:
+    # 5,000 events deep (page 100) and 500,000 deep (page 10,000).
+    deep = {}
+    with sqlite3.connect(a.db) as db:
+        for depth in (5_000, 500_000):
+            row = db.execute("SELECT created_at, id FROM audit_events WHERE workspace_id = "
+                             "(SELECT id FROM workspaces WHERE slug = 'acme') "
+                             "ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET ?", (depth,)).fetchone()
+            deep[depth] = f"{row[0]}.{row[1]}" if row else ""
     cases = [
         ("audit page, no filter", "secrets/audit", {"ws": "acme", **none}),
-        ("audit page, no filter, page 100", "secrets/audit", {"ws": "acme", "page": "100", **none}),
+        ("audit page, no filter, 5,000 deep (page 100)", "secrets/audit",
+         {"ws": "acme", "before": deep[5_000], **none}),
+        ("audit page, no filter, 500,000 deep (page 10,000)", "secrets/audit",
+         {"ws": "acme", "before": deep[500_000], **none}),
         ("audit page, agent filter", "secrets/audit", {"ws": "acme", "filter[agent]": "agent-017"}),
         ("audit page, secret filter", "secrets/audit", {"ws": "acme", "filter[secret]": "secret_04242"}),
         ("audit page, action filter (2% of events)", "secrets/audit",

@@ -92,6 +92,11 @@ test('an agent gets a token, is granted in the matrix, reads over HTTP, loses ac
   const denials = page.locator('tr[data-action="secret.read_denied"]');
   await expect(denials).toHaveCount(1);
   await expect(denials).toContainText('refused 2 times');
+  // The whole log, newest first by time.
+  await page.goto('/w/acme/secrets/audit');
+  const times = await page.locator('table[aria-label="Audit events"] tbody tr td:first-child').allTextContents();
+  expect(times.length).toBeGreaterThan(3);
+  expect([...times].sort().reverse()).toEqual(times);
   await page.goto('/w/acme/secrets/audit?action=grant.remove');
   await expect(page.locator('tr[data-action="grant.remove"]').first()).toContainText('checkout-fn');
   await expectNoSeriousA11yViolations(page);

@@ -4,7 +4,6 @@ use leptos::prelude::*;
 
 use super::table::Columns;
 use crate::model::secrets::SecretList;
-use crate::model::AuditPage;
 
 /// A page of rows out of a longer list.
 pub trait Paging {
@@ -30,24 +29,6 @@ impl Paging for SecretList {
     }
     fn total(&self) -> i64 {
         self.total
-    }
-}
-
-impl Paging for AuditPage {
-    fn page(&self) -> i64 {
-        self.page
-    }
-    fn page_size(&self) -> i64 {
-        self.page_size
-    }
-    fn shown(&self) -> usize {
-        self.events.len()
-    }
-    fn total(&self) -> i64 {
-        self.total
-    }
-    fn capped(&self) -> bool {
-        self.capped
     }
 }
 

@@ -4,7 +4,7 @@
 //! Written through the same domain functions as the dashboard, as the demo admin; only the
 //! clock (version ages) and the runtime reads, which need a running server, are set directly.
 
-use super::admin::agents;
+use super::admin::{agents, tokens};
 use super::db::Pool;
 use super::demo::ADMIN;
 use super::identity::{access, users};
@@ -37,12 +37,15 @@ fn pairs(pairs: &[(&str, &str)]) -> ValueInput {
     }
 }
 
-/// Moves a secret and its versions `days` into the past (the demo's history has an age).
+/// Moves a secret, its versions and the audit events of its changes `days` into the past
+/// (the demo's history has an age, and reads come after what they read).
 async fn age(pool: &Pool, ws: i64, name: &str, days: i64) -> Result<(), DomainError> {
     for sql in [
         "UPDATE secret_versions SET created_at = created_at - $1 \
          WHERE secret_id = (SELECT id FROM secrets WHERE workspace_id = $2 AND name = $3)",
         "UPDATE secrets SET created_at = created_at - $1 WHERE workspace_id = $2 AND name = $3",
+        "UPDATE audit_events SET created_at = created_at - $1, updated_at = updated_at - $1 \
+         WHERE workspace_id = $2 AND secret_name = $3",
     ] {
         sqlx::query(sql)
             .bind(days * DAY)
@@ -54,11 +57,12 @@ async fn age(pool: &Pool, ws: i64, name: &str, days: i64) -> Result<(), DomainEr
     Ok(())
 }
 
-/// A runtime read (or refusal) as the audit writer records it, `minutes_ago`.
+/// A runtime read (or refusal) with the agent's token `prefix`, as the audit writer records
+/// it, `minutes_ago`.
 async fn runtime_event(
     pool: &Pool,
     ws: i64,
-    (agent_id, agent): (i64, &str),
+    (agent_id, agent, prefix): (i64, &str, &str),
     secret: &str,
     outcome: &str,
     minutes_ago: i64,
@@ -72,17 +76,26 @@ async fn runtime_event(
     sqlx::query(
         "INSERT INTO audit_events (workspace_id, actor, action, secret_name, detail, agent_id, agent_name, \
            token_prefix, outcome, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'svt_demo0000', $8, $9, $9)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
     )
     .bind(ws)
     .bind(format!("agent {agent}"))
     .bind(action)
     .bind(secret)
-    .bind(format!("{outcome} with token svt_demo0000…"))
+    .bind(format!("{outcome} with token {prefix}…"))
     .bind(agent_id)
     .bind(agent)
+    .bind(prefix)
     .bind(outcome)
     .bind(at)
+    .execute(pool)
+    .await?;
+    sqlx::query(
+        "UPDATE agent_tokens SET last_used_at = $1 WHERE prefix = $2 \
+         AND (last_used_at IS NULL OR last_used_at < $1)",
+    )
+    .bind(at)
+    .bind(prefix)
     .execute(pool)
     .await?;
     if outcome == "ok" {
@@ -185,13 +198,63 @@ pub async fn seed(pool: &Pool, keyring: &Keyring) -> Result<bool, DomainError> {
     )
     .await?;
     age(pool, ws, "legacy_ftp_password", 200).await?;
+    for (name, days) in [
+        ("stripe_api_key", 20),
+        ("google_oauth_client", 12),
+        ("sendgrid_api_key", 60),
+    ] {
+        age(pool, ws, name, days).await?;
+    }
+    // The agents' reads, by tokens that exist and are listed on their pages, issued a week ago.
+    let mut prefixes = Vec::new();
+    for agent in ["billing-worker", "support-bot"] {
+        let issued = tokens::issue(pool, gate.admin(), agent, Some(90)).await?;
+        prefixes.push(issued.view.prefix);
+    }
+    sqlx::query(
+        "UPDATE agent_tokens SET created_at = created_at - $1 \
+         WHERE agent_id IN (SELECT id FROM agents WHERE workspace_id = $2)",
+    )
+    .bind(7 * DAY)
+    .bind(ws)
+    .execute(pool)
+    .await?;
+    sqlx::query(
+        "UPDATE audit_events SET created_at = created_at - $1, updated_at = updated_at - $1 \
+         WHERE workspace_id = $2 AND action = 'token.issue'",
+    )
+    .bind(7 * DAY)
+    .bind(ws)
+    .execute(pool)
+    .await?;
+    let (billing_token, support_token) = (prefixes[0].as_str(), prefixes[1].as_str());
     for (agent, secret, outcome, minutes_ago) in [
-        ((billing, "billing-worker"), "stripe_api_key", "ok", 3),
-        ((billing, "billing-worker"), "database_url", "ok", 5),
-        ((support, "support-bot"), "google_oauth_client", "ok", 12),
-        ((support, "support-bot"), "sendgrid_api_key", "ok", 40),
         (
-            (support, "support-bot"),
+            (billing, "billing-worker", billing_token),
+            "stripe_api_key",
+            "ok",
+            3,
+        ),
+        (
+            (billing, "billing-worker", billing_token),
+            "database_url",
+            "ok",
+            5,
+        ),
+        (
+            (support, "support-bot", support_token),
+            "google_oauth_client",
+            "ok",
+            12,
+        ),
+        (
+            (support, "support-bot", support_token),
+            "sendgrid_api_key",
+            "ok",
+            40,
+        ),
+        (
+            (support, "support-bot", support_token),
             "stripe_api_key",
             "missing_access",
             30,

@@ -211,6 +211,14 @@ pub struct AuditEventView {
     pub detail: String,
 }
 
+impl AuditEventView {
+    /// Where the event stands in the log's order (time, then id): what a link to the page of
+    /// events older or newer than it carries.
+    pub fn cursor(&self) -> String {
+        format!("{}.{}", self.at, self.id)
+    }
+}
+
 /// Filters of the audit log; empty strings mean "any". Dates are `YYYY-MM-DD` (UTC).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditFilter {
@@ -236,6 +244,8 @@ pub struct AuditPage {
     /// More events match than `total`: counting them all would cost a scan of the log.
     #[serde(default)]
     pub capped: bool,
-    pub page: i64,
-    pub page_size: i64,
+    /// The page of newer events: the cursor of this page's first event (none on the first page).
+    pub newer: Option<String>,
+    /// The page of older events: the cursor of this page's last event (none on the last page).
+    pub older: Option<String>,
 }

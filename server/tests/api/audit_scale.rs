@@ -85,66 +85,140 @@ async fn an_export_of_several_batches_holds_every_event_once_newest_first() {
     assert_eq!(empty, serde_json::json!([]));
 }
 
+/// Acme's audit page for `agent`, at `place` (`before` / `after` an event's cursor).
+async fn audit_page(
+    app: &TestApp,
+    admin: &reqwest::Client,
+    agent: &str,
+    place: &[(&str, &str)],
+) -> Value {
+    let mut form = vec![("ws", "acme"), ("filter[agent]", agent)];
+    form.extend_from_slice(place);
+    let body = expect_status(
+        app.call(admin, "secrets/audit", &form).await,
+        StatusCode::OK,
+    )
+    .await;
+    serde_json::from_str(&body).unwrap()
+}
+
+/// (time, id) of each event of a page, in the page's order.
+fn places(page: &Value) -> Vec<(i64, i64)> {
+    page["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["at"].as_i64().unwrap(), e["id"].as_i64().unwrap()))
+        .collect()
+}
+
 #[tokio::test]
-async fn a_long_log_is_counted_only_so_far_and_still_pages_on() {
+async fn a_long_log_pages_by_position_newest_first_by_time_and_is_counted_only_so_far() {
     let app = spawn_app().await;
     seed_reads(&app, 10_100).await;
+    // Written last, dated early (a server whose batch arrived late, an import): they belong
+    // deep in the log, not on its first page.
+    sqlx::query(
+        "INSERT INTO audit_events (workspace_id, actor, action, secret_name, detail, agent_name, outcome, created_at, updated_at) \
+         SELECT w.id, 'agent billing-worker', 'secret.read', 'stripe_key', 'late', 'billing-worker', 'ok', 1700000005, 1700000005 \
+         FROM workspaces w WHERE w.slug = 'acme'",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
     let admin = app.signed_in(ADMIN).await;
-    let page = |n: &'static str, agent: &'static str| {
-        let (app, admin) = (&app, &admin);
-        async move {
-            let body = expect_status(
-                app.call(
-                    admin,
-                    "secrets/audit",
-                    &[("ws", "acme"), ("page", n), ("filter[agent]", agent)],
-                )
-                .await,
-                StatusCode::OK,
-            )
-            .await;
-            serde_json::from_str::<Value>(&body).unwrap()
-        }
-    };
 
-    // Page 1 counts up to 50 + 10,000 events; more match, so the total is a lower bound.
-    let first = page("0", "billing-worker").await;
+    // The first page counts up to 50 + 10,000 events; more match, so the total is a bound.
+    let first = audit_page(&app, &admin, "billing-worker", &[]).await;
     assert_eq!(first["total"], 10_050);
     assert_eq!(first["capped"], true);
-    assert_eq!(first["events"].as_array().unwrap().len(), 50);
-
-    // Further on, the bound moves with the page, until the count is exact.
-    let all: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE agent_name = 'billing-worker'")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
-    assert!((10_100..15_050).contains(&all), "{all}");
-    let later = page("100", "billing-worker").await;
-    assert_eq!(later["total"], all);
-    assert_eq!(later["capped"], false);
-    assert_eq!(
-        later["events"][0]["id"],
-        first["events"][0]["id"].as_i64().unwrap() - 5_000
+    assert_eq!(first["newer"], Value::Null);
+    let shown = places(&first);
+    assert_eq!(shown.len(), 50);
+    assert_eq!(shown[0].0, 1_700_000_000 + 10_100, "the newest by time");
+    assert!(
+        shown.windows(2).all(|w| w[0] > w[1]),
+        "newest first by time"
     );
 
-    // A filter matching few events is counted exactly.
-    let none = page("0", "nobody").await;
+    // Older, page after page: each strictly older than the one before, none repeated.
+    let mut page = first.clone();
+    let mut last = *shown.last().unwrap();
+    for _ in 0..3 {
+        let cursor = page["older"].as_str().unwrap().to_string();
+        page = audit_page(&app, &admin, "billing-worker", &[("before", &cursor)]).await;
+        let here = places(&page);
+        assert_eq!(here.len(), 50);
+        assert!(here[0] < last && here.windows(2).all(|w| w[0] > w[1]));
+        last = *here.last().unwrap();
+    }
+    // Newer from the second page is the first page again.
+    let second_cursor = first["older"].as_str().unwrap().to_string();
+    let second = audit_page(
+        &app,
+        &admin,
+        "billing-worker",
+        &[("before", &second_cursor)],
+    )
+    .await;
+    let back = second["newer"].as_str().unwrap().to_string();
+    let again = audit_page(&app, &admin, "billing-worker", &[("after", &back)]).await;
+    assert_eq!(places(&again), shown);
+    assert_eq!(again["newer"], Value::Null);
+
+    // The deepest page: the late events sit among their time, the oldest last.
+    let (at, id): (i64, i64) = sqlx::query_as(
+        "SELECT created_at, id FROM audit_events WHERE agent_name = 'billing-worker' \
+         ORDER BY created_at, id LIMIT 1 OFFSET 30",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let deep = audit_page(
+        &app,
+        &admin,
+        "billing-worker",
+        &[("before", &format!("{at}.{id}"))],
+    )
+    .await;
+    let deep_places = places(&deep);
+    assert_eq!(deep_places.len(), 30);
+    assert_eq!(deep["older"], Value::Null, "nothing older");
+    assert!(deep_places.windows(2).all(|w| w[0] > w[1]));
+    assert!(deep["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["detail"] == "late"));
+
+    // A link that is not one is refused, and a filter matching nothing is counted exactly.
+    let res = app
+        .call(
+            &admin,
+            "secrets/audit",
+            &[
+                ("ws", "acme"),
+                ("filter[agent]", "billing-worker"),
+                ("before", "page-2"),
+            ],
+        )
+        .await;
+    expect_status(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let none = audit_page(&app, &admin, "nobody", &[]).await;
     assert_eq!(
         (none["total"].as_i64(), none["capped"].as_bool()),
         (Some(0), Some(false))
     );
 
-    // The page says so: "of 10050+".
+    // The page says the count is a lower bound.
     let html = expect_status(
         app.page(&admin, "/w/acme/secrets/audit?agent=billing-worker")
             .await,
         StatusCode::OK,
     )
     .await;
-    // (Hydration markers `<!>` separate the text's parts.)
     assert!(
-        html.contains("of <!>10050+<!>"),
-        "the count says it is a lower bound"
+        html.contains("10050+ events match"),
+        "the count says it is a bound"
     );
 }

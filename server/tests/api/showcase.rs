@@ -43,7 +43,13 @@ async fn the_showcase_fills_acme_once_and_the_overview_counts_what_the_lists_sho
     assert_eq!(overview["due"], 0);
     let changes = overview["recent_changes"].as_array().unwrap();
     assert_eq!(changes.len(), 5);
-    assert_eq!(changes[0]["actor"], ADMIN.0);
+    assert!(changes.iter().any(|c| c["actor"] == ADMIN.0), "{changes:?}");
+    assert!(
+        changes
+            .windows(2)
+            .all(|w| w[0]["at"].as_i64() >= w[1]["at"].as_i64()),
+        "newest first by time"
+    );
     let denials = overview["recent_denials"].as_array().unwrap();
     assert_eq!(denials[0]["outcome"], "missing_access");
     // Versions, grants and reads are there too.
@@ -57,6 +63,46 @@ async fn the_showcase_fills_acme_once_and_the_overview_counts_what_the_lists_sho
         .unwrap();
     assert_eq!(billing["granted"], true);
     assert!(billing["last_read_at"].is_i64());
+
+    // The history holds together: every read comes after the secret it read was created,
+    // by a token that exists and is listed on its agent's page; the log is in time order.
+    let misdated: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_events e JOIN secrets s ON s.name = e.secret_name \
+         AND s.workspace_id = e.workspace_id \
+         WHERE e.action IN ('secret.read', 'secret.read_denied') AND e.created_at < s.created_at",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(misdated, 0, "a read dated before its secret existed");
+    let unknown: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_events e WHERE e.token_prefix IS NOT NULL \
+         AND NOT EXISTS (SELECT 1 FROM agent_tokens t WHERE t.prefix = e.token_prefix)",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(unknown, 0, "a read by a token that does not exist");
+    let log: Value = serde_json::from_str(
+        &expect_status(
+            app.call(
+                &admin,
+                "secrets/audit",
+                &[("ws", "acme"), ("filter[secret]", "")],
+            )
+            .await,
+            StatusCode::OK,
+        )
+        .await,
+    )
+    .unwrap();
+    let times: Vec<i64> = log["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["at"].as_i64().unwrap())
+        .collect();
+    assert!(times.windows(2).all(|w| w[0] >= w[1]), "{times:?}");
 
     // The overview is an admin's, on a flagged workspace.
     let member = app.signed_in(MEMBER).await;

@@ -7,13 +7,15 @@ use crate::model::{AuditFilter, AuditPage};
 pub async fn audit_log(
     ws: String,
     filter: AuditFilter,
-    page: Option<i64>,
+    before: Option<String>,
+    after: Option<String>,
 ) -> Result<AuditPage, AppError> {
     use crate::api::ctx;
     use crate::domain::audit;
     ctx::respond(async move {
         let (state, gate) = ctx::secrets_admin(&ws).await?;
-        Ok(audit::log::page(&state.pool, &gate, &filter, page.unwrap_or(0)).await?)
+        let (before, after) = (before.as_deref(), after.as_deref());
+        Ok(audit::log::page(&state.pool, &gate, &filter, before, after).await?)
     })
     .await
 }

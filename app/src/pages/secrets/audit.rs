@@ -5,14 +5,16 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::secrets::audit::audit_log;
 use crate::components::error_panel::ErrorPanel;
-use crate::components::pager::{PageSpan, PagedTable};
-use crate::components::params::{use_page_number, use_workspace_slug};
+use crate::components::params::use_workspace_slug;
+use crate::components::table::Columns;
 use crate::components::url::urlencode;
 use crate::model::audit_actions::filter_actions;
 use crate::model::{AuditFilter, AuditPage};
 use crate::time_fmt::format_utc;
 
-/// `/w/{ws}/secrets/audit`: dashboard changes and runtime reads, newest first.
+/// `/w/{ws}/secrets/audit`: dashboard changes and runtime reads, newest first by time.
+/// "Older" and "Newer" move by position in that order (`before=` / `after=` an event); the
+/// "To" date jumps to a day.
 #[component]
 pub fn AuditPageView() -> impl IntoView {
     let ws = use_workspace_slug();
@@ -29,10 +31,13 @@ pub fn AuditPageView() -> impl IntoView {
             to: get("to"),
         }
     });
-    let page = use_page_number();
+    let place = Memo::new(move |_| {
+        let q = query.read();
+        (q.get("before"), q.get("after"))
+    });
     let events = Resource::new(
-        move || (ws.get(), filter.get(), page.get()),
-        |(ws, f, p)| audit_log(ws, f, Some(p)),
+        move || (ws.get(), filter.get(), place.get()),
+        |(ws, f, (before, after))| audit_log(ws, f, before, after),
     );
     let qs = move || {
         let f = filter.get();
@@ -108,20 +113,38 @@ fn AuditTable(p: AuditPage, ws: String, qs: String) -> impl IntoView {
     if p.events.is_empty() {
         return view! { <p class="empty">"No events match."</p> }.into_any();
     }
-    let link = move |page: i64| format!("/w/{ws}/secrets/audit?{qs}&page={page}");
-    let span = PageSpan::of(&p, link, ("Newer", "Older"));
+    let link = |key: &str, cursor: String| {
+        format!("/w/{ws}/secrets/audit?{qs}&{key}={}", urlencode(&cursor))
+    };
+    let newer = p.newer.map(|c| link("after", c));
+    let older = p.older.map(|c| link("before", c));
+    let count = format!(
+        "{}{} events match, newest first",
+        p.total,
+        if p.capped { "+" } else { "" }
+    );
     view! {
-        <PagedTable span label="Audit events" columns=&["Time", "Actor", "Action", "Secret", "Detail"]>
-                {p.events.into_iter().map(|e| { let row_action = e.action.clone(); view! {
-                    <tr data-action=row_action>
-                        <td>{format_utc(e.at)}</td>
-                        <td>{e.actor}</td>
-                        <td class="mono">{e.action}</td>
-                        <td class="mono">{e.secret.unwrap_or_default()}</td>
-                        <td>{e.detail}</td>
-                    </tr>
-                }}).collect_view()}
-        </PagedTable>
+        <p class="count" role="status">{count}</p>
+        <div class="table-scroll" role="region" aria-label="Audit events" tabindex="0">
+            <table class="table" aria-label="Audit events">
+                <Columns names=&["Time", "Actor", "Action", "Secret", "Detail"]/>
+                <tbody>
+                    {p.events.into_iter().map(|e| { let row_action = e.action.clone(); view! {
+                        <tr data-action=row_action>
+                            <td>{format_utc(e.at)}</td>
+                            <td>{e.actor}</td>
+                            <td class="mono">{e.action}</td>
+                            <td class="mono">{e.secret.unwrap_or_default()}</td>
+                            <td>{e.detail}</td>
+                        </tr>
+                    }}).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <nav class="pager" aria-label="Pages">
+            {newer.map(|href| view! { <a class="btn" href=href rel="prev">"Newer"</a> })}
+            {older.map(|href| view! { <a class="btn" href=href rel="next">"Older"</a> })}
+        </nav>
     }
     .into_any()
 }

@@ -3,6 +3,7 @@
 
 use super::filter::Where;
 use super::row::{Row, VIEW_COLUMNS};
+use super::NEWEST_FIRST;
 use crate::domain::db::Pool;
 use crate::domain::identity::access::SecretsAdmin;
 use crate::domain::DomainError;
@@ -14,12 +15,14 @@ pub const MAX_EXPORT: i64 = 100_000;
 pub const EXPORT_BATCH: i64 = 1_000;
 
 /// An export under way: the matching events that existed when it began, newest first (at
-/// most [`MAX_EXPORT`]), read a batch at a time by id, so that neither the server nor the
-/// database holds the whole export at once.
+/// most [`MAX_EXPORT`]), read a batch at a time by position in the log's order, so that
+/// neither the server nor the database holds the whole export at once.
 pub struct Export {
     filter: Where,
-    /// The next batch holds events with ids below this.
-    before: i64,
+    /// The newest event when the export began: later ones are not part of it.
+    snapshot: i64,
+    /// The next batch holds events older than this (time, id); none before the first batch.
+    before: Option<(i64, i64)>,
     /// Events still to read.
     left: i64,
 }
@@ -33,22 +36,20 @@ pub async fn export(
     format: &str,
 ) -> Result<Export, DomainError> {
     let ws = who.workspace().id;
-    let (newest,): (Option<i64>,) =
-        sqlx::query_as("SELECT MAX(id) FROM audit_events WHERE workspace_id = $1")
-            .bind(ws)
-            .fetch_one(pool)
-            .await?;
-    let before = newest.map_or(0, |id| id + 1);
+    let (newest,): (Option<i64>,) = sqlx::query_as("SELECT MAX(id) FROM audit_events")
+        .fetch_one(pool)
+        .await?;
+    let snapshot = newest.unwrap_or(0);
     let w = Where::of(ws, f)?;
     let n = w.next();
     let sql = format!(
-        "SELECT COUNT(*) FROM (SELECT 1 FROM audit_events WHERE {} AND id < ${n} LIMIT ${}) capped",
+        "SELECT COUNT(*) FROM (SELECT 1 FROM audit_events WHERE {} AND id <= ${n} LIMIT ${}) capped",
         w.sql,
         n + 1
     );
     let (total,): (i64,) = w
         .bind(&sql)
-        .bind(before)
+        .bind(snapshot)
         .bind(MAX_EXPORT)
         .fetch_one(pool)
         .await?;
@@ -59,7 +60,8 @@ pub async fn export(
         .await?;
     Ok(Export {
         filter: w,
-        before,
+        snapshot,
+        before: None,
         left: total,
     })
 }
@@ -72,21 +74,29 @@ impl Export {
         }
         let w = &self.filter;
         let n = w.next();
+        let (place, limit) = match self.before {
+            Some(_) => (
+                format!(" AND (created_at, id) < (${}, ${})", n + 1, n + 2),
+                n + 3,
+            ),
+            None => (String::new(), n + 1),
+        };
         let sql = format!(
-            "SELECT {VIEW_COLUMNS} FROM audit_events WHERE {} AND id < ${n} \
-             ORDER BY id DESC LIMIT ${}",
-            w.sql,
-            n + 1
+            "SELECT {VIEW_COLUMNS} FROM audit_events WHERE {} AND id <= ${n}{place} \
+             ORDER BY {NEWEST_FIRST} LIMIT ${limit}",
+            w.sql
         );
-        let rows: Vec<Row> = w
-            .bind(&sql)
-            .bind(self.before)
+        let mut query = w.bind(&sql).bind(self.snapshot);
+        if let Some((at, id)) = self.before {
+            query = query.bind(at).bind(id);
+        }
+        let rows: Vec<Row> = query
             .bind(self.left.min(EXPORT_BATCH))
             .fetch_all(pool)
             .await?;
         match rows.last() {
             Some(last) => {
-                self.before = last.id;
+                self.before = Some((last.created_at, last.id));
                 self.left -= rows.len() as i64;
             }
             None => self.left = 0,

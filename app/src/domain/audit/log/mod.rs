@@ -1,7 +1,12 @@
 //! Reading the audit trail: the latest events, filtered pages, exports (`export`, with its
 //! `csv` form). A filter becomes SQL in `filter`; an event row becomes a view in `row`.
+//!
+//! Everywhere newest first by time, then by id for events of the same second (`NEWEST_FIRST`),
+//! which every index a filter uses ends in. Pages follow each other by position in that order
+//! ("older than this event", `cursor`), so a deep page costs what the first one does.
 
 mod csv;
+mod cursor;
 mod export;
 mod filter;
 mod row;
@@ -14,42 +19,17 @@ use row::{Row, VIEW_COLUMNS};
 
 use crate::domain::db::Pool;
 use crate::domain::identity::access::SecretsAdmin;
-use crate::domain::{validate, DomainError};
+use crate::domain::DomainError;
 use crate::model::{AuditEventView, AuditFilter, AuditPage};
 
 pub const PAGE_SIZE: i64 = 50;
 
-/// Counts of the audit page stop this far past the page shown: counting ten million events
+/// Counts of the audit page stop this far past the first page: counting ten million events
 /// would scan them all.
 pub const COUNT_AHEAD: i64 = 10_000;
 
-async fn rows(
-    pool: &Pool,
-    w: &Where,
-    limit: i64,
-    offset: i64,
-) -> Result<Vec<AuditEventView>, DomainError> {
-    let n = w.next();
-    // Newest first either way; with a date range, in the order of the (workspace, time)
-    // index, which the database then walks instead of sorting the whole range by id.
-    let order = if w.times.is_empty() {
-        "id DESC"
-    } else {
-        "created_at DESC, id DESC"
-    };
-    let sql = format!(
-        "SELECT {VIEW_COLUMNS} FROM audit_events WHERE {} ORDER BY {order} LIMIT ${n} OFFSET ${}",
-        w.sql,
-        n + 1
-    );
-    let rows: Vec<Row> = w
-        .bind(&sql)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(pool)
-        .await?;
-    Ok(rows.into_iter().map(AuditEventView::from).collect())
-}
+/// The log's order.
+pub(super) const NEWEST_FIRST: &str = "created_at DESC, id DESC";
 
 /// The latest `limit` events of one kind, newest first: refused runtime reads (`denials`), or
 /// changes by people and the operator.
@@ -66,7 +46,7 @@ pub async fn latest(
     };
     let sql = format!(
         "SELECT {VIEW_COLUMNS} FROM audit_events \
-         WHERE workspace_id = $1 AND {kind} ORDER BY id DESC LIMIT $2"
+         WHERE workspace_id = $1 AND {kind} ORDER BY {NEWEST_FIRST} LIMIT $2"
     );
     let rows: Vec<Row> = sqlx::query_as(&sql)
         .bind(who.workspace().id)
@@ -76,17 +56,54 @@ pub async fn latest(
     Ok(rows.into_iter().map(AuditEventView::from).collect())
 }
 
+/// A page of the events matching `f`: the newest, or those just older than the event of
+/// cursor `before`, or just newer than the event of cursor `after`.
 pub async fn page(
     pool: &Pool,
     who: &SecretsAdmin,
     f: &AuditFilter,
-    page: i64,
+    before: Option<&str>,
+    after: Option<&str>,
 ) -> Result<AuditPage, DomainError> {
-    let ws = who.workspace().id;
-    let page = validate::page_number(page);
-    let w = Where::of(ws, f)?;
-    let events = rows(pool, &w, PAGE_SIZE, page * PAGE_SIZE).await?;
-    let bound = (page + 1) * PAGE_SIZE + COUNT_AHEAD;
+    let w = Where::of(who.workspace().id, f)?;
+    let before = cursor::parse("before", before)?;
+    let after = cursor::parse("after", after)?;
+    let n = w.next();
+    let (place, order) = match (before, after) {
+        (Some(at), _) => (Some(("<", at)), NEWEST_FIRST),
+        (None, Some(at)) => (Some((">", at)), "created_at ASC, id ASC"),
+        (None, None) => (None, NEWEST_FIRST),
+    };
+    let (condition, limit) = match place {
+        Some((op, _)) => (
+            format!(" AND (created_at, id) {op} (${n}, ${})", n + 1),
+            n + 2,
+        ),
+        None => (String::new(), n),
+    };
+    let sql = format!(
+        "SELECT {VIEW_COLUMNS} FROM audit_events WHERE {}{condition} ORDER BY {order} LIMIT ${limit}",
+        w.sql
+    );
+    let mut query = w.bind(&sql);
+    if let Some((_, (at, id))) = place {
+        query = query.bind(at).bind(id);
+    }
+    let mut rows: Vec<Row> = query.bind(PAGE_SIZE + 1).fetch_all(pool).await?;
+    let more = rows.len() as i64 > PAGE_SIZE;
+    rows.truncate(PAGE_SIZE as usize);
+    if after.is_some() && before.is_none() {
+        rows.reverse();
+    }
+    let events: Vec<AuditEventView> = rows.into_iter().map(AuditEventView::from).collect();
+    let first = events.first().map(AuditEventView::cursor);
+    let last = events.last().map(AuditEventView::cursor);
+    let (newer, older) = match (before, after) {
+        (Some(_), _) => (first, last.filter(|_| more)),
+        (None, Some(_)) => (first.filter(|_| more), last),
+        (None, None) => (None, last.filter(|_| more)),
+    };
+    let bound = PAGE_SIZE + COUNT_AHEAD;
     let sql = format!(
         "SELECT COUNT(*) FROM (SELECT 1 FROM audit_events WHERE {} LIMIT ${}) counted",
         w.sql,
@@ -97,7 +114,7 @@ pub async fn page(
         events,
         total: counted.min(bound),
         capped: counted > bound,
-        page,
-        page_size: PAGE_SIZE,
+        newer,
+        older,
     })
 }

@@ -10,7 +10,7 @@ pub(super) const VIEW_COLUMNS: &str =
 #[derive(sqlx::FromRow)]
 pub(super) struct Row {
     pub(super) id: i64,
-    created_at: i64,
+    pub(super) created_at: i64,
     actor: String,
     action: String,
     secret_name: Option<String>,
