@@ -12,7 +12,7 @@ await page.goto(`${base}/login`);
 await page.locator('body[data-hydrated="true"]').waitFor();
 await page.getByLabel('Email').fill('admin@acme.test');
 await page.getByLabel('Password').fill('admin-demo-password');
-await page.getByRole('button', { name: 'Sign in' }).click();
+await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 await page.waitForURL(/\/w\/acme$/);
 await page.goto(`${base}/w/acme/secrets`);
 await page.locator('body[data-hydrated="true"]').waitFor();
@@ -32,4 +32,19 @@ await page.getByLabel('Or paste it here').fill(
 await page.getByRole('button', { name: 'Preview' }).click();
 await page.getByTestId('import-summary').waitFor();
 await page.screenshot({ path: '../docs/import-preview.png', fullPage: true });
+await page.goto(`${base}/w/acme/agents/billing-worker`);
+await page.locator('body[data-hydrated="true"]').waitFor();
+await page.screenshot({ path: '../docs/agent.png', fullPage: true });
+// The same session on a phone, and in dark mode.
+const phoneContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
+await phoneContext.addCookies(await page.context().cookies());
+const phone = await phoneContext.newPage();
+await phone.goto(`${base}/w/acme/secrets`);
+await phone.locator('body[data-hydrated="true"]').waitFor();
+await phone.screenshot({ path: '../docs/phone-secrets.png' });
+await phone.emulateMedia({ colorScheme: 'dark' });
+await phone.setViewportSize({ width: 1280, height: 800 });
+await phone.goto(`${base}/w/acme`);
+await phone.locator('body[data-hydrated="true"]').waitFor();
+await phone.screenshot({ path: '../docs/overview-dark.png', fullPage: true });
 await browser.close();

@@ -10,10 +10,12 @@ use super::demo::ADMIN;
 use super::identity::{access, users};
 use super::keys::crypto::Keyring;
 use super::secrets::{lifecycle, store, versions};
-use super::{now, DomainError};
+use super::DomainError;
 use crate::model::secrets::{PairInput, ValueInput};
 
-const DAY: i64 = 86_400;
+mod history;
+
+use history::{age, date_setup, runtime_event, DAY};
 
 fn single(value: &str) -> ValueInput {
     ValueInput {
@@ -37,82 +39,6 @@ fn pairs(pairs: &[(&str, &str)]) -> ValueInput {
     }
 }
 
-/// Moves a secret, its versions and the audit events of its changes `days` into the past
-/// (the demo's history has an age, and reads come after what they read).
-async fn age(pool: &Pool, ws: i64, name: &str, days: i64) -> Result<(), DomainError> {
-    for sql in [
-        "UPDATE secret_versions SET created_at = created_at - $1 \
-         WHERE secret_id = (SELECT id FROM secrets WHERE workspace_id = $2 AND name = $3)",
-        "UPDATE secrets SET created_at = created_at - $1 WHERE workspace_id = $2 AND name = $3",
-        "UPDATE audit_events SET created_at = created_at - $1, updated_at = updated_at - $1 \
-         WHERE workspace_id = $2 AND secret_name = $3",
-    ] {
-        sqlx::query(sql)
-            .bind(days * DAY)
-            .bind(ws)
-            .bind(name)
-            .execute(pool)
-            .await?;
-    }
-    Ok(())
-}
-
-/// A runtime read (or refusal) with the agent's token `prefix`, as the audit writer records
-/// it, `minutes_ago`.
-async fn runtime_event(
-    pool: &Pool,
-    ws: i64,
-    (agent_id, agent, prefix): (i64, &str, &str),
-    secret: &str,
-    outcome: &str,
-    minutes_ago: i64,
-) -> Result<(), DomainError> {
-    let at = now() - minutes_ago * 60;
-    let action = if outcome == "ok" {
-        "secret.read"
-    } else {
-        "secret.read_denied"
-    };
-    sqlx::query(
-        "INSERT INTO audit_events (workspace_id, actor, action, secret_name, detail, agent_id, agent_name, \
-           token_prefix, outcome, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
-    )
-    .bind(ws)
-    .bind(format!("agent {agent}"))
-    .bind(action)
-    .bind(secret)
-    .bind(format!("{outcome} with token {prefix}…"))
-    .bind(agent_id)
-    .bind(agent)
-    .bind(prefix)
-    .bind(outcome)
-    .bind(at)
-    .execute(pool)
-    .await?;
-    sqlx::query(
-        "UPDATE agent_tokens SET last_used_at = $1 WHERE prefix = $2 \
-         AND (last_used_at IS NULL OR last_used_at < $1)",
-    )
-    .bind(at)
-    .bind(prefix)
-    .execute(pool)
-    .await?;
-    if outcome == "ok" {
-        sqlx::query(
-            "INSERT INTO secret_reads (secret_id, agent_id, last_read_at) \
-             SELECT id, $1, $2 FROM secrets WHERE workspace_id = $3 AND name = $4",
-        )
-        .bind(agent_id)
-        .bind(at)
-        .bind(ws)
-        .bind(secret)
-        .execute(pool)
-        .await?;
-    }
-    Ok(())
-}
-
 /// Fills acme's Secrets tab, once: does nothing when acme already has a secret.
 pub async fn seed(pool: &Pool, keyring: &Keyring) -> Result<bool, DomainError> {
     let admin = users::find_by_email(pool, ADMIN.email)
@@ -128,6 +54,12 @@ pub async fn seed(pool: &Pool, keyring: &Keyring) -> Result<bool, DomainError> {
     if existing > 0 {
         return Ok(false);
     }
+    // What the demo set up before (agents, members, the flag) happened before all of this.
+    let (setup_until,): (Option<i64>,) =
+        sqlx::query_as("SELECT MAX(id) FROM audit_events WHERE workspace_id = $1")
+            .bind(ws)
+            .fetch_one(pool)
+            .await?;
     let billing = agents::id_of(pool, ws, "billing-worker").await?;
     let support = agents::id_of(pool, ws, "support-bot").await?;
     let create = |name: &'static str,
@@ -228,6 +160,7 @@ pub async fn seed(pool: &Pool, keyring: &Keyring) -> Result<bool, DomainError> {
     .execute(pool)
     .await?;
     let (billing_token, support_token) = (prefixes[0].as_str(), prefixes[1].as_str());
+    date_setup(pool, ws, setup_until.unwrap_or(0), 210).await?;
     for (agent, secret, outcome, minutes_ago) in [
         (
             (billing, "billing-worker", billing_token),
