@@ -56,11 +56,20 @@
     extensions: c.getClientExtensionResults(),
   });
 
+  // What a failed reply that is not our error means, in words (a proxy's page, a limit).
+  const byStatus = (status) => {
+    if (status === 401) return "You are signed out. Sign in again.";
+    if (status === 413) return "That was too large to send.";
+    if (status === 429) return "Too many attempts. Wait a moment and try again.";
+    if (status >= 500) return "The server is unavailable right now. Nothing was changed; try again shortly.";
+    return "That did not work. Please try again.";
+  };
   // A server function's error: `"NotSignedIn"` or `{"Validation": {"field", "message"}}`.
   class Refused extends Error {
-    constructor(body) {
+    constructor(body, status) {
       const inner = body && typeof body === "object" ? Object.values(body)[0] : null;
-      super((inner && inner.message) || "That did not work. Please try again.");
+      const known = { NotSignedIn: byStatus(401) }[body];
+      super((inner && inner.message) || known || byStatus(status));
       this.kind = typeof body === "string" ? body : body && Object.keys(body)[0];
     }
   }
@@ -78,7 +87,7 @@
     } catch (_) {
       body = null;
     }
-    if (!res.ok) throw new Refused(body);
+    if (!res.ok) throw new Refused(body, res.status);
     return body;
   };
 
