@@ -33,3 +33,24 @@ export async function reloadsAfter(page: Page, action: () => Promise<void>) {
   await loaded;
   await hydrated(page);
 }
+
+/** Every page an admin of acme opens, with `secret` as the secret page shown. */
+export function adminPages(secret: string): string[] {
+  return [
+    '/',
+    '/account',
+    '/reauth?next=%2F',
+    '/w/acme',
+    '/w/acme/agents',
+    '/w/acme/agents/billing-worker',
+    '/w/acme/users',
+    '/w/acme/webhooks',
+    '/w/acme/secrets',
+    '/w/acme/secrets/new',
+    '/w/acme/secrets/import',
+    '/w/acme/secrets/trash',
+    '/w/acme/secrets/access',
+    '/w/acme/secrets/audit',
+    `/w/acme/secret/${secret}`,
+  ];
+}

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { ADMIN, OPERATOR, hydrated, signIn } from './helpers';
+import { ADMIN, OPERATOR, adminPages, hydrated, signIn } from './helpers';
 
 // A phone: 390 x 844 CSS pixels. No page may be wider than the screen: wide tables scroll
 // inside their own box (their first column kept in view), code wraps or scrolls in its box.
@@ -54,25 +54,7 @@ test('every page fits a 390 px wide phone', async ({ page, browser }) => {
     },
   });
   expect(created.ok()).toBeTruthy();
-  wide.push(
-    ...(await fits(page, [
-      '/',
-      '/account',
-      '/reauth?next=%2F',
-      '/w/acme',
-      '/w/acme/agents',
-      '/w/acme/agents/billing-worker',
-      '/w/acme/users',
-      '/w/acme/webhooks',
-      '/w/acme/secrets',
-      '/w/acme/secrets/new',
-      '/w/acme/secrets/import',
-      '/w/acme/secrets/trash',
-      '/w/acme/secrets/access',
-      '/w/acme/secrets/audit',
-      `/w/acme/secret/${name}`,
-    ])),
-  );
+  wide.push(...(await fits(page, adminPages(name))));
 
   // Leave acme's Secrets tab as the other tests expect it: empty.
   for (const step of ['delete', 'purge']) {

@@ -1,26 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { ADMIN, OPERATOR, hydrated, signIn } from './helpers';
+import { ADMIN, OPERATOR, adminPages, hydrated, signIn } from './helpers';
 
 // The pages follow the system's colour scheme; both must pass axe (contrast included).
 const SECRET = 'scheme_check_key';
-const ADMIN_PAGES = [
-  '/',
-  '/account',
-  '/reauth?next=%2F',
-  '/w/acme',
-  '/w/acme/agents',
-  '/w/acme/agents/billing-worker',
-  '/w/acme/users',
-  '/w/acme/webhooks',
-  '/w/acme/secrets',
-  '/w/acme/secrets/new',
-  '/w/acme/secrets/import',
-  '/w/acme/secrets/trash',
-  '/w/acme/secrets/access',
-  '/w/acme/secrets/audit',
-  `/w/acme/secret/${SECRET}`,
-];
 
 async function violations(page: Page, paths: string[]): Promise<string[]> {
   const found: string[] = [];
@@ -48,7 +31,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       form: { ws: 'acme', name: SECRET, kind: 'single', value: 'v', 'agents[0]': '1' },
     });
     expect(created.ok()).toBeTruthy();
-    found.push(...(await violations(page, ADMIN_PAGES)));
+    found.push(...(await violations(page, adminPages(SECRET))));
     for (const step of ['delete', 'purge']) {
       const res = await page.request.post(`/api/secrets/${step}`, { form: { ws: 'acme', name: SECRET } });
       expect(res.ok()).toBeTruthy();
