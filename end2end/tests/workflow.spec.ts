@@ -62,6 +62,12 @@ test('an agent gets a token, is granted in the matrix, reads over HTTP, loses ac
       return granted.textContent();
     })
     .not.toContain('never');
+  // Its reads and denials per day, drawn on the server, with the numbers as a table.
+  const chart = page.getByTestId('agent-activity');
+  await expect(chart.getByRole('img')).toHaveAttribute('aria-label', /Runtime reads by checkout-fn: 1 read\(s\) and 1 denial\(s\)/);
+  await chart.getByText('Show as a table').click();
+  const today = new Date().toISOString().slice(0, 10);
+  await expect(chart.getByRole('row', { name: new RegExp(`^${today} 1 1$`) })).toBeVisible();
   await expect(granted.getByRole('link', { name: 'Change access' })).toHaveAttribute(
     'href',
     '/w/acme/secret/payments_key#access-title',

@@ -44,6 +44,7 @@ pub async fn create_agent(ws: String, name: String) -> Result<AgentView, AppErro
 pub async fn agent_tokens(ws: String, agent: String) -> Result<AgentTokensPage, AppError> {
     use super::ctx;
     use crate::domain::admin::{agents, token_policy, tokens};
+    use crate::domain::audit::activity;
     use crate::domain::identity::access;
     use crate::domain::secrets::readers;
     ctx::respond(async move {
@@ -52,17 +53,23 @@ pub async fn agent_tokens(ws: String, agent: String) -> Result<AgentTokensPage, 
         let ws_id = admin.workspace().id;
         let tokens = tokens::list(&state.pool, ws_id, &agent).await?;
         // Secret names belong to the Secrets tab: only where the vault is on.
-        let reads = match access::require_secrets_admin(&state.pool, &who, &ws).await {
+        let (reads, activity) = match access::require_secrets_admin(&state.pool, &who, &ws).await {
             Ok(gate) => {
                 let agent_id = agents::id_of(&state.pool, ws_id, &agent).await?;
-                readers::of_agent(&state.pool, &gate, agent_id).await?
+                let now = crate::domain::now();
+                (
+                    readers::of_agent(&state.pool, &gate, agent_id).await?,
+                    activity::last_days(&state.pool, ws_id, activity::Scope::Agent(&agent), now)
+                        .await?,
+                )
             }
-            Err(_) => Vec::new(),
+            Err(_) => (Vec::new(), Vec::new()),
         };
         Ok(AgentTokensPage {
             tokens,
             default_lifetime: token_policy::default_lifetime(&state.pool, ws_id).await?,
             reads,
+            activity,
             agent,
         })
     })

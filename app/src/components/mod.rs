@@ -1,5 +1,6 @@
 //! Small building blocks shared by pages.
 
+pub mod activity_chart;
 pub mod call;
 pub mod copy;
 pub mod error_panel;

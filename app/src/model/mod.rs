@@ -115,6 +115,7 @@ pub struct AgentUsage {
     pub last_read_at: Option<i64>,
 }
 
+pub mod activity;
 pub mod audit_actions;
 pub mod import;
 pub mod invitations;
@@ -183,6 +184,8 @@ pub struct AgentTokensPage {
     /// The secrets this agent may read and its last read of each (empty when the
     /// workspace's secrets vault is off).
     pub reads: Vec<AgentRead>,
+    /// Its reads and denials per day, the last 30 days (empty when the vault is off).
+    pub activity: Vec<activity::DayActivity>,
 }
 
 /// A secret an agent may read, and when it last did.

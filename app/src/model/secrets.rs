@@ -104,6 +104,8 @@ pub struct SecretDetail {
     pub created_at: i64,
     pub agents: Vec<AgentAccess>,
     pub versions: Vec<VersionInfo>,
+    /// Its reads and denials per day, the last 30 days.
+    pub activity: Vec<crate::model::activity::DayActivity>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -247,4 +249,6 @@ pub struct SecretsOverview {
     pub recent_changes: Vec<crate::model::AuditEventView>,
     /// The latest refused runtime reads, newest first.
     pub recent_denials: Vec<crate::model::AuditEventView>,
+    /// The workspace's reads and denials per day, the last 30 days.
+    pub activity: Vec<crate::model::activity::DayActivity>,
 }

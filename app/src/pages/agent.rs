@@ -6,6 +6,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api::agents::{
     agent_tokens, AgentTokens, IssueToken, RevokeToken, RotateToken, SetTokenDefault,
 };
+use crate::components::activity_chart::ActivityChart;
 use crate::components::call::{refetched, Call, CallForm};
 use crate::components::field::FormError;
 use crate::components::loaded::Loaded;
@@ -40,6 +41,8 @@ pub fn AgentPage() -> impl IntoView {
                 <p class="lede">"Runtime tokens let this agent's functions read the secrets granted to it. Issue a new token before revoking an old one to rotate without downtime."</p>
             </header>
             <Loaded data=page loading="Loading tokens…" let:page>
+                <ActivityChart days=page.activity.clone() id="agent-activity"
+                    title=format!("Runtime reads by {}", page.agent)/>
                 <AgentReads ws=ws.get_untracked() agent=page.agent.clone() reads=page.reads.clone()/>
                 <AgentBody ws=ws.get_untracked() page/>
             </Loaded>

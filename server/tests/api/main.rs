@@ -2,6 +2,7 @@
 
 mod abuse;
 mod access;
+mod activity;
 mod assets;
 mod audit_scale;
 mod auth;

@@ -7,6 +7,7 @@
 //! Imports the domain root, `keys` and `identity` (rights types, plain actor labels); never
 //! `admin`, `secrets` or `runtime`. The writer takes plain identity data (ids and labels).
 
+pub mod activity;
 pub mod change;
 pub mod events;
 pub mod log;

@@ -3,6 +3,7 @@
 //! the list's filters, so a number and the list it links to always agree.
 
 use super::lifecycle::{status_sql, unused_sql};
+use crate::domain::audit::activity::{self, Scope};
 use crate::domain::audit::log;
 use crate::domain::db::Pool;
 use crate::domain::identity::access::SecretsAdmin;
@@ -45,5 +46,6 @@ pub async fn overview(
         unused_tokens,
         recent_changes: log::latest(pool, who, false, RECENT).await?,
         recent_denials: log::latest(pool, who, true, RECENT).await?,
+        activity: activity::last_days(pool, who.workspace().id, Scope::Workspace, now()).await?,
     })
 }

@@ -5,6 +5,7 @@ use super::lifecycle::{
     grant_unused_sql, rotation_columns, status_sql, unused_sql, usage_columns, RotationRow,
 };
 use super::{split_keys, TRASH_SECONDS};
+use crate::domain::audit::activity;
 use crate::domain::db::{self, Pool};
 use crate::domain::identity::access::SecretsAdmin;
 use crate::domain::{now, DomainError};
@@ -253,6 +254,7 @@ pub async fn detail(
         created_at: row.created_at,
         agents: agents.into_iter().map(AgentAccess::from).collect(),
         versions: versions.into_iter().map(VersionInfo::from).collect(),
+        activity: activity::last_days(pool, ws, activity::Scope::Secret(name), now()).await?,
     })
 }
 

@@ -7,6 +7,7 @@ use super::detail_forms::{
 use super::rotation::{Readers, RotationForm};
 use super::use_secret_name;
 use crate::api::secrets::read::load_secret;
+use crate::components::activity_chart::ActivityChart;
 use crate::components::flash::FlashNote;
 use crate::components::loaded::Loaded;
 use crate::components::params::use_workspace_slug;
@@ -38,6 +39,7 @@ fn Detail(d: SecretDetail, ws: String) -> impl IntoView {
         meta,
         agents,
         versions,
+        activity,
         ..
     } = d;
     let keys = if meta.key_names.is_empty() {
@@ -63,6 +65,8 @@ fn Detail(d: SecretDetail, ws: String) -> impl IntoView {
                     " · changed " {format_utc(meta.updated_at)} " by " {meta.updated_by.clone()}
                 </p>
             </header>
+            <ActivityChart days=activity id="secret-activity"
+                title=format!("Runtime reads of {}", meta.name)/>
             <div class="grid-2">
                 <DescriptionForm ws=ws.clone() name=meta.name.clone() description=meta.description.clone()/>
                 <ReplaceValueForm ws=ws.clone() name=meta.name.clone() version=meta.version/>

@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::components::activity_chart::ActivityChart;
+
 use crate::model::secrets::SecretsOverview;
 use crate::model::AuditEventView;
 use crate::time_fmt::format_utc;
@@ -36,6 +38,7 @@ pub fn Dashboard(o: SecretsOverview, ws: String) -> impl IntoView {
             {stat(o.unused_secrets, "Unused secrets", "secrets?status=unused", true)}
             {stat(o.unused_tokens, "Unused tokens", "agents", true)}
         </div>
+        <ActivityChart days=o.activity id="workspace-activity" title="Runtime reads".to_string()/>
         <div class="grid-2">
             <Recent title="Recent changes" events=o.recent_changes empty="No changes yet."
                 more=format!("{base}/secrets/audit")/>
