@@ -103,7 +103,10 @@ pub(super) async fn runtime_event(
     if outcome == "ok" {
         sqlx::query(
             "INSERT INTO secret_reads (secret_id, agent_id, last_read_at) \
-             SELECT id, $1, $2 FROM secrets WHERE workspace_id = $3 AND name = $4",
+             SELECT id, $1, $2 FROM secrets WHERE workspace_id = $3 AND name = $4 \
+             ON CONFLICT (secret_id, agent_id) DO UPDATE SET last_read_at = \
+               CASE WHEN excluded.last_read_at > secret_reads.last_read_at \
+               THEN excluded.last_read_at ELSE secret_reads.last_read_at END",
         )
         .bind(agent_id)
         .bind(at)

@@ -161,6 +161,27 @@ pub async fn seed(pool: &Pool, keyring: &Keyring) -> Result<bool, DomainError> {
     .await?;
     let (billing_token, support_token) = (prefixes[0].as_str(), prefixes[1].as_str());
     date_setup(pool, ws, setup_until.unwrap_or(0), 210).await?;
+    // Ten days of steady reads before today's, for the activity charts.
+    for day in (1..=10).rev() {
+        let at = day * 24 * 60 + 9 * 60;
+        for n in 0..(day % 3 + 2) {
+            let billing = (billing, "billing-worker", billing_token);
+            runtime_event(pool, ws, billing, "stripe_api_key", "ok", at - n * 37).await?;
+        }
+        let support = (support, "support-bot", support_token);
+        runtime_event(pool, ws, support, "google_oauth_client", "ok", at - 90).await?;
+        if day % 4 == 0 {
+            runtime_event(
+                pool,
+                ws,
+                support,
+                "stripe_api_key",
+                "missing_access",
+                at - 95,
+            )
+            .await?;
+        }
+    }
     for (agent, secret, outcome, minutes_ago) in [
         (
             (billing, "billing-worker", billing_token),
