@@ -95,12 +95,7 @@ pub async fn reset(pool: &Pool, operator: &Operator, email: &str) -> Result<(), 
         .await?
         .ok_or(DomainError::NotFound("user"))?;
     let mut tx = begin_write(pool).await?;
-    if !factors::remove_all(&mut tx, user.id).await? {
-        return Err(DomainError::NotFound("second factor"));
-    }
-    session_store::delete_for_user(&mut tx, user.id, None).await?;
-    let actor = actor_label(operator.actor());
-    record(&mut tx, &user, &actor, "2fa.reset", RESET_DETAIL).await?;
+    take_off(&mut tx, &user, &actor_label(operator.actor())).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -149,12 +144,8 @@ pub async fn reset_member(pool: &Pool, admin: &Admin, user_id: i64) -> Result<()
         }
     }
     let mut change = Change::begin(pool, admin).await?;
-    if !factors::remove_all(change.conn(), user.id).await? {
-        return Err(DomainError::NotFound("second factor"));
-    }
-    session_store::delete_for_user(change.conn(), user.id, None).await?;
     let actor = change.actor().to_string();
-    record(change.conn(), &user, &actor, "2fa.reset", RESET_DETAIL).await?;
+    take_off(change.conn(), &user, &actor).await?;
     change.commit_recorded().await
 }
 
@@ -183,7 +174,26 @@ pub async fn pass(
     Ok(passed)
 }
 
-const RESET_DETAIL: &str = "every second factor removed; sessions ended";
+/// A reset: every factor of `user` goes and every session of theirs ends, audited under
+/// `actor`; `NotFound` when there was no factor.
+async fn take_off(
+    conn: &mut sqlx::AnyConnection,
+    user: &User,
+    actor: &str,
+) -> Result<(), DomainError> {
+    if !factors::remove_all(conn, user.id).await? {
+        return Err(DomainError::NotFound("second factor"));
+    }
+    session_store::delete_for_user(conn, user.id, None).await?;
+    record(
+        conn,
+        user,
+        actor,
+        "2fa.reset",
+        "every second factor removed; sessions ended",
+    )
+    .await
+}
 
 /// Records a change to `user`'s second factor in the platform trail and in the trail of every
 /// workspace they belong to, whose webhooks hear of it. The detail names the account.
