@@ -146,9 +146,9 @@ pub async fn recently_verified(state: &AppState, session: &Session) -> Result<()
     }
 }
 
-/// A passkey ceremony started at `at` (the state's clock): what webauthn-rs remembers
-/// between its two requests, kept here on the server under `key` (one per kind of ceremony),
-/// for [`SECOND_STEP_SECONDS`].
+/// A step under way since `at` (the state's clock), kept here on the server under `key` (one
+/// per kind of step) for [`SECOND_STEP_SECONDS`]: a passkey ceremony (what webauthn-rs
+/// remembers between its two requests), or a re-authentication awaiting its second factor.
 pub async fn put_ceremony(
     session: &Session,
     key: &str,
@@ -178,18 +178,13 @@ pub async fn take_ceremony(
 /// account with a second factor the provider did not vouch for: the factor is still due
 /// (see [`reauth_second_step_due`]).
 pub async fn begin_reauth_second_step(session: &Session, at: i64) -> Result<(), AppError> {
-    session
-        .insert(REAUTH_SECOND_STEP_KEY, at)
-        .await
-        .map_err(session_error)
+    put_ceremony(session, REAUTH_SECOND_STEP_KEY, String::new(), at).await
 }
 
 /// Whether a single sign-on re-authentication within [`SECOND_STEP_SECONDS`] of `now` awaits
 /// its second factor. Taken once.
 pub async fn reauth_second_step_due(session: &Session, now: i64) -> Result<bool, AppError> {
-    let at: Option<i64> = session
-        .remove(REAUTH_SECOND_STEP_KEY)
-        .await
-        .map_err(session_error)?;
-    Ok(at.is_some_and(|at| now - at < SECOND_STEP_SECONDS))
+    Ok(take_ceremony(session, REAUTH_SECOND_STEP_KEY, now)
+        .await?
+        .is_some())
 }

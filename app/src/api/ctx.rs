@@ -103,6 +103,31 @@ pub async fn second_step_account(
     Ok(user)
 }
 
+/// Keeps a passkey ceremony just `started` under `key`; the options for the browser.
+pub async fn keep_ceremony(
+    state: &AppState,
+    session: &Session,
+    key: &str,
+    started: crate::domain::identity::passkeys::ceremony::Started,
+) -> Result<String, AppError> {
+    crate::session::put_ceremony(session, key, started.state, state.clock.now()).await?;
+    Ok(started.options)
+}
+
+/// The passkey ceremony kept under `key`, once; refused when there is none or it is too old.
+pub async fn take_ceremony(
+    state: &AppState,
+    session: &Session,
+    key: &str,
+) -> Result<String, AppError> {
+    use crate::domain::identity::passkeys::ceremony;
+    Ok(
+        crate::session::take_ceremony(session, key, state.clock.now())
+            .await?
+            .ok_or_else(ceremony::expired)?,
+    )
+}
+
 /// Starts asking for one of `user_id`'s passkeys (a field error when it has none), kept under
 /// `key`; the options for the browser.
 pub async fn begin_known_passkey(
@@ -124,9 +149,7 @@ pub async fn begin_known_passkey(
         });
     }
     let rp = relying_party(state).await?;
-    let started = ceremony::start_known(&rp, &keys)?;
-    crate::session::put_ceremony(session, key, started.state, state.clock.now()).await?;
-    Ok(started.options)
+    keep_ceremony(state, session, key, ceremony::start_known(&rp, &keys)?).await
 }
 
 /// A passkey ceremony of a known account (`start_known`) kept under `key`, finished with the
@@ -139,9 +162,7 @@ pub async fn finish_known_passkey(
     credential: &str,
 ) -> Result<(), AppError> {
     use crate::domain::identity::passkeys::{ceremony, store};
-    let kept = crate::session::take_ceremony(session, key, state.clock.now())
-        .await?
-        .ok_or_else(ceremony::expired)?;
+    let kept = take_ceremony(state, session, key).await?;
     let mut keys = store::credentials(&state.pool, user_id).await?;
     let rp = relying_party(state).await?;
     let result = ceremony::finish_known(&rp, credential, &kept)?;

@@ -19,14 +19,7 @@ pub async fn begin_passkey_sign_in() -> Result<String, AppError> {
         let state = ctx::state()?;
         let rp = ctx::relying_party(&state).await?;
         let started = ceremony::start_sign_in(&rp)?;
-        crate::session::put_ceremony(
-            &ctx::session().await?,
-            SIGN_IN,
-            started.state,
-            state.clock.now(),
-        )
-        .await?;
-        Ok(started.options)
+        ctx::keep_ceremony(&state, &ctx::session().await?, SIGN_IN, started).await
     })
     .await
 }
@@ -44,9 +37,7 @@ pub async fn finish_passkey_sign_in(
     ctx::respond(async move {
         let state = ctx::state()?;
         let session = ctx::session().await?;
-        let kept = crate::session::take_ceremony(&session, SIGN_IN, state.clock.now())
-            .await?
-            .ok_or_else(ceremony::expired)?;
+        let kept = ctx::take_ceremony(&state, &session, SIGN_IN).await?;
         let rp = ctx::relying_party(&state).await?;
         let (handle, answer) = ceremony::identify(&rp, &credential)?;
         let unknown = || AppError::Validation {

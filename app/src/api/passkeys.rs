@@ -31,14 +31,7 @@ pub async fn begin_registration(name: String) -> Result<String, AppError> {
             .map(|(_, key)| key.cred_id().clone())
             .collect();
         let started = ceremony::start_registration(&rp, handle, &user.email, &user.name, existing)?;
-        crate::session::put_ceremony(
-            &ctx::session().await?,
-            REGISTER,
-            started.state,
-            state.clock.now(),
-        )
-        .await?;
-        Ok(started.options)
+        ctx::keep_ceremony(&state, &ctx::session().await?, REGISTER, started).await
     })
     .await
 }
@@ -53,9 +46,7 @@ pub async fn finish_registration(name: String, credential: String) -> Result<Str
         let (state, who) = ctx::signed_in().await?;
         let name = store::name(&name)?;
         let session = ctx::session().await?;
-        let kept = crate::session::take_ceremony(&session, REGISTER, state.clock.now())
-            .await?
-            .ok_or_else(ceremony::expired)?;
+        let kept = ctx::take_ceremony(&state, &session, REGISTER).await?;
         let rp = ctx::relying_party(&state).await?;
         let key = ceremony::finish_registration(&rp, &credential, &kept)?;
         passkeys::add(&state.pool, &who, &name, &key).await?;
