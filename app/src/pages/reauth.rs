@@ -90,12 +90,7 @@ fn Ways(methods: Option<SignInMethods>, next: String) -> impl IntoView {
         })
         .collect_view();
     view! {
-        {has_passkey.then(|| view! {
-            <PasskeyForm ceremony=Ceremony::Get begin=BeginReauth::PATH finish=FinishReauth::PATH
-                label="Confirm with a passkey" class="btn btn-primary btn-block">
-                <input type="hidden" name="next" value=passkey_next/>
-            </PasskeyForm>
-        })}
+        <PasskeyConfirm shown=has_passkey next=passkey_next/>
         <div class="sso-buttons">{buttons}</div>
         {has_password.then(|| view! { <ReauthCard next/> })}
     }
@@ -109,14 +104,22 @@ fn SecondStep(methods: Option<SignInMethods>, next: String) -> impl IntoView {
     let passkey_next = next.clone();
     view! {
         <p class="hint">"Your provider confirmed it is you. Your account also has a second factor:"</p>
-        {has_passkey.then(|| view! {
-            <PasskeyForm ceremony=Ceremony::Get begin=BeginReauth::PATH finish=FinishReauth::PATH
-                label="Confirm with a passkey" class="btn btn-primary btn-block">
-                <input type="hidden" name="next" value=passkey_next/>
-            </PasskeyForm>
-        })}
+        <PasskeyConfirm shown=has_passkey next=passkey_next/>
         <CodeCard next/>
     }
+}
+
+/// "Confirm with a passkey", for an account that has one, going on to `next`.
+#[component]
+fn PasskeyConfirm(shown: bool, next: String) -> impl IntoView {
+    shown.then(|| {
+        view! {
+            <PasskeyForm ceremony=Ceremony::Get begin=BeginReauth::PATH finish=FinishReauth::PATH
+                label="Confirm with a passkey" class="btn btn-primary btn-block">
+                <input type="hidden" name="next" value=next/>
+            </PasskeyForm>
+        }
+    })
 }
 
 #[island]
