@@ -22,6 +22,12 @@ pub(super) fn parse(
         })
 }
 
+/// The condition "beyond the event whose (time, id) are parameters `$n` and `$n + 1`" in the
+/// log's order: `<` older, `>` newer.
+pub(super) fn beyond(op: &str, n: usize) -> String {
+    format!(" AND (created_at, id) {op} (${n}, ${})", n + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::parse;

@@ -75,10 +75,7 @@ impl Export {
         let w = &self.filter;
         let n = w.next();
         let (place, limit) = match self.before {
-            Some(_) => (
-                format!(" AND (created_at, id) < (${}, ${})", n + 1, n + 2),
-                n + 3,
-            ),
+            Some(_) => (super::cursor::beyond("<", n + 1), n + 3),
             None => (String::new(), n + 1),
         };
         let sql = format!(

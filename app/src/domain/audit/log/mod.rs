@@ -56,6 +56,15 @@ pub async fn latest(
     Ok(rows.into_iter().map(AuditEventView::from).collect())
 }
 
+/// Where a page stands: the newest events, or those just older or newer than an event's
+/// (time, id).
+#[derive(Clone, Copy)]
+enum Place {
+    Newest,
+    Older((i64, i64)),
+    Newer((i64, i64)),
+}
+
 /// A page of the events matching `f`: the newest, or those just older than the event of
 /// cursor `before`, or just newer than the event of cursor `after`.
 pub async fn page(
@@ -66,42 +75,46 @@ pub async fn page(
     after: Option<&str>,
 ) -> Result<AuditPage, DomainError> {
     let w = Where::of(who.workspace().id, f)?;
-    let before = cursor::parse("before", before)?;
-    let after = cursor::parse("after", after)?;
-    let n = w.next();
-    let (place, order) = match (before, after) {
-        (Some(at), _) => (Some(("<", at)), NEWEST_FIRST),
-        (None, Some(at)) => (Some((">", at)), "created_at ASC, id ASC"),
-        (None, None) => (None, NEWEST_FIRST),
+    let place = match (
+        cursor::parse("before", before)?,
+        cursor::parse("after", after)?,
+    ) {
+        (Some(at), _) => Place::Older(at),
+        (None, Some(at)) => Place::Newer(at),
+        (None, None) => Place::Newest,
     };
-    let (condition, limit) = match place {
-        Some((op, _)) => (
-            format!(" AND (created_at, id) {op} (${n}, ${})", n + 1),
+    let n = w.next();
+    let (condition, order, limit, at) = match place {
+        Place::Newest => (String::new(), NEWEST_FIRST, n, None),
+        Place::Older(at) => (cursor::beyond("<", n), NEWEST_FIRST, n + 2, Some(at)),
+        Place::Newer(at) => (
+            cursor::beyond(">", n),
+            "created_at ASC, id ASC",
             n + 2,
+            Some(at),
         ),
-        None => (String::new(), n),
     };
     let sql = format!(
         "SELECT {VIEW_COLUMNS} FROM audit_events WHERE {}{condition} ORDER BY {order} LIMIT ${limit}",
         w.sql
     );
     let mut query = w.bind(&sql);
-    if let Some((_, (at, id))) = place {
+    if let Some((at, id)) = at {
         query = query.bind(at).bind(id);
     }
     let mut rows: Vec<Row> = query.bind(PAGE_SIZE + 1).fetch_all(pool).await?;
     let more = rows.len() as i64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);
-    if after.is_some() && before.is_none() {
+    if let Place::Newer(_) = place {
         rows.reverse();
     }
     let events: Vec<AuditEventView> = rows.into_iter().map(AuditEventView::from).collect();
     let first = events.first().map(AuditEventView::cursor);
     let last = events.last().map(AuditEventView::cursor);
-    let (newer, older) = match (before, after) {
-        (Some(_), _) => (first, last.filter(|_| more)),
-        (None, Some(_)) => (first.filter(|_| more), last),
-        (None, None) => (None, last.filter(|_| more)),
+    let (newer, older) = match place {
+        Place::Newest => (None, last.filter(|_| more)),
+        Place::Older(_) => (first, last.filter(|_| more)),
+        Place::Newer(_) => (first.filter(|_| more), last),
     };
     let bound = PAGE_SIZE + COUNT_AHEAD;
     let sql = format!(
