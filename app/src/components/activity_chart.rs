@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::table::ScrollTable;
 use crate::model::activity::DayActivity;
 use crate::time_fmt::format_date;
 
@@ -100,12 +101,10 @@ pub fn ActivityChart(days: Vec<DayActivity>, id: &'static str, title: String) ->
             <div class="chart-svg" inner_html=picture></div>
             <details>
                 <summary>"Show as a table"</summary>
-                <div class="table-scroll" role="region" aria-label="Reads and denials per day" tabindex="0">
-                    <table class="table" aria-label="Reads and denials per day">
-                        <crate::components::table::Columns names=&["Day", "Reads", "Denials"]/>
-                        <tbody>{rows}</tbody>
-                    </table>
-                </div>
+                <ScrollTable label="Reads and denials per day">
+                    <crate::components::table::Columns names=&["Day", "Reads", "Denials"]/>
+                    <tbody>{rows}</tbody>
+                </ScrollTable>
             </details>
         </section>
     }

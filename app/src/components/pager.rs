@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::table::Columns;
+use super::table::{Columns, ScrollTable};
 use crate::model::secrets::SecretList;
 
 /// A page of rows out of a longer list.
@@ -11,10 +11,6 @@ pub trait Paging {
     fn page_size(&self) -> i64;
     fn shown(&self) -> usize;
     fn total(&self) -> i64;
-    /// `total` is a lower bound: more rows match.
-    fn capped(&self) -> bool {
-        false
-    }
 }
 
 impl Paging for SecretList {
@@ -37,11 +33,9 @@ pub struct PageSpan {
     pub first: i64,
     pub last: i64,
     pub total: i64,
-    /// More rows than `total` exist.
-    pub capped: bool,
-    /// The previous page's link and its label ("Previous", "Newer").
+    /// The previous page's link and its label ("Previous").
     pub prev: Option<(String, &'static str)>,
-    /// The next page's link and its label ("Next", "Older").
+    /// The next page's link and its label ("Next").
     pub next: Option<(String, &'static str)>,
 }
 
@@ -61,9 +55,8 @@ impl PageSpan {
             first,
             last,
             total,
-            capped: p.capped(),
             prev: (page > 0).then(|| (link(page - 1), labels.0)),
-            next: (last < total || p.capped()).then(|| (link(page + 1), labels.1)),
+            next: (last < total).then(|| (link(page + 1), labels.1)),
         }
     }
 }
@@ -71,7 +64,7 @@ impl PageSpan {
 #[component]
 pub fn Paged(span: PageSpan, children: Children) -> impl IntoView {
     view! {
-        <p class="count" role="status">"Showing " {span.first} "–" {span.last} " of " {format!("{}{}", span.total, if span.capped { "+" } else { "" })}</p>
+        <p class="count" role="status">"Showing " {span.first} "–" {span.last} " of " {span.total}</p>
         {children()}
         <nav class="pager" aria-label="Pages">
             {span.prev.map(|(href, label)| view! { <a class="btn" href=href rel="prev">{label}</a> })}
@@ -90,12 +83,10 @@ pub fn PagedTable(
 ) -> impl IntoView {
     view! {
         <Paged span>
-            <div class="table-scroll" role="region" aria-label=label tabindex="0">
-                <table class="table" aria-label=label>
-                    <Columns names=columns/>
-                    <tbody>{children()}</tbody>
-                </table>
-            </div>
+            <ScrollTable label=label>
+                <Columns names=columns/>
+                <tbody>{children()}</tbody>
+            </ScrollTable>
         </Paged>
     }
 }

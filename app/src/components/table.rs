@@ -19,3 +19,20 @@ pub fn Columns(
         </thead>
     }
 }
+
+/// A table in a box of its own that scrolls sideways on a narrow screen (a focusable region
+/// named like the table), its first column kept in view; `children` are its header and body.
+#[component]
+pub fn ScrollTable(
+    label: &'static str,
+    #[prop(optional)] testid: Option<&'static str>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class="table-scroll" role="region" aria-label=label tabindex="0">
+            <table class="table" aria-label=label data-testid=testid>
+                {children()}
+            </table>
+        </div>
+    }
+}

@@ -12,7 +12,7 @@ use crate::components::field::FormError;
 use crate::components::loaded::Loaded;
 use crate::components::params::use_workspace_slug;
 use crate::components::reauth::ReauthPrompt;
-use crate::components::table::Columns;
+use crate::components::table::{Columns, ScrollTable};
 use crate::components::url::urlencode;
 use crate::model::{
     AgentTokensPage, IssuedTokenView, TokenView, ROTATION_OVERLAPS, TOKEN_LIFETIMES,
@@ -129,62 +129,60 @@ fn TokenTable(
     rotate: Call,
 ) -> impl IntoView {
     view! {
-        <div class="table-scroll" role="region" aria-label="Tokens" tabindex="0">
-            <table class="table" aria-label="Tokens">
-                <Columns names=&["Token", "Created", "Last used", "Expires", "Status"] actions=true/>
-                <tbody>
-                    {tokens
-                        .into_iter()
-                        .map(|t| {
-                            let (ws, agent) = (ws.clone(), agent.clone());
-                            let prefix = format!("{}…", t.prefix);
-                            let live = t.revoked_at.is_none() && !t.expired;
-                            let (rotate_ws, rotate_agent) = (ws.clone(), agent.clone());
-                            let overlap_id = format!("overlap-{}", t.id);
-                            view! {
-                                <tr data-token=t.prefix.clone()>
-                                    <td class="mono">{prefix}</td>
-                                    <td>{format_utc(t.created_at)}</td>
-                                    <td>
-                                        {t.last_used_at.map(format_utc).unwrap_or_else(|| "never".into())}
-                                        {t.unused.then(|| view! { " " <span class="badge badge-due">"unused for 30 days"</span> })}
-                                    </td>
-                                    <td data-testid="token-expires">{t.expires_at.map(format_utc).unwrap_or_else(|| "never".into())}</td>
-                                    <td>{status(&t)}</td>
-                                    <td>
-                                        {live.then(|| view! {
-                                            <details class="rotate">
-                                                <summary class="btn btn-small">"Rotate…"</summary>
-                                                <CallForm call=rotate>
-                                                    <input type="hidden" name="ws" value=rotate_ws/>
-                                                    <input type="hidden" name="agent" value=rotate_agent/>
-                                                    <input type="hidden" name="token_id" value=t.id.to_string()/>
-                                                    <label for=overlap_id.clone()>"Keep the old token valid for"</label>
-                                                    <select id=overlap_id name="overlap_hours">
-                                                        {ROTATION_OVERLAPS.into_iter().map(|(value, label)| view! {
-                                                            <option value=value selected=value == "24">{label}</option>
-                                                        }).collect_view()}
-                                                    </select>
-                                                    <button type="submit" class="btn btn-small btn-primary">"Rotate"</button>
-                                                </CallForm>
-                                            </details>
-                                        })}
-                                        {live.then(|| view! {
-                                            <CallForm call=revoke>
-                                                <input type="hidden" name="ws" value=ws/>
-                                                <input type="hidden" name="agent" value=agent/>
+        <ScrollTable label="Tokens">
+            <Columns names=&["Token", "Created", "Last used", "Expires", "Status"] actions=true/>
+            <tbody>
+                {tokens
+                    .into_iter()
+                    .map(|t| {
+                        let (ws, agent) = (ws.clone(), agent.clone());
+                        let prefix = format!("{}…", t.prefix);
+                        let live = t.revoked_at.is_none() && !t.expired;
+                        let (rotate_ws, rotate_agent) = (ws.clone(), agent.clone());
+                        let overlap_id = format!("overlap-{}", t.id);
+                        view! {
+                            <tr data-token=t.prefix.clone()>
+                                <td class="mono">{prefix}</td>
+                                <td>{format_utc(t.created_at)}</td>
+                                <td>
+                                    {t.last_used_at.map(format_utc).unwrap_or_else(|| "never".into())}
+                                    {t.unused.then(|| view! { " " <span class="badge badge-due">"unused for 30 days"</span> })}
+                                </td>
+                                <td data-testid="token-expires">{t.expires_at.map(format_utc).unwrap_or_else(|| "never".into())}</td>
+                                <td>{status(&t)}</td>
+                                <td>
+                                    {live.then(|| view! {
+                                        <details class="rotate">
+                                            <summary class="btn btn-small">"Rotate…"</summary>
+                                            <CallForm call=rotate>
+                                                <input type="hidden" name="ws" value=rotate_ws/>
+                                                <input type="hidden" name="agent" value=rotate_agent/>
                                                 <input type="hidden" name="token_id" value=t.id.to_string()/>
-                                                <button type="submit" class="btn btn-small btn-danger-outline">"Revoke"</button>
+                                                <label for=overlap_id.clone()>"Keep the old token valid for"</label>
+                                                <select id=overlap_id name="overlap_hours">
+                                                    {ROTATION_OVERLAPS.into_iter().map(|(value, label)| view! {
+                                                        <option value=value selected=value == "24">{label}</option>
+                                                    }).collect_view()}
+                                                </select>
+                                                <button type="submit" class="btn btn-small btn-primary">"Rotate"</button>
                                             </CallForm>
-                                        })}
-                                    </td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+                                        </details>
+                                    })}
+                                    {live.then(|| view! {
+                                        <CallForm call=revoke>
+                                            <input type="hidden" name="ws" value=ws/>
+                                            <input type="hidden" name="agent" value=agent/>
+                                            <input type="hidden" name="token_id" value=t.id.to_string()/>
+                                            <button type="submit" class="btn btn-small btn-danger-outline">"Revoke"</button>
+                                        </CallForm>
+                                    })}
+                                </td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </ScrollTable>
     }
 }
 

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::table::ScrollTable;
 use crate::components::url::urlencode;
 use crate::model::secrets::read_snippet;
 use crate::model::AgentRead;
@@ -53,14 +54,12 @@ pub fn AgentReads(ws: String, agent: String, reads: Vec<AgentRead>) -> impl Into
             <h2 id="reads-title">"Secrets it can read"</h2>
             <p class="help">"Every secret granted to this agent, and when this agent last read it. "
                 <a href=matrix>"Change its access in the grant matrix"</a>"."</p>
-            <div class="table-scroll" role="region" aria-label="Secrets it can read" tabindex="0">
-                <table class="table" aria-label="Secrets it can read" data-testid="agent-reads">
-                    <crate::components::table::Columns
-                        names=&["Secret", "Description", "Last read by this agent", "Rotation", "Read it with"]
-                        actions=true/>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            <ScrollTable label="Secrets it can read" testid="agent-reads">
+                <crate::components::table::Columns
+                    names=&["Secret", "Description", "Last read by this agent", "Rotation", "Read it with"]
+                    actions=true/>
+                <tbody>{rows}</tbody>
+            </ScrollTable>
         </section>
         <SnippetCard
             id="agent-snippet"

@@ -8,7 +8,7 @@ use crate::components::field::{FieldError, FormError};
 use crate::components::flash::reload_and_flash;
 use crate::components::loaded::Loaded;
 use crate::components::params::use_workspace_slug;
-use crate::components::table::Columns;
+use crate::components::table::{Columns, ScrollTable};
 use crate::model::{AgentUsage, AgentView};
 use crate::time_fmt::format_utc;
 
@@ -85,36 +85,34 @@ fn AgentTable(
         (false, false) => &["Name", "Active tokens", "Last read", "Created"],
     };
     view! {
-        <div class="table-scroll" role="region" aria-label="Agents" tabindex="0">
-            <table class="table" aria-label="Agents">
-                <Columns names=columns/>
-                <tbody>
-                    {agents
-                        .into_iter()
-                        .map(|a| {
-                            let ws = ws.clone();
-                            let used = usage.iter().find(|u| u.agent_id == a.id).cloned();
-                            view! {
-                            <tr data-agent=a.name.clone()>
-                                <td class="mono">
-                                    {if links {
-                                        view! { <a href=format!("/w/{ws}/agents/{}", a.name)>{a.name.clone()}</a> }.into_any()
-                                    } else {
-                                        view! { <span>{a.name.clone()}</span> }.into_any()
-                                    }}
-                                </td>
-                                {used.map(|u| view! {
-                                    {u.secrets.map(|n| view! { <td data-testid="agent-secrets">{n}</td> })}
-                                    <td data-testid="agent-tokens">{u.active_tokens}</td>
-                                    <td>{u.last_read_at.map(format_utc).unwrap_or_else(|| "never".into())}</td>
-                                })}
-                                <td>{format_utc(a.created_at)}</td>
-                            </tr>
-                        }})
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <ScrollTable label="Agents">
+            <Columns names=columns/>
+            <tbody>
+                {agents
+                    .into_iter()
+                    .map(|a| {
+                        let ws = ws.clone();
+                        let used = usage.iter().find(|u| u.agent_id == a.id).cloned();
+                        view! {
+                        <tr data-agent=a.name.clone()>
+                            <td class="mono">
+                                {if links {
+                                    view! { <a href=format!("/w/{ws}/agents/{}", a.name)>{a.name.clone()}</a> }.into_any()
+                                } else {
+                                    view! { <span>{a.name.clone()}</span> }.into_any()
+                                }}
+                            </td>
+                            {used.map(|u| view! {
+                                {u.secrets.map(|n| view! { <td data-testid="agent-secrets">{n}</td> })}
+                                <td data-testid="agent-tokens">{u.active_tokens}</td>
+                                <td>{u.last_read_at.map(format_utc).unwrap_or_else(|| "never".into())}</td>
+                            })}
+                            <td>{format_utc(a.created_at)}</td>
+                        </tr>
+                    }})
+                    .collect_view()}
+            </tbody>
+        </ScrollTable>
     }
     .into_any()
 }

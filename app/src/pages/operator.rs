@@ -12,7 +12,7 @@ use crate::components::field::{FieldError, FormError};
 use crate::components::flash::{reload_on_success, FlashNote};
 use crate::components::loaded::Loaded;
 use crate::components::reauth::ReauthPrompt;
-use crate::components::table::Columns;
+use crate::components::table::{Columns, ScrollTable};
 use crate::model::operator::{FlagSwitched, OperatorWorkspace, PlatformEvent};
 use crate::pages::workspace::SignOutButton;
 use crate::time_fmt::format_utc;
@@ -57,17 +57,15 @@ fn WorkspaceTable(workspaces: Vec<OperatorWorkspace>) -> impl IntoView {
         return view! { <p class="empty">"No workspaces yet. Create one with " <code>"vault workspace create"</code> "."</p> }.into_any();
     }
     view! {
-        <div class="table-scroll" role="region" aria-label="Workspaces" tabindex="0">
-            <table class="table" aria-label="Workspaces">
-                <Columns names=&["Workspace", "Secrets vault", "Members", "Secrets", "Switch"]/>
-                <tbody>
-                    {workspaces
-                        .into_iter()
-                        .map(|w| view! { <WorkspaceRow w/> })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <ScrollTable label="Workspaces">
+            <Columns names=&["Workspace", "Secrets vault", "Members", "Secrets", "Switch"]/>
+            <tbody>
+                {workspaces
+                    .into_iter()
+                    .map(|w| view! { <WorkspaceRow w/> })
+                    .collect_view()}
+            </tbody>
+        </ScrollTable>
     }
     .into_any()
 }
@@ -101,25 +99,23 @@ fn PlatformLog(log: Vec<PlatformEvent>) -> impl IntoView {
         return view! { <p class="empty">"Nothing yet."</p> }.into_any();
     }
     view! {
-        <div class="table-scroll" role="region" aria-label="Platform audit log" tabindex="0">
-            <table class="table" aria-label="Platform audit log">
-                <Columns names=&["When", "Who", "What", "Workspace", "Reason"]/>
-                <tbody>
-                    {log
-                        .into_iter()
-                        .map(|e| view! {
-                            <tr>
-                                <td>{format_utc(e.at)}</td>
-                                <td>{e.actor}</td>
-                                <td><span class="mono">{e.action}</span> " " {e.detail}</td>
-                                <td class="mono">{e.workspace.unwrap_or_default()}</td>
-                                <td>{e.reason}</td>
-                            </tr>
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <ScrollTable label="Platform audit log">
+            <Columns names=&["When", "Who", "What", "Workspace", "Reason"]/>
+            <tbody>
+                {log
+                    .into_iter()
+                    .map(|e| view! {
+                        <tr>
+                            <td>{format_utc(e.at)}</td>
+                            <td>{e.actor}</td>
+                            <td><span class="mono">{e.action}</span> " " {e.detail}</td>
+                            <td class="mono">{e.workspace.unwrap_or_default()}</td>
+                            <td>{e.reason}</td>
+                        </tr>
+                    })
+                    .collect_view()}
+            </tbody>
+        </ScrollTable>
     }
     .into_any()
 }

@@ -11,7 +11,7 @@ use crate::components::field::{FieldError, FormError};
 use crate::components::loaded::Loaded;
 use crate::components::params::use_workspace_slug;
 use crate::components::reauth::ReauthPrompt;
-use crate::components::table::Columns;
+use crate::components::table::{Columns, ScrollTable};
 use crate::components::url::urlencode;
 use crate::model::webhooks::{
     CreatedWebhook, DeliveryView, WebhookView, WebhooksPage as WebhooksData,
@@ -131,34 +131,32 @@ fn WebhookTable(webhooks: Vec<WebhookView>, ws: String, delete: Call) -> impl In
         return view! { <p class="empty">"No webhooks yet."</p> }.into_any();
     }
     view! {
-        <div class="table-scroll" role="region" aria-label="Webhooks" tabindex="0">
-            <table class="table" aria-label="Webhooks">
-                <Columns names=&["URL", "Events", "Last delivery", "Added"] actions=true/>
-                <tbody>
-                    {webhooks
-                        .into_iter()
-                        .map(|w| {
-                            let ws = ws.clone();
-                            view! {
-                                <tr>
-                                    <td class="mono">{w.url.clone()}</td>
-                                    <td>{w.events.join(", ")}</td>
-                                    <td>{w.last.as_ref().map_or_else(|| "none yet".to_string(), describe)}</td>
-                                    <td>{format_utc(w.created_at)} " by " {w.created_by.clone()}</td>
-                                    <td>
-                                        <CallForm call=delete>
-                                            <input type="hidden" name="ws" value=ws/>
-                                            <input type="hidden" name="id" value=w.id.to_string()/>
-                                            <button type="submit" class="btn btn-danger" aria-label=format!("Delete the webhook to {}", w.url)>"Delete"</button>
-                                        </CallForm>
-                                    </td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <ScrollTable label="Webhooks">
+            <Columns names=&["URL", "Events", "Last delivery", "Added"] actions=true/>
+            <tbody>
+                {webhooks
+                    .into_iter()
+                    .map(|w| {
+                        let ws = ws.clone();
+                        view! {
+                            <tr>
+                                <td class="mono">{w.url.clone()}</td>
+                                <td>{w.events.join(", ")}</td>
+                                <td>{w.last.as_ref().map_or_else(|| "none yet".to_string(), describe)}</td>
+                                <td>{format_utc(w.created_at)} " by " {w.created_by.clone()}</td>
+                                <td>
+                                    <CallForm call=delete>
+                                        <input type="hidden" name="ws" value=ws/>
+                                        <input type="hidden" name="id" value=w.id.to_string()/>
+                                        <button type="submit" class="btn btn-danger" aria-label=format!("Delete the webhook to {}", w.url)>"Delete"</button>
+                                    </CallForm>
+                                </td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </ScrollTable>
     }
     .into_any()
 }
@@ -169,32 +167,30 @@ fn DeliveryTable(deliveries: Vec<DeliveryView>, webhooks: Vec<WebhookView>) -> i
         return view! { <p class="empty">"No deliveries yet."</p> }.into_any();
     }
     view! {
-        <div class="table-scroll" role="region" aria-label="Recent deliveries" tabindex="0">
-            <table class="table" aria-label="Recent deliveries">
-                <Columns names=&["When", "Event", "To", "Status", "Attempts"]/>
-                <tbody>
-                    {deliveries
-                        .into_iter()
-                        .map(|d| {
-                            let to = webhooks
-                                .iter()
-                                .find(|w| w.id == d.webhook_id)
-                                .map(|w| w.url.clone())
-                                .unwrap_or_default();
-                            view! {
-                                <tr>
-                                    <td>{format_utc(d.created_at)}</td>
-                                    <td class="mono">{d.event.clone()}</td>
-                                    <td class="mono">{to}</td>
-                                    <td>{describe(&d)}</td>
-                                    <td>{d.attempts}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <ScrollTable label="Recent deliveries">
+            <Columns names=&["When", "Event", "To", "Status", "Attempts"]/>
+            <tbody>
+                {deliveries
+                    .into_iter()
+                    .map(|d| {
+                        let to = webhooks
+                            .iter()
+                            .find(|w| w.id == d.webhook_id)
+                            .map(|w| w.url.clone())
+                            .unwrap_or_default();
+                        view! {
+                            <tr>
+                                <td>{format_utc(d.created_at)}</td>
+                                <td class="mono">{d.event.clone()}</td>
+                                <td class="mono">{to}</td>
+                                <td>{describe(&d)}</td>
+                                <td>{d.attempts}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </ScrollTable>
     }
     .into_any()
 }

@@ -11,6 +11,7 @@ use crate::components::field::FormError;
 use crate::components::flash::reload_on_success;
 use crate::components::passkey::{Ceremony, PasskeyForm};
 use crate::components::reauth::ReauthPrompt;
+use crate::components::table::ScrollTable;
 use crate::model::second_factor::PasskeyView;
 use crate::time_fmt::format_utc;
 
@@ -38,19 +39,17 @@ pub fn PasskeysSection(keys: Vec<PasskeyView>) -> impl IntoView {
             })
             .collect_view();
         view! {
-            <div class="table-scroll" role="region" aria-label="Passkeys" tabindex="0">
-                <table class="table" aria-label="Passkeys">
-                    <thead>
-                        <tr>
-                            <th scope="col">"Name"</th>
-                            <th scope="col">"Added"</th>
-                            <th scope="col">"Last used"</th>
-                            <th scope="col"><span class="sr-only">"Actions"</span></th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            <ScrollTable label="Passkeys">
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Added"</th>
+                        <th scope="col">"Last used"</th>
+                        <th scope="col"><span class="sr-only">"Actions"</span></th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </ScrollTable>
         }
         .into_any()
     };

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::secrets::audit::audit_log;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::params::use_workspace_slug;
-use crate::components::table::Columns;
+use crate::components::table::{Columns, ScrollTable};
 use crate::components::url::urlencode;
 use crate::model::audit_actions::filter_actions;
 use crate::model::{AuditFilter, AuditPage};
@@ -125,22 +125,20 @@ fn AuditTable(p: AuditPage, ws: String, qs: String) -> impl IntoView {
     );
     view! {
         <p class="count" role="status">{count}</p>
-        <div class="table-scroll" role="region" aria-label="Audit events" tabindex="0">
-            <table class="table" aria-label="Audit events">
-                <Columns names=&["Time", "Actor", "Action", "Secret", "Detail"]/>
-                <tbody>
-                    {p.events.into_iter().map(|e| { let row_action = e.action.clone(); view! {
-                        <tr data-action=row_action>
-                            <td>{format_utc(e.at)}</td>
-                            <td>{e.actor}</td>
-                            <td class="mono">{e.action}</td>
-                            <td class="mono">{e.secret.unwrap_or_default()}</td>
-                            <td>{e.detail}</td>
-                        </tr>
-                    }}).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <ScrollTable label="Audit events">
+            <Columns names=&["Time", "Actor", "Action", "Secret", "Detail"]/>
+            <tbody>
+                {p.events.into_iter().map(|e| { let row_action = e.action.clone(); view! {
+                    <tr data-action=row_action>
+                        <td>{format_utc(e.at)}</td>
+                        <td>{e.actor}</td>
+                        <td class="mono">{e.action}</td>
+                        <td class="mono">{e.secret.unwrap_or_default()}</td>
+                        <td>{e.detail}</td>
+                    </tr>
+                }}).collect_view()}
+            </tbody>
+        </ScrollTable>
         <nav class="pager" aria-label="Pages">
             {newer.map(|href| view! { <a class="btn" href=href rel="prev">"Newer"</a> })}
             {older.map(|href| view! { <a class="btn" href=href rel="next">"Older"</a> })}

@@ -11,7 +11,7 @@ use crate::components::activity_chart::ActivityChart;
 use crate::components::flash::FlashNote;
 use crate::components::loaded::Loaded;
 use crate::components::params::use_workspace_slug;
-use crate::components::table::Columns;
+use crate::components::table::{Columns, ScrollTable};
 use crate::model::secrets::{read_snippet, vault_snippet, SecretDetail};
 use crate::time_fmt::format_utc;
 
@@ -55,6 +55,7 @@ fn Detail(d: SecretDetail, ws: String) -> impl IntoView {
     let snippet = read_snippet(&meta.name);
     let vault = vault_snippet(&meta.name, &meta.key_names);
     let current = meta.version;
+    let (rows_ws, rows_name) = (ws.clone(), meta.name.clone());
     view! {
         <section class="page">
             <header class="page-head">
@@ -91,30 +92,28 @@ fn Detail(d: SecretDetail, ws: String) -> impl IntoView {
             <section class="card" aria-labelledby="history-title">
                 <h2 id="history-title">"Version history"</h2>
                 <FlashNote id="rollback".to_string()/>
-                <div class="table-scroll" role="region" aria-label="Versions" tabindex="0">
-                    <table class="table" aria-label="Versions">
-                        <Columns names=&["Version", "Type", "Created", "By", "Note"] actions=true/>
-                        <tbody>
-                            {versions
-                                .into_iter()
-                                .map(|v| view! {
-                                    <tr>
-                                        <td>{v.version} {(v.version == current).then_some(" (current)")}</td>
-                                        <td>{v.kind.label()}</td>
-                                        <td>{format_utc(v.created_at)}</td>
-                                        <td>{v.created_by}</td>
-                                        <td>{v.note}</td>
-                                        <td>
-                                            {(v.version != current).then(|| view! {
-                                                <RollbackButton ws=ws.clone() name=meta.name.clone() target=v.version current/>
-                                            })}
-                                        </td>
-                                    </tr>
-                                })
-                                .collect_view()}
-                        </tbody>
-                    </table>
-                </div>
+                <ScrollTable label="Versions">
+                    <Columns names=&["Version", "Type", "Created", "By", "Note"] actions=true/>
+                    <tbody>
+                        {versions
+                            .into_iter()
+                            .map(|v| view! {
+                                <tr>
+                                    <td>{v.version} {(v.version == current).then_some(" (current)")}</td>
+                                    <td>{v.kind.label()}</td>
+                                    <td>{format_utc(v.created_at)}</td>
+                                    <td>{v.created_by}</td>
+                                    <td>{v.note}</td>
+                                    <td>
+                                        {(v.version != current).then(|| view! {
+                                            <RollbackButton ws=rows_ws.clone() name=rows_name.clone() target=v.version current/>
+                                        })}
+                                    </td>
+                                </tr>
+                            })
+                            .collect_view()}
+                    </tbody>
+                </ScrollTable>
             </section>
             <DeleteForm ws=ws.clone() name=meta.name.clone() granted/>
         </section>

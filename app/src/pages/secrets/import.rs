@@ -9,7 +9,7 @@ use crate::api::secrets::import::ImportSecrets;
 use crate::components::call::{Call, CallForm};
 use crate::components::field::{FieldError, FormError};
 use crate::components::params::use_workspace_slug;
-use crate::components::table::Columns;
+use crate::components::table::{Columns, ScrollTable};
 use crate::model::import::{ImportPlan, ImportStatus};
 
 #[component]
@@ -138,25 +138,23 @@ fn PlanTable(plan: ImportPlan) -> impl IntoView {
         {(plan.invalid > 0).then(|| view! {
             <p class="form-error">"Nothing can be imported while an entry is invalid: fix the text or remove those lines, and preview again."</p>
         })}
-        <div class="table-scroll" role="region" aria-label="Import preview" tabindex="0">
-            <table class="table" aria-label="Import preview">
-                <Columns names=&["Entry", "Name", "Type", "Stored", "Status", "Reason"]/>
-                <tbody>
-                    {plan.rows.into_iter().map(|row| {
-                        let class = if row.status == ImportStatus::Invalid { "row-invalid" } else { "" };
-                        view! {
-                            <tr class=class data-name=row.name.clone()>
-                                <td>{row.source}</td>
-                                <td class="mono">{row.name.clone()}</td>
-                                <td>{row.kind}</td>
-                                <td>{row.stored}</td>
-                                <td>{row.status.label()}</td>
-                                <td>{row.reason.unwrap_or_default()}</td>
-                            </tr>
-                        }
-                    }).collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <ScrollTable label="Import preview">
+            <Columns names=&["Entry", "Name", "Type", "Stored", "Status", "Reason"]/>
+            <tbody>
+                {plan.rows.into_iter().map(|row| {
+                    let class = if row.status == ImportStatus::Invalid { "row-invalid" } else { "" };
+                    view! {
+                        <tr class=class data-name=row.name.clone()>
+                            <td>{row.source}</td>
+                            <td class="mono">{row.name.clone()}</td>
+                            <td>{row.kind}</td>
+                            <td>{row.stored}</td>
+                            <td>{row.status.label()}</td>
+                            <td>{row.reason.unwrap_or_default()}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </ScrollTable>
     }
 }

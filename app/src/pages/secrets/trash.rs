@@ -10,7 +10,7 @@ use crate::components::field::FormError;
 use crate::components::flash::{reload_on_success, FlashNote};
 use crate::components::params::use_workspace_slug;
 use crate::components::reauth::ReauthPrompt;
-use crate::components::table::Columns;
+use crate::components::table::{Columns, ScrollTable};
 use crate::model::secrets::TrashItem;
 use crate::time_fmt::format_utc;
 
@@ -44,33 +44,31 @@ pub fn TrashPage() -> impl IntoView {
 #[component]
 fn TrashTable(items: Vec<TrashItem>, ws: String) -> impl IntoView {
     view! {
-        <div class="table-scroll" role="region" aria-label="Deleted secrets" tabindex="0">
-            <table class="table" aria-label="Deleted secrets">
-                <Columns names=&["Name", "Deleted", "Purged on"] actions=true/>
-                <tbody>
-                    {items
-                        .into_iter()
-                        .map(|t| {
-                            let (ws_restore, ws_purge) = (ws.clone(), ws.clone());
-                            let name = t.name;
-                            let (n_row, n_cell, n_restore, n_purge, n_label) =
-                                (name.clone(), name.clone(), name.clone(), name.clone(), name);
-                            view! {
-                                <tr data-secret=n_row>
-                                    <td class="mono">{n_cell}</td>
-                                    <td>{format_utc(t.deleted_at)}</td>
-                                    <td>{format_utc(t.purge_at)}</td>
-                                    <td class="row-actions">
-                                        <RestoreButton ws=ws_restore name=n_restore/>
-                                        <PurgeForm ws=ws_purge name=n_purge label=n_label/>
-                                    </td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </div>
+        <ScrollTable label="Deleted secrets">
+            <Columns names=&["Name", "Deleted", "Purged on"] actions=true/>
+            <tbody>
+                {items
+                    .into_iter()
+                    .map(|t| {
+                        let (ws_restore, ws_purge) = (ws.clone(), ws.clone());
+                        let name = t.name;
+                        let (n_row, n_cell, n_restore, n_purge, n_label) =
+                            (name.clone(), name.clone(), name.clone(), name.clone(), name);
+                        view! {
+                            <tr data-secret=n_row>
+                                <td class="mono">{n_cell}</td>
+                                <td>{format_utc(t.deleted_at)}</td>
+                                <td>{format_utc(t.purge_at)}</td>
+                                <td class="row-actions">
+                                    <RestoreButton ws=ws_restore name=n_restore/>
+                                    <PurgeForm ws=ws_purge name=n_purge label=n_label/>
+                                </td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </ScrollTable>
     }
 }
 

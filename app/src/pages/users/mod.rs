@@ -18,6 +18,7 @@ use crate::components::field::FormError;
 use crate::components::flash::{reload_on_success, FlashNote};
 use crate::components::params::use_workspace_slug;
 use crate::components::reauth::ReauthPrompt;
+use crate::components::table::ScrollTable;
 use crate::model::{MemberView, Role};
 use crate::time_fmt::format_utc;
 
@@ -40,31 +41,30 @@ pub fn UsersPage() -> impl IntoView {
                     match members.await {
                         Ok(page) => {
                             let ws = ws.get_untracked();
+                            let rows_ws = ws.clone();
                             view! {
-                                <div class="table-scroll" role="region" aria-label="Members" tabindex="0">
-                                    <table class="table" aria-label="Members">
-                                        <thead>
-                                            <tr>
-                                                <th scope="col">"Name"</th>
-                                                <th scope="col">"Email"</th>
-                                                <th scope="col">"Role"</th>
-                                                {page.can_manage.then(|| view! { <th scope="col">"Second factor"</th> })}
-                                                <th scope="col">"Joined"</th>
-                                                {page.can_manage.then(|| view! { <th scope="col">"Actions"</th> })}
-                                            </tr>
-                                        </thead>
-                                        <tbody>
-                                            {page
-                                                .members
-                                                .into_iter()
-                                                .map(|m| {
-                                                    let me = m.user_id == page.my_user_id;
-                                                    view! { <MemberRow member=m ws=ws.clone() can_manage=page.can_manage me/> }
-                                                })
-                                                .collect_view()}
-                                        </tbody>
-                                    </table>
-                                </div>
+                                <ScrollTable label="Members">
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">"Name"</th>
+                                            <th scope="col">"Email"</th>
+                                            <th scope="col">"Role"</th>
+                                            {page.can_manage.then(|| view! { <th scope="col">"Second factor"</th> })}
+                                            <th scope="col">"Joined"</th>
+                                            {page.can_manage.then(|| view! { <th scope="col">"Actions"</th> })}
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {page
+                                            .members
+                                            .into_iter()
+                                            .map(|m| {
+                                                let me = m.user_id == page.my_user_id;
+                                                view! { <MemberRow member=m ws=rows_ws.clone() can_manage=page.can_manage me/> }
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </ScrollTable>
                                 {page.can_manage.then(|| view! { <second_factor_rule::RuleForm ws=ws.clone() on=page.second_factor_rule/> })}
                                 {page.can_manage.then(|| view! { <invitations::Invitations ws=ws.clone()/> })}
                             }
