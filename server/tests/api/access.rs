@@ -90,15 +90,9 @@ async fn the_secrets_tab_is_shown_only_to_admins_of_flagged_workspaces() {
     let body = expect_status(app.page(&member, "/w/acme/agents").await, StatusCode::OK).await;
     assert!(!body.contains(&tab("acme")));
 
-    let frame: serde_json::Value = serde_json::from_str(
-        &expect_status(
-            app.call(&member, "workspace/overview", &[("ws", "acme")])
-                .await,
-            StatusCode::OK,
-        )
-        .await,
-    )
-    .unwrap();
+    let frame: serde_json::Value = app
+        .call_json(&member, "workspace/overview", &[("ws", "acme")])
+        .await;
     assert_eq!(frame["secrets_tab"], false);
     assert_eq!(frame["role"], "member");
 }

@@ -57,15 +57,9 @@ async fn reads_and_denials_are_counted_per_day_for_the_workspace_a_secret_and_an
     // Outside the 30 days.
     events(&app, "secret.read", today - 31 * DAY, 5, 1).await;
 
-    let overview: Value = serde_json::from_str(
-        &expect_status(
-            app.call(&admin, "secrets/overview", &[("ws", "acme")])
-                .await,
-            StatusCode::OK,
-        )
-        .await,
-    )
-    .unwrap();
+    let overview: Value = app
+        .call_json(&admin, "secrets/overview", &[("ws", "acme")])
+        .await;
     let expected_tail = [(3, 0), (1, 4), (2, 0)];
     let days = counts(&overview["activity"]);
     assert_eq!(days.len(), 30);
@@ -80,33 +74,21 @@ async fn reads_and_denials_are_counted_per_day_for_the_workspace_a_secret_and_an
         .json()
         .await;
     assert_eq!(&counts(&detail["activity"])[27..], &expected_tail);
-    let page: Value = serde_json::from_str(
-        &expect_status(
-            app.call(
-                &admin,
-                "agents/tokens",
-                &[("ws", "acme"), ("agent", "billing-worker")],
-            )
-            .await,
-            StatusCode::OK,
+    let page: Value = app
+        .call_json(
+            &admin,
+            "agents/tokens",
+            &[("ws", "acme"), ("agent", "billing-worker")],
         )
-        .await,
-    )
-    .unwrap();
+        .await;
     assert_eq!(&counts(&page["activity"])[27..], &expected_tail);
-    let other: Value = serde_json::from_str(
-        &expect_status(
-            app.call(
-                &admin,
-                "agents/tokens",
-                &[("ws", "acme"), ("agent", "support-bot")],
-            )
-            .await,
-            StatusCode::OK,
+    let other: Value = app
+        .call_json(
+            &admin,
+            "agents/tokens",
+            &[("ws", "acme"), ("agent", "support-bot")],
         )
-        .await,
-    )
-    .unwrap();
+        .await;
     assert!(counts(&other["activity"]).iter().all(|d| *d == (0, 0)));
 
     // Closed days are kept, once: today never is.

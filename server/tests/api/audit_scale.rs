@@ -94,12 +94,7 @@ async fn audit_page(
 ) -> Value {
     let mut form = vec![("ws", "acme"), ("filter[agent]", agent)];
     form.extend_from_slice(place);
-    let body = expect_status(
-        app.call(admin, "secrets/audit", &form).await,
-        StatusCode::OK,
-    )
-    .await;
-    serde_json::from_str(&body).unwrap()
+    app.call_json(admin, "secrets/audit", &form).await
 }
 
 /// (time, id) of each event of a page, in the page's order.

@@ -212,6 +212,17 @@ impl TestApp {
             .expect("request")
     }
 
+    /// Calls a server function that must answer 200; its JSON body.
+    pub async fn call_json(
+        &self,
+        client: &Client,
+        name: &str,
+        form: &[(&str, &str)],
+    ) -> serde_json::Value {
+        let body = expect_status(self.call(client, name, form).await, StatusCode::OK).await;
+        serde_json::from_str(&body).expect("a JSON body")
+    }
+
     pub async fn page(&self, client: &Client, path: &str) -> Response {
         client
             .get(self.url(path))

@@ -38,14 +38,9 @@ async fn matrix_changes_apply_all_at_once_or_not_at_all() {
         .unwrap();
     assert_eq!(expect_status(res, StatusCode::OK).await, "[3,0]");
 
-    let matrix: Value = serde_json::from_str(
-        &expect_status(
-            app.call(&admin, "secrets/matrix", &[("ws", "acme")]).await,
-            StatusCode::OK,
-        )
-        .await,
-    )
-    .unwrap();
+    let matrix: Value = app
+        .call_json(&admin, "secrets/matrix", &[("ws", "acme")])
+        .await;
     assert_eq!(matrix["secrets"], serde_json::json!(["alpha", "beta"]));
     assert_eq!(matrix["granted"].as_array().unwrap().len(), 3);
 
@@ -97,19 +92,13 @@ async fn the_audit_log_filters_and_exports_for_admins_only() {
     )
     .await;
 
-    let page: Value = serde_json::from_str(
-        &expect_status(
-            app.call(
-                &admin,
-                "secrets/audit",
-                &[("ws", "acme"), ("filter[action]", "secret.create")],
-            )
-            .await,
-            StatusCode::OK,
+    let page: Value = app
+        .call_json(
+            &admin,
+            "secrets/audit",
+            &[("ws", "acme"), ("filter[action]", "secret.create")],
         )
-        .await,
-    )
-    .unwrap();
+        .await;
     assert_eq!(page["total"], 2);
     assert_eq!(page["events"][0]["secret"], "two", "newest first");
 

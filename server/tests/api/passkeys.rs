@@ -65,24 +65,18 @@ async fn registration_needs_a_domain_name_and_asks_for_a_verified_discoverable_c
     assert!(key["challenge"].as_str().is_some_and(|c| c.len() >= 43));
 
     // A made-up answer adds nothing, and the ceremony is spent.
-    let forged = call_at_localhost(
-        &app,
-        &admin,
-        "passkey/register_finish",
-        &[("name", "Laptop"), ("credential", "{\"id\":\"x\"}")],
-    )
-    .await;
-    let body = expect_status(forged, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let forge = || {
+        call_at_localhost(
+            &app,
+            &admin,
+            "passkey/register_finish",
+            &[("name", "Laptop"), ("credential", "{\"id\":\"x\"}")],
+        )
+    };
+    let body = expect_status(forge().await, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert!(body.contains("not accepted"), "{body}");
     assert_eq!(app.count("passkeys").await, 0);
-    let again = call_at_localhost(
-        &app,
-        &admin,
-        "passkey/register_finish",
-        &[("name", "Laptop"), ("credential", "{\"id\":\"x\"}")],
-    )
-    .await;
-    let body = expect_status(again, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let body = expect_status(forge().await, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert!(body.contains("took too long"), "{body}");
 }
 

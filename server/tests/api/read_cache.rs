@@ -23,19 +23,13 @@ async fn read(app: &TestApp, token: &str) -> (StatusCode, Value) {
 /// A granted secret, a token for it, and two reads answered (the second one remembered).
 async fn reading() -> (TestApp, String) {
     let (app, admin) = with_secret().await;
-    let issued: Value = serde_json::from_str(
-        &expect_status(
-            app.call(
-                &admin,
-                "agents/issue_token",
-                &[("ws", "acme"), ("agent", "billing-worker")],
-            )
-            .await,
-            StatusCode::OK,
+    let issued: Value = app
+        .call_json(
+            &admin,
+            "agents/issue_token",
+            &[("ws", "acme"), ("agent", "billing-worker")],
         )
-        .await,
-    )
-    .unwrap();
+        .await;
     let token = issued["token"].as_str().unwrap().to_string();
     for _ in 0..2 {
         assert_eq!(read(&app, &token).await.0, StatusCode::OK);

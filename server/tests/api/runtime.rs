@@ -267,19 +267,13 @@ async fn revocations_and_the_flag_apply_to_the_very_next_read() {
     app.see_changes().await;
 
     // Revoking the token: 401 at once.
-    let tokens: Value = serde_json::from_str(
-        &expect_status(
-            app.call(
-                &admin,
-                "agents/tokens",
-                &[("ws", "acme"), ("agent", "billing-worker")],
-            )
-            .await,
-            StatusCode::OK,
+    let tokens: Value = app
+        .call_json(
+            &admin,
+            "agents/tokens",
+            &[("ws", "acme"), ("agent", "billing-worker")],
         )
-        .await,
-    )
-    .unwrap();
+        .await;
     let id = tokens["tokens"][0]["id"].as_i64().unwrap().to_string();
     assert!(
         tokens["tokens"][0]["last_used_at"].is_number()

@@ -115,14 +115,9 @@ async fn only_an_admin_with_a_second_factor_switches_the_rule_and_it_is_audited(
 
     enrol_signed_in(&app, &admin).await;
     expect_status(set_rule(&app, &admin, true).await, StatusCode::OK).await;
-    let page: serde_json::Value = serde_json::from_str(
-        &expect_status(
-            app.call(&admin, "members/list", &[("ws", "acme")]).await,
-            StatusCode::OK,
-        )
-        .await,
-    )
-    .unwrap();
+    let page: serde_json::Value = app
+        .call_json(&admin, "members/list", &[("ws", "acme")])
+        .await;
     assert_eq!(page["second_factor_rule"], true);
     let details: Vec<(String, String)> = sqlx::query_as(
         "SELECT actor, detail FROM audit_events WHERE action = 'workspace.2fa_rule' ORDER BY id",
@@ -166,10 +161,7 @@ async fn while_the_rule_is_on_an_admin_without_a_factor_is_refused_every_admin_f
         "a refused call changed something"
     );
     // The page of the workspace sends them to set one up, which the Account page offers.
-    let status: serde_json::Value = serde_json::from_str(
-        &expect_status(app.call(&second, "mfa/status", &[]).await, StatusCode::OK).await,
-    )
-    .unwrap();
+    let status: serde_json::Value = app.call_json(&second, "mfa/status", &[]).await;
     assert_eq!(status["required_by"], serde_json::json!(["Acme Inc"]));
 
     // With an app of their own, the same admin is answered.

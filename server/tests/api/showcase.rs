@@ -21,15 +21,9 @@ async fn the_showcase_fills_acme_once_and_the_overview_counts_what_the_lists_sho
     let tab = app.secrets_tab(&admin, "acme");
     let all = tab.list(&[]).await.json().await;
     assert_eq!(all["total"], 5);
-    let overview: Value = serde_json::from_str(
-        &expect_status(
-            app.call(&admin, "secrets/overview", &[("ws", "acme")])
-                .await,
-            StatusCode::OK,
-        )
-        .await,
-    )
-    .unwrap();
+    let overview: Value = app
+        .call_json(&admin, "secrets/overview", &[("ws", "acme")])
+        .await;
     assert_eq!(overview["secrets"], 5);
     for (status, count_key, name) in [
         ("overdue", "overdue", "database_url"),
@@ -83,19 +77,13 @@ async fn the_showcase_fills_acme_once_and_the_overview_counts_what_the_lists_sho
     .await
     .unwrap();
     assert_eq!(unknown, 0, "a read by a token that does not exist");
-    let log: Value = serde_json::from_str(
-        &expect_status(
-            app.call(
-                &admin,
-                "secrets/audit",
-                &[("ws", "acme"), ("filter[secret]", "")],
-            )
-            .await,
-            StatusCode::OK,
+    let log: Value = app
+        .call_json(
+            &admin,
+            "secrets/audit",
+            &[("ws", "acme"), ("filter[secret]", "")],
         )
-        .await,
-    )
-    .unwrap();
+        .await;
     let times: Vec<i64> = log["events"]
         .as_array()
         .unwrap()

@@ -102,14 +102,13 @@ async fn last_reads_are_kept_per_secret_and_agent_and_a_quiet_month_flags_them_u
     assert_eq!(reader(&detail, "billing-worker")["unused"], false);
     assert_eq!(reader(&detail, "support-bot")["unused"], true);
     // The agent's page lists what it may read and when it last did.
-    let res = app
-        .call(
+    let page: Value = app
+        .call_json(
             &admin,
             "agents/tokens",
             &[("ws", "acme"), ("agent", "billing-worker")],
         )
         .await;
-    let page: Value = serde_json::from_str(&expect_status(res, StatusCode::OK).await).unwrap();
     let reads = page["reads"].as_array().unwrap();
     let names: Vec<&str> = reads
         .iter()
@@ -125,8 +124,9 @@ async fn last_reads_are_kept_per_secret_and_agent_and_a_quiet_month_flags_them_u
     assert!(reads[1]["description"].is_string());
 
     // The Agents list: what each agent can read, its live tokens, its last read; for admins.
-    let res = app.call(&admin, "agents/list", &[("ws", "acme")]).await;
-    let page: Value = serde_json::from_str(&expect_status(res, StatusCode::OK).await).unwrap();
+    let page: Value = app
+        .call_json(&admin, "agents/list", &[("ws", "acme")])
+        .await;
     let billing = app.agent_id("acme", "billing-worker").await;
     let usage = page["usage"]
         .as_array()
@@ -139,8 +139,9 @@ async fn last_reads_are_kept_per_secret_and_agent_and_a_quiet_month_flags_them_u
     assert_eq!(usage["active_tokens"], 1);
     assert!(usage["last_read_at"].is_i64());
     let member = app.signed_in(MEMBER).await;
-    let res = app.call(&member, "agents/list", &[("ws", "acme")]).await;
-    let page: Value = serde_json::from_str(&expect_status(res, StatusCode::OK).await).unwrap();
+    let page: Value = app
+        .call_json(&member, "agents/list", &[("ws", "acme")])
+        .await;
     assert_eq!(page["usage"], serde_json::json!([]));
 }
 

@@ -8,14 +8,9 @@ use crate::helpers::{expect_status, spawn_app, ADMIN, MEMBER};
 async fn members_list_agents_but_cannot_create_them() {
     let app = spawn_app().await;
     let member = app.signed_in(MEMBER).await;
-    let page: serde_json::Value = serde_json::from_str(
-        &expect_status(
-            app.call(&member, "agents/list", &[("ws", "acme")]).await,
-            StatusCode::OK,
-        )
-        .await,
-    )
-    .unwrap();
+    let page: serde_json::Value = app
+        .call_json(&member, "agents/list", &[("ws", "acme")])
+        .await;
     assert_eq!(page["can_manage"], false);
     assert_eq!(page["agents"].as_array().unwrap().len(), 2);
 
@@ -96,14 +91,9 @@ async fn admins_change_roles_and_members_cannot() {
     let app = spawn_app().await;
     let member = app.signed_in(MEMBER).await;
     let admin = app.signed_in(ADMIN).await;
-    let members: serde_json::Value = serde_json::from_str(
-        &expect_status(
-            app.call(&admin, "members/list", &[("ws", "acme")]).await,
-            StatusCode::OK,
-        )
-        .await,
-    )
-    .unwrap();
+    let members: serde_json::Value = app
+        .call_json(&admin, "members/list", &[("ws", "acme")])
+        .await;
     let id_of = |email: &str| {
         members["members"]
             .as_array()
